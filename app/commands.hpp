@@ -1,0 +1,47 @@
+#pragma once
+//! The subcommands of `passage`. Each adds itself to the CLI11 app; `main`
+//! catches errors once and maps them to exit codes.
+
+#include "passage/io/results.hpp"
+#include "passage/run/model.hpp"
+#include "passage/run/scenario.hpp"
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace passage::app {
+
+//! What identifies a scenario on the command line.
+struct ScenarioArgs
+{
+  std::string config;
+  std::vector<std::string> sets;
+  std::vector<std::string> policies;
+};
+
+//! Add CONFIG, --set and --policy to a subcommand.
+void add_scenario_options(CLI::App& cmd, ScenarioArgs& args);
+
+//! Load a scenario with its overrides and overlays applied.
+engine::Scenario load(const ScenarioArgs& args);
+//! Build (and so fully validate) the scenario's model.
+std::unique_ptr<engine::Model> build(const engine::Scenario& scenario);
+
+//! "results/<name>.h5" (creating results/ if needed) unless `out` is given.
+std::string output_path(const std::string& out, const std::string& stem);
+
+//! The whole command line, for the manifest.
+std::string command_line();
+void set_command_line(int argc, char** argv);
+
+void add_run(CLI::App& app);
+void add_report(CLI::App& app);
+void add_validate(CLI::App& app);
+
+//! The tables `run` prints and `report` shows for a run file.
+std::string format_run_report(const engine::ResultsView& view);
+
+} // namespace passage::app

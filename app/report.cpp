@@ -1,0 +1,170 @@
+#include "commands.hpp"
+#include "format.hpp"
+#include "passage/errors.hpp"
+
+#include <iostream>
+#include <map>
+
+namespace passage::app {
+
+namespace {
+
+struct ReportArgs
+{
+  std::string file;
+  bool json = false;
+  bool csv = false;
+  bool trace = false;
+};
+
+std::string json_run(const engine::ResultsView& v)
+{
+  Json j;
+  j.begin_object();
+  j.key("file").value(v.path);
+  j.key("kind").value(v.kind);
+  j.key("model").value(v.model);
+  j.key("scenario").value(v.scenario_name);
+  j.key("seed").value(v.seed);
+  j.key("replications").value(v.replications);
+  j.key("events").value(v.events);
+  j.key("wall_seconds").value(v.wall_seconds);
+  j.key("metrics").begin_object();
+  for (const auto& m : v.metrics) {
+    j.key(m.name).begin_object();
+    j.key("mean").value(m.summary.mean);
+    j.key("std").value(m.summary.sd);
+    j.key("ci95_low").value(m.summary.ci95_low);
+    j.key("ci95_high").value(m.summary.ci95_high);
+    j.key("n").value(m.summary.n);
+    j.key("unit").value(m.unit);
+    j.end_object();
+  }
+  j.end_object();
+  j.key("histograms").begin_object();
+  for (const auto& h : v.histograms) {
+    j.key(h.name).begin_object();
+    j.key("unit").value(h.unit);
+    j.key("edges").begin_array();
+    for (const double e : h.edges) {
+      j.value(e);
+    }
+    j.end_array();
+    j.key("counts").begin_array();
+    for (const auto c : h.counts) {
+      j.value(c);
+    }
+    j.end_array();
+    j.key("underflow").value(h.underflow);
+    j.key("overflow").value(h.overflow);
+    j.end_object();
+  }
+  j.end_object();
+  j.end_object();
+  return j.str() + "\n";
+}
+
+std::string csv_run(const engine::ResultsView& v)
+{
+  std::string s = "metric,unit,n,mean,std,ci95_low,ci95_high\n";
+  for (const auto& m : v.metrics) {
+    s += csv_field(m.name) + "," + csv_field(m.unit) + "," + std::to_string(m.summary.n) + "," +
+         csv_number(m.summary.mean) + "," + csv_number(m.summary.sd) + "," +
+         csv_number(m.summary.ci95_low) + "," + csv_number(m.summary.ci95_high) + "\n";
+  }
+  return s;
+}
+
+std::string format_trace(const std::vector<engine::TraceRecord>& trace)
+{
+  if (trace.empty()) {
+    return "no trace in this file (run with --trace K to record the first K migrants)\n";
+  }
+  std::string out;
+  std::uint64_t current = ~std::uint64_t{ 0 };
+  Table* table = nullptr;
+  std::vector<std::unique_ptr<Table>> tables;
+  std::vector<std::uint64_t> ids;
+  for (const auto& r : trace) {
+    if (r.entity != current) {
+      current = r.entity;
+      tables.push_back(
+        std::make_unique<Table>(std::vector<std::string>{ "day", "place", "event", "CFA", "to" },
+                                std::vector<bool>{ true, false, false, true, false }));
+      ids.push_back(r.entity);
+      table = tables.back().get();
+    }
+    table->row(
+      { human(r.time, 4), r.place, r.event, r.amount ? human_int(r.amount) : "", r.actor });
+  }
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    out += "migrant " + std::to_string(ids[i]) + "\n" + tables[i]->str("  ") + "\n";
+  }
+  return out;
+}
+
+void report_command(const ReportArgs& a)
+{
+  if (a.trace) {
+    const auto f = engine::open_results(a.file);
+    std::cout << format_trace(engine::read_trace(f));
+    return;
+  }
+  const auto view = engine::read_run(a.file);
+  if (a.json) {
+    std::cout << json_run(view);
+  } else if (a.csv) {
+    std::cout << csv_run(view);
+  } else {
+    std::cout << format_run_report(view);
+  }
+}
+
+} // namespace
+
+std::string format_run_report(const engine::ResultsView& v)
+{
+  std::string out;
+  out += v.scenario_name + " (model " + v.model +
+         "): " + human_int(static_cast<std::int64_t>(v.replications)) + " replications, seed " +
+         std::to_string(v.seed) + ", " + human_int(static_cast<std::int64_t>(v.events)) +
+         " events in " + human(v.wall_seconds, 3) + " s\n\n";
+  // Metrics grouped by their report section, in first-seen order.
+  std::vector<std::string> groups;
+  for (const auto& m : v.metrics) {
+    if (std::find(groups.begin(), groups.end(), m.group) == groups.end()) {
+      groups.push_back(m.group);
+    }
+  }
+  for (const auto& g : groups) {
+    Table t({ g.empty() ? "metric" : g, "mean", "95% interval", "sd", "unit" },
+            { false, true, true, true, false });
+    for (const auto& m : v.metrics) {
+      if (m.group != g) {
+        continue;
+      }
+      const auto& s = m.summary;
+      t.row({ m.name, human(s.mean), "[" + human(s.ci95_low) + ", " + human(s.ci95_high) + "]",
+              human(s.sd), m.unit });
+    }
+    out += t.str("  ") + "\n";
+  }
+  return out;
+}
+
+void add_report(CLI::App& app)
+{
+  auto a = std::make_shared<ReportArgs>();
+  auto* cmd = app.add_subcommand("report", "print the tables of a results file");
+  cmd
+    ->add_option("file", a->file,
+                 "results file (.h5) written by run, compare, sweep or sensitivity")
+    ->required();
+  auto* json = cmd->add_flag("--json", a->json, "machine-readable JSON on stdout");
+  auto* csv = cmd->add_flag("--csv", a->csv, "CSV on stdout");
+  json->excludes(csv);
+  cmd->add_flag("--trace", a->trace, "print the journey trace recorded with run --trace");
+  cmd->callback([a] { report_command(*a); });
+}
+
+} // namespace passage::app

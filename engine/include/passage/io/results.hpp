@@ -1,0 +1,158 @@
+#pragma once
+//! The results file of a run (layout: docs/results-format.md).
+//!
+//!     /                 attributes: passage_version, model, scenario_name, seed,
+//!                       replications, events, wall_seconds, git_revision,
+//!                       scenario (resolved YAML), scenario_hash, ...
+//!     /replications/<metric>        float64[replications]; attrs unit, description
+//!     /histograms/<name>/edges      float64[bins+1]
+//!     /histograms/<name>/counts     uint64[bins]; attrs unit, underflow, overflow
+//!     /summary/{metric, unit, n, mean, std, ci95_low, ci95_high}   one row per metric
+//!     /manifest                     attributes: build, dependencies, layout, times
+//!
+//! The file is written under a temporary name in the target directory and
+//! renamed only when complete, so a results file is never partial.
+
+#include "passage/io/hdf5.hpp"
+#include "passage/run/model.hpp"
+#include "passage/run/runner.hpp"
+#include "passage/run/scenario.hpp"
+#include "passage/stats/tally.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace passage::engine {
+
+//! How a run was made (the provenance manifest).
+struct RunManifest
+{
+  std::string command;
+  std::uint64_t seed = 1;
+  std::uint64_t replications = 0;
+  unsigned threads = 1;
+  int ranks = 1;
+  std::string stepping = "inline";
+  std::string started;  //!< ISO 8601, UTC
+  std::string finished; //!< ISO 8601, UTC
+  double wall_seconds = 0.0;
+  bool resumed = false;
+  std::string stop_reason = "replications"; //!< what ended the run
+};
+
+//! Build facts compiled into the binary.
+struct BuildInfo
+{
+  static const char* version();
+  static const char* git_revision();
+  static const char* build_type();
+  static const char* compiler();
+  //! "HDF5 1.10.8, oneTBB 2021.8, ..."
+  static std::string dependencies();
+  static const char* rng_scheme();
+};
+
+//! The current time as ISO 8601 (UTC).
+std::string utc_now();
+
+//! Check that `path` can be written (its directory exists and is writable; an
+//! existing file only with `force`). UsageError otherwise.
+void check_output_path(const std::string& path, bool force);
+
+//! Writes one results file.
+class ResultsWriter
+{
+public:
+  ResultsWriter(std::string path, bool force);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  //! Create the per-replication datasets.
+  void begin(const std::vector<MetricInfo>& metrics, std::size_t chunk_hint = 0);
+  //! Append rows (count x metrics, row-major) in replication order.
+  void append(std::uint64_t first, std::uint64_t count, std::span<const double> rows);
+  std::uint64_t rows_written() const noexcept { return rows_; }
+
+  //! The open file, for model- or command-specific groups.
+  h5::File& file() { return *file_; }
+
+  //! Write histograms, summary, trace, scenario and manifest; close; rename
+  //! into place. Nothing is visible at `path` before this returns.
+  void finish(const Scenario& scenario, const Model& model, const RunTotals& totals,
+              const RunManifest& manifest);
+
+  //! Give up: remove the temporary file.
+  void abandon() noexcept;
+
+  const std::string& path() const noexcept { return path_; }
+
+private:
+  std::string path_;
+  std::string tmp_;
+  std::optional<h5::File> file_;
+  std::vector<MetricInfo> metrics_;
+  std::vector<h5::Dataset> columns_;
+  std::vector<double> column_buf_;
+  std::uint64_t rows_ = 0;
+  bool committed_ = false;
+};
+
+//! Write `/summary` from the `/replications` columns (used by the writer and
+//! by commands that assemble their own files).
+void write_summary(h5::Group& root, const std::vector<MetricInfo>& metrics);
+//! Write the root attributes and `/manifest`.
+void write_manifest(h5::Group& root, const Scenario& scenario, const Model& model,
+                    std::uint64_t events, const RunManifest& manifest);
+void write_histograms(h5::Group& root, const std::vector<HistogramInfo>& info,
+                      const std::vector<stats::Histogram>& histograms);
+void write_trace(h5::Group& root, const std::vector<TraceRecord>& trace);
+
+// ---------------------------------------------------------------------------
+// Reading
+
+struct MetricSummary
+{
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::string group;
+  stats::Summary summary;
+};
+
+struct HistogramData
+{
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::vector<double> edges;
+  std::vector<std::uint64_t> counts;
+  std::uint64_t underflow = 0;
+  std::uint64_t overflow = 0;
+};
+
+//! What `passage report` shows of a run file.
+struct ResultsView
+{
+  std::string path;
+  std::string kind; //!< "run", "compare", "sweep", "sensitivity"
+  std::string model;
+  std::string scenario_name;
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::uint64_t events = 0;
+  double wall_seconds = 0.0;
+  std::vector<MetricSummary> metrics;
+  std::vector<HistogramData> histograms;
+};
+
+//! Open a results file read-only and check it is one of ours; IoError with a
+//! clear reason (missing, truncated, not HDF5, not a passage file).
+h5::File open_results(const std::string& path);
+ResultsView read_run(const std::string& path);
+std::vector<TraceRecord> read_trace(const h5::File& f);
+
+} // namespace passage::engine

@@ -1,0 +1,396 @@
+#include "passage/io/results.hpp"
+
+#include "passage/errors.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <system_error>
+#include <type_traits>
+#include <unistd.h>
+
+namespace passage::engine {
+
+namespace fs = std::filesystem;
+
+std::string utc_now()
+{
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void check_output_path(const std::string& path, bool force)
+{
+  if (path.empty()) {
+    throw UsageError("no output file given", "pass -o FILE.h5");
+  }
+  const fs::path p(path);
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    throw UsageError("cannot write '" + path + "': directory '" + dir.string() + "' does not exist",
+                     "create it first (mkdir -p " + dir.string() + ") or choose another -o");
+  }
+  if (!fs::is_directory(dir, ec)) {
+    throw UsageError("cannot write '" + path + "': '" + dir.string() + "' is not a directory");
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw UsageError("cannot write '" + path + "': directory '" + dir.string() + "' is read-only",
+                     "choose a writable directory with -o");
+  }
+  if (fs::exists(p, ec)) {
+    if (fs::is_directory(p, ec)) {
+      throw UsageError("cannot write '" + path + "': it is a directory");
+    }
+    if (!force) {
+      throw UsageError("'" + path + "' already exists",
+                       "pass --force to overwrite it, or choose another name with -o");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Writer
+
+ResultsWriter::ResultsWriter(std::string path, bool force) : path_(std::move(path))
+{
+  check_output_path(path_, force);
+  tmp_ = path_ + ".tmp-" + std::to_string(::getpid());
+  file_.emplace(h5::File::create(tmp_));
+}
+
+ResultsWriter::~ResultsWriter()
+{
+  if (!committed_) {
+    abandon();
+  }
+}
+
+void ResultsWriter::abandon() noexcept
+{
+  columns_.clear();
+  try {
+    if (file_) {
+      file_->close();
+    }
+  } catch (...) {
+  }
+  file_.reset();
+  std::error_code ec;
+  fs::remove(tmp_, ec);
+}
+
+void ResultsWriter::begin(const std::vector<MetricInfo>& metrics, std::size_t chunk_hint)
+{
+  metrics_ = metrics;
+  auto reps = file_->create_group("replications");
+  const std::size_t chunk = chunk_hint > 0 ? chunk_hint : 65536;
+  for (const auto& m : metrics_) {
+    auto d = reps.create_growing<double>(m.name, chunk, 4);
+    d.set_attr("unit", m.unit);
+    d.set_attr("description", m.description);
+    d.set_attr("group", m.group);
+    columns_.push_back(std::move(d));
+  }
+}
+
+void ResultsWriter::append(std::uint64_t /*first*/, std::uint64_t count,
+                           std::span<const double> rows)
+{
+  const std::size_t m = metrics_.size();
+  column_buf_.resize(count);
+  for (std::size_t j = 0; j < m; ++j) {
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const double v = rows[i * m + j];
+      if (!std::isfinite(v)) {
+        throw RuntimeError("metric '" + metrics_[j].name + "' is not finite in replication " +
+                           std::to_string(rows_ + i) + " (a bug in the model: please report it)");
+      }
+      column_buf_[i] = v;
+    }
+    columns_[j].append(std::span<const double>(column_buf_));
+  }
+  rows_ += count;
+}
+
+void write_summary(h5::Group& root, const std::vector<MetricInfo>& metrics)
+{
+  auto reps = root.open_group("replications");
+  auto g = root.create_group("summary");
+  std::vector<std::string> names;
+  std::vector<std::string> units;
+  std::vector<std::uint64_t> n;
+  std::vector<double> mean;
+  std::vector<double> sd;
+  std::vector<double> lo;
+  std::vector<double> hi;
+  for (const auto& m : metrics) {
+    const auto col = reps.read<double>(m.name);
+    const auto s = stats::summarise(col);
+    names.push_back(m.name);
+    units.push_back(m.unit);
+    n.push_back(s.n);
+    mean.push_back(s.mean);
+    sd.push_back(s.sd);
+    lo.push_back(s.ci95_low);
+    hi.push_back(s.ci95_high);
+  }
+  g.write_strings("metric", names);
+  g.write_strings("unit", units);
+  g.write<std::uint64_t>("n", n);
+  g.write<double>("mean", mean);
+  g.write<double>("std", sd);
+  g.write<double>("ci95_low", lo);
+  g.write<double>("ci95_high", hi);
+  g.set_attr("description",
+             "across-replication statistics: mean, sample standard deviation, Student-t 95% "
+             "interval of the mean");
+}
+
+void write_histograms(h5::Group& root, const std::vector<HistogramInfo>& info,
+                      const std::vector<stats::Histogram>& histograms)
+{
+  auto g = root.create_group("histograms");
+  for (std::size_t i = 0; i < info.size() && i < histograms.size(); ++i) {
+    const auto& h = histograms[i];
+    auto hg = g.create_group(info[i].name);
+    hg.write<double>("edges", h.edges());
+    const auto& c = h.counts();
+    std::vector<std::uint64_t> inner(c.begin() + 1, c.end() - 1);
+    hg.write<std::uint64_t>("counts", inner);
+    hg.set_attr("unit", info[i].unit);
+    hg.set_attr("description", info[i].description);
+    hg.set_attr("underflow", c.front());
+    hg.set_attr("overflow", c.back());
+    hg.set_attr("total", h.total());
+    static constexpr std::pair<const char*, double> kQuantiles[] = {
+      { "q05", 0.05 }, { "q25", 0.25 }, { "q50", 0.5 }, { "q75", 0.75 }, { "q95", 0.95 }
+    };
+    for (const auto& [name, q] : kQuantiles) {
+      const double v = h.quantile(q);
+      if (std::isfinite(v)) {
+        hg.set_attr(name, v);
+      }
+    }
+  }
+}
+
+void write_trace(h5::Group& root, const std::vector<TraceRecord>& trace)
+{
+  if (trace.empty()) {
+    return;
+  }
+  auto g = root.create_group("trace");
+  std::vector<std::uint64_t> entity;
+  std::vector<double> time;
+  std::vector<std::string> place;
+  std::vector<std::string> event;
+  std::vector<std::int64_t> amount;
+  std::vector<std::string> actor;
+  for (const auto& r : trace) {
+    entity.push_back(r.entity);
+    time.push_back(r.time);
+    place.push_back(r.place);
+    event.push_back(r.event);
+    amount.push_back(r.amount);
+    actor.push_back(r.actor);
+  }
+  g.write<std::uint64_t>("entity", entity);
+  g.write<double>("time", time);
+  g.write_strings("place", place);
+  g.write_strings("event", event);
+  g.write<std::int64_t>("amount", amount);
+  g.write_strings("actor", actor);
+  g.set_attr("description",
+             "every event of the first traced entities of replication 0: time in days, place, "
+             "event, amount in CFA and the actor it went to");
+}
+
+void write_manifest(h5::Group& root, const Scenario& scenario, const Model& model,
+                    std::uint64_t events, const RunManifest& m)
+{
+  root.set_attr("passage_version", BuildInfo::version());
+  root.set_attr("model", model.kind());
+  root.set_attr("scenario_name", scenario.name);
+  root.set_attr("scenario_file", scenario.file);
+  root.set_attr("scenario", scenario.resolved_text());
+  root.set_attr("scenario_hash", scenario.hash());
+  root.set_attr("seed", m.seed);
+  root.set_attr("replications", m.replications);
+  root.set_attr("events", events);
+  root.set_attr("wall_seconds", m.wall_seconds);
+  root.set_attr("git_revision", BuildInfo::git_revision());
+  std::string overrides;
+  for (const auto& o : scenario.overrides) {
+    overrides += (overrides.empty() ? "" : "\n") + o;
+  }
+  root.set_attr("overrides", overrides);
+  std::string overlays;
+  for (const auto& o : scenario.overlays) {
+    overlays += (overlays.empty() ? "" : "\n") + o;
+  }
+  root.set_attr("overlays", overlays);
+  if (model.horizon_days() > 0) {
+    root.set_attr("horizon_days", model.horizon_days());
+  }
+
+  auto g = root.create_group("manifest");
+  g.set_attr("command", m.command);
+  g.set_attr("git_revision", BuildInfo::git_revision());
+  g.set_attr("build_type", BuildInfo::build_type());
+  g.set_attr("compiler", BuildInfo::compiler());
+  g.set_attr("dependencies", BuildInfo::dependencies());
+  g.set_attr("scenario_hash", scenario.hash());
+  g.set_attr("seed", m.seed);
+  g.set_attr("rng_scheme", BuildInfo::rng_scheme());
+  g.set_attr("ranks", static_cast<std::int64_t>(m.ranks));
+  g.set_attr("threads_per_rank", static_cast<std::int64_t>(m.threads));
+  g.set_attr("stepping", m.stepping);
+  g.set_attr("started", m.started);
+  g.set_attr("finished", m.finished);
+  g.set_attr("wall_seconds", m.wall_seconds);
+  g.set_attr("resumed", static_cast<std::int64_t>(m.resumed ? 1 : 0));
+  g.set_attr("stop_reason", m.stop_reason);
+}
+
+void ResultsWriter::finish(const Scenario& scenario, const Model& model, const RunTotals& totals,
+                           const RunManifest& manifest)
+{
+  columns_.clear();
+  auto& f = *file_;
+  write_summary(f, metrics_);
+  write_histograms(f, model.histograms(), totals.histograms);
+  write_trace(f, totals.trace);
+  model.write_results(f);
+  write_manifest(f, scenario, model, totals.events, manifest);
+  f.set_attr("kind", "run");
+  f.close();
+  file_.reset();
+  std::error_code ec;
+  fs::rename(tmp_, path_, ec);
+  if (ec) {
+    throw h5::IoError(path_ + ": cannot move the finished results into place: " + ec.message());
+  }
+  committed_ = true;
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+h5::File open_results(const std::string& path)
+{
+  h5::File f = h5::File::open_read(path);
+  if (!f.has_attr("passage_version")) {
+    throw h5::IoError(path + ": not a passage results file (no 'passage_version' attribute)");
+  }
+  return f;
+}
+
+namespace {
+
+template<class T>
+T attr_or(const h5::Object& o, const std::string& name, T fallback)
+{
+  if (!o.has_attr(name)) {
+    return fallback;
+  }
+  if constexpr (std::is_same_v<T, std::string>) {
+    return o.attr_string(name);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return o.attr_double(name);
+  } else {
+    return static_cast<T>(o.attr_int(name));
+  }
+}
+
+} // namespace
+
+ResultsView read_run(const std::string& path)
+{
+  h5::File f = open_results(path);
+  ResultsView v;
+  v.path = path;
+  v.kind = attr_or<std::string>(f, "kind", "run");
+  v.model = attr_or<std::string>(f, "model", "");
+  v.scenario_name = attr_or<std::string>(f, "scenario_name", "");
+  v.seed = attr_or<std::uint64_t>(f, "seed", 0);
+  v.replications = attr_or<std::uint64_t>(f, "replications", 0);
+  v.events = attr_or<std::uint64_t>(f, "events", 0);
+  v.wall_seconds = attr_or<double>(f, "wall_seconds", 0.0);
+  if (!f.exists("summary")) {
+    throw h5::IoError(path + ": no /summary group; the file is incomplete or not a run file");
+  }
+  const auto s = f.open_group("summary");
+  const auto names = s.read_strings("metric");
+  const auto units = s.read_strings("unit");
+  const auto n = s.read<std::uint64_t>("n");
+  const auto mean = s.read<double>("mean");
+  const auto sd = s.read<double>("std");
+  const auto lo = s.read<double>("ci95_low");
+  const auto hi = s.read<double>("ci95_high");
+  if (units.size() != names.size() || mean.size() != names.size() || sd.size() != names.size() ||
+      lo.size() != names.size() || hi.size() != names.size() || n.size() != names.size()) {
+    throw h5::IoError(path + ": /summary columns have different lengths; the file is damaged");
+  }
+  const auto reps =
+    f.exists("replications") ? std::optional(f.open_group("replications")) : std::nullopt;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    MetricSummary m;
+    m.name = names[i];
+    m.unit = units[i];
+    if (reps && reps->exists(names[i])) {
+      const auto ds = reps->open_dataset(names[i]);
+      m.description = attr_or<std::string>(ds, "description", "");
+      m.group = attr_or<std::string>(ds, "group", "");
+    }
+    m.summary = stats::Summary{ n[i], mean[i], sd[i], lo[i], hi[i] };
+    v.metrics.push_back(std::move(m));
+  }
+  if (f.exists("histograms")) {
+    const auto hg = f.open_group("histograms");
+    for (const auto& name : hg.members()) {
+      const auto g = hg.open_group(name);
+      HistogramData h;
+      h.name = name;
+      h.unit = attr_or<std::string>(g, "unit", "");
+      h.description = attr_or<std::string>(g, "description", "");
+      h.edges = g.read<double>("edges");
+      h.counts = g.read<std::uint64_t>("counts");
+      h.underflow = attr_or<std::uint64_t>(g, "underflow", 0);
+      h.overflow = attr_or<std::uint64_t>(g, "overflow", 0);
+      v.histograms.push_back(std::move(h));
+    }
+  }
+  return v;
+}
+
+std::vector<TraceRecord> read_trace(const h5::File& f)
+{
+  std::vector<TraceRecord> out;
+  if (!f.exists("trace")) {
+    return out;
+  }
+  const auto g = f.open_group("trace");
+  const auto entity = g.read<std::uint64_t>("entity");
+  const auto time = g.read<double>("time");
+  const auto place = g.read_strings("place");
+  const auto event = g.read_strings("event");
+  const auto amount = g.read<std::int64_t>("amount");
+  const auto actor = g.read_strings("actor");
+  const std::size_t n = entity.size();
+  if (time.size() != n || place.size() != n || event.size() != n || amount.size() != n ||
+      actor.size() != n) {
+    throw h5::IoError("/trace columns have different lengths; the file is damaged");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(TraceRecord{ entity[i], time[i], place[i], event[i], amount[i], actor[i] });
+  }
+  return out;
+}
+
+} // namespace passage::engine

@@ -1,0 +1,290 @@
+#include "passage/run/scenario.hpp"
+
+#include "passage/config/reader.hpp"
+#include "passage/random/stream.hpp"
+#include "passage/run/model.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+
+namespace passage::engine {
+
+using config::Diagnostics;
+using config::Mark;
+using config::Node;
+
+const std::vector<std::string>& scenario_keys()
+{
+  static const std::vector<std::string> keys = { "name",       "model",        "description",
+                                                 "seed",       "replications", "horizon_days",
+                                                 "parameters", "changes",      "notes" };
+  return keys;
+}
+
+std::string Scenario::resolved_text() const
+{
+  return config::to_yaml(root);
+}
+
+std::string Scenario::hash() const
+{
+  const std::uint64_t h = random::substream_id(resolved_text());
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+namespace {
+
+// Split "a.b.c" at dots.
+std::vector<std::string> split_path(const std::string& path)
+{
+  std::vector<std::string> parts;
+  std::string cur;
+  for (const char c : path) {
+    if (c == '.') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+std::vector<std::string> keys_of(const Node& n)
+{
+  std::vector<std::string> keys;
+  if (n.is_map()) {
+    for (const auto& e : n.entries()) {
+      keys.push_back(e.key);
+    }
+  } else if (n.is_sequence()) {
+    for (const auto& i : n.items()) {
+      if (i.is_map()) {
+        for (const char* k : { "name", "id" }) {
+          if (const Node* v = i.find(k); v && v->is_scalar()) {
+            keys.push_back(v->text());
+          }
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+} // namespace
+
+Node* find_path(Node& root, const std::string& path, const Mark& where, Diagnostics& d)
+{
+  Node* cur = &root;
+  std::string walked;
+  for (const auto& part : split_path(path)) {
+    if (part.empty()) {
+      d.error(where, "'" + path + "' is not a valid dotted path",
+              "write keys separated by dots, e.g. parameters.arrival_rate");
+      return nullptr;
+    }
+    // Step through a parameter's wrapper to its value.
+    Node* next = nullptr;
+    if (cur->is_map()) {
+      next = cur->find(part);
+      if (next == nullptr && config::is_parameter_leaf(*cur)) {
+        next = config::value_of(*cur).is_map() ? config::value_of(*cur).find(part) : nullptr;
+      }
+    } else if (cur->is_sequence()) {
+      std::size_t idx = 0;
+      bool numeric = !part.empty();
+      for (const char c : part) {
+        numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
+      }
+      if (numeric) {
+        idx = std::stoul(part);
+        if (idx < cur->items().size()) {
+          next = &cur->items()[idx];
+        }
+      } else {
+        for (auto& item : cur->items()) {
+          if (!item.is_map()) {
+            continue;
+          }
+          for (const char* k : { "name", "id" }) {
+            if (const Node* v = item.find(k); v && v->is_scalar() && v->text() == part) {
+              next = &item;
+            }
+          }
+        }
+      }
+    }
+    if (next == nullptr) {
+      const std::string at = walked.empty() ? "the top level" : "'" + walked + "'";
+      std::string hint;
+      if (const auto s = config::did_you_mean(part, keys_of(*cur))) {
+        hint = "did you mean '" + (walked.empty() ? "" : walked + ".") + *s + "'?";
+      } else if (cur->is_map() || cur->is_sequence()) {
+        const auto keys = keys_of(*cur);
+        hint = "keys under " + at + ": ";
+        for (std::size_t i = 0; i < keys.size() && i < 12; ++i) {
+          hint += (i ? ", " : "") + keys[i];
+        }
+        if (keys.size() > 12) {
+          hint += ", ...";
+        }
+      }
+      d.error(where, "unknown key '" + part + "' under " + at + " in '" + path + "'", hint);
+      return nullptr;
+    }
+    walked += (walked.empty() ? "" : ".") + part;
+    cur = next;
+  }
+  return cur;
+}
+
+void apply_assignment(Node& root, const std::string& assignment, Diagnostics& d)
+{
+  const auto eq = assignment.find('=');
+  const Mark where{ std::make_shared<const std::string>("(--set " + assignment + ")"), 1, 1 };
+  if (eq == std::string::npos || eq == 0) {
+    d.error(where, "expected dotted.key=value", "e.g. --set parameters.arrival_rate=0.8");
+    return;
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  Node value;
+  try {
+    value = config::parse(text, "(--set " + assignment + ")");
+  } catch (const config::ConfigError& e) {
+    for (const auto& diag : e.diagnostics()) {
+      d.error(diag.mark, diag.message, diag.hint);
+    }
+    return;
+  }
+  if (value.is_null() && text.empty()) {
+    d.error(where, "no value given for '" + path + "'");
+    return;
+  }
+  // Every level but the last must exist; the last may be new (an optional key
+  // the scenario left at its default). A misspelt new key is still caught: the
+  // model reports unknown keys, pointing at this --set.
+  const auto dot = path.rfind('.');
+  Node* parent = &root;
+  if (dot != std::string::npos) {
+    parent = find_path(root, path.substr(0, dot), where, d);
+    if (parent == nullptr) {
+      return;
+    }
+  }
+  const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);
+  Node& container = config::is_parameter_leaf(*parent) ? config::value_of(*parent) : *parent;
+  if (container.is_map() && container.find(last) == nullptr) {
+    if (last.empty()) {
+      d.error(where, "'" + path + "' is not a valid dotted path");
+      return;
+    }
+    container.set(last, std::move(value), where);
+    return;
+  }
+  Node* target = find_path(root, path, where, d);
+  if (target == nullptr) {
+    return;
+  }
+  config::value_of(*target) = std::move(value);
+}
+
+namespace {
+
+void read_top_level(Scenario& s, Diagnostics& d)
+{
+  const Node& root = s.root;
+  if (!root.is_map()) {
+    d.error(root.mark(), "a scenario must be a mapping with at least 'model:'");
+    return;
+  }
+  config::MapReader r(&root, root.mark(), d, "the scenario",
+                      { "name", "model", "description", "seed", "replications", "horizon_days",
+                        "parameters", "changes", "notes" });
+  s.model = r.string("model");
+  s.name = r.string("name", std::filesystem::path(s.file).stem().string());
+  s.description = r.string("description", std::string());
+  s.seed = static_cast<std::uint64_t>(r.integer("seed", config::kCount, 1));
+  s.replications = static_cast<std::uint64_t>(
+    r.integer("replications",
+              config::Bounds{ 1.0, 1.0e12, false, false, true, false,
+                              "a whole number of replications in [1, 10^12]" },
+              100));
+  r.finish();
+}
+
+} // namespace
+
+void refresh_scenario(Scenario& s)
+{
+  Diagnostics d;
+  read_top_level(s, d);
+  d.raise_if_any();
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets)
+{
+  Scenario s;
+  s.file = path;
+  s.root = config::load_file(path);
+  Diagnostics d;
+  for (const auto& a : sets) {
+    apply_assignment(s.root, a, d);
+    s.overrides.push_back(a);
+  }
+  d.raise_if_any();
+  read_top_level(s, d);
+  d.raise_if_any();
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+
+void ModelRegistry::add(std::string name, ModelFactory factory, std::string description)
+{
+  factories_[std::move(name)] = { std::move(factory), std::move(description) };
+}
+
+std::unique_ptr<Model> ModelRegistry::create(const Scenario& scenario) const
+{
+  const auto it = factories_.find(scenario.model);
+  if (it == factories_.end()) {
+    const Node* m = scenario.root.find("model");
+    const Mark mark = m ? m->mark() : scenario.root.mark();
+    const auto sug = config::did_you_mean(scenario.model, names());
+    std::string hint = "known models: ";
+    const auto ns = names();
+    for (std::size_t i = 0; i < ns.size(); ++i) {
+      hint += (i ? ", " : "") + ns[i];
+    }
+    if (sug) {
+      hint = "did you mean '" + *sug + "'? " + hint;
+    }
+    throw config::ConfigError(mark, "unknown model '" + scenario.model + "'", hint);
+  }
+  Diagnostics d;
+  auto model = it->second.first(scenario, d);
+  d.raise_if_any();
+  return model;
+}
+
+std::vector<std::string> ModelRegistry::names() const
+{
+  std::vector<std::string> out;
+  for (const auto& [k, v] : factories_) {
+    out.push_back(k);
+  }
+  return out;
+}
+
+const std::string& ModelRegistry::description(const std::string& name) const
+{
+  return factories_.at(name).second;
+}
+
+} // namespace passage::engine

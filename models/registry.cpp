@@ -1,0 +1,24 @@
+#include "registry.hpp"
+
+#include "verification/verification.hpp"
+
+namespace passage::models {
+
+void register_all(engine::ModelRegistry& r)
+{
+  r.add("mm1", &verification::make_mm1, "M/M/1 queue (verification against queueing theory)");
+  r.add("batch_departure", &verification::make_batch,
+        "Poisson arrivals to a batch departure (verification: mean wait (b-1)/(2 lambda))");
+}
+
+const engine::ModelRegistry& registry()
+{
+  static const engine::ModelRegistry r = [] {
+    engine::ModelRegistry reg;
+    register_all(reg);
+    return reg;
+  }();
+  return r;
+}
+
+} // namespace passage::models

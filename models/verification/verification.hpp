@@ -1,0 +1,24 @@
+#pragma once
+//! Verification models: small models with known answers, run through the same
+//! runner and results writer as the real model, so that the engine itself is
+//! checked against theory.
+//!
+//! - mm1: the M/M/1 queue (FifoServer); metrics mean_wait, mean_sojourn.
+//! - batch_departure: Poisson arrivals to a BatchDeparture; metrics mean_wait,
+//!   mean_load. With max_wait = .inf the mean wait is (b - 1) / (2 lambda).
+
+#include "passage/run/model.hpp"
+#include "passage/run/scenario.hpp"
+
+#include <memory>
+
+namespace passage::models::verification {
+
+std::unique_ptr<engine::Model> make_mm1(const engine::Scenario& s, engine::config::Diagnostics& d);
+std::unique_ptr<engine::Model> make_batch(const engine::Scenario& s,
+                                          engine::config::Diagnostics& d);
+
+//! Read the optional top-level `horizon_days` (default: no limit).
+double read_horizon(const engine::Scenario& s, engine::config::Diagnostics& d);
+
+} // namespace passage::models::verification

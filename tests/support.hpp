@@ -1,0 +1,82 @@
+#pragma once
+// Helpers for tests: scenarios from text, runs collected in memory.
+
+#include "passage/config/node.hpp"
+#include "passage/run/runner.hpp"
+#include "passage/run/scenario.hpp"
+#include "registry.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace passage::test {
+
+inline std::string source_dir()
+{
+  return PASSAGE_SOURCE_DIR;
+}
+
+inline engine::Scenario scenario_from_text(const std::string& yaml,
+                                           const std::string& name = "test.yaml")
+{
+  engine::Scenario s;
+  s.file = name;
+  s.root = engine::config::parse(yaml, name);
+  engine::refresh_scenario(s);
+  return s;
+}
+
+inline engine::Scenario scenario_from_file(const std::string& relative,
+                                           const std::vector<std::string>& sets = {})
+{
+  return engine::load_scenario(source_dir() + "/" + relative, sets);
+}
+
+struct Collected
+{
+  std::vector<engine::MetricInfo> metrics;
+  std::vector<double> rows; // replications x metrics
+  engine::RunTotals totals;
+
+  std::size_t index(const std::string& name) const
+  {
+    for (std::size_t j = 0; j < metrics.size(); ++j) {
+      if (metrics[j].name == name) {
+        return j;
+      }
+    }
+    throw std::out_of_range("no metric " + name);
+  }
+  std::vector<double> column(const std::string& name) const
+  {
+    const std::size_t j = index(name);
+    std::vector<double> c;
+    for (std::size_t i = j; i < rows.size(); i += metrics.size()) {
+      c.push_back(rows[i]);
+    }
+    return c;
+  }
+};
+
+inline Collected run_collect(const engine::Scenario& s, std::uint64_t replications,
+                             unsigned threads, engine::Stepping stepping = engine::Stepping::Inline,
+                             std::uint64_t first = 0, std::uint64_t block = 0)
+{
+  const auto model = models::registry().create(s);
+  engine::RunOptions o;
+  o.seed = s.seed;
+  o.threads = threads;
+  o.stepping = stepping;
+  o.block = block;
+  engine::Runner runner(*model, o);
+  Collected c;
+  c.metrics = model->metrics();
+  runner.run(first, replications, [&](std::uint64_t, std::uint64_t, std::span<const double> rows) {
+    c.rows.insert(c.rows.end(), rows.begin(), rows.end());
+  });
+  c.totals = runner.totals();
+  return c;
+}
+
+} // namespace passage::test
