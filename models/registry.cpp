@@ -1,11 +1,16 @@
 #include "registry.hpp"
 
+#include "mali/mali.hpp"
 #include "verification/verification.hpp"
 
 namespace passage::models {
 
 void register_all(engine::ModelRegistry& r)
 {
+  r.add("mali", &mali::make_model,
+        "irregular migrant journeys through Mali (MODEL.md): roadblocks, the Gao hub, trucks, "
+        "checkpoints, "
+        "attacks, hostages, the Algerian border");
   r.add("mm1", &verification::make_mm1, "M/M/1 queue (verification against queueing theory)");
   r.add("batch_departure", &verification::make_batch,
         "Poisson arrivals to a batch departure (verification: mean wait (b-1)/(2 lambda))");

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 scripts/build.sh
-BASELINE=${PASSAGE_BASELINE:-configs/verification/mm1.yaml}
+BASELINE=${PASSAGE_BASELINE:-configs/mali-2016.yaml}
 exec build/app/passage run "$BASELINE" --force "$@"

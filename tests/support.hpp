@@ -61,7 +61,8 @@ struct Collected
 
 inline Collected run_collect(const engine::Scenario& s, std::uint64_t replications,
                              unsigned threads, engine::Stepping stepping = engine::Stepping::Inline,
-                             std::uint64_t first = 0, std::uint64_t block = 0)
+                             std::uint64_t first = 0, std::uint64_t block = 0,
+                             std::uint64_t trace = 0)
 {
   const auto model = models::registry().create(s);
   engine::RunOptions o;
@@ -69,6 +70,7 @@ inline Collected run_collect(const engine::Scenario& s, std::uint64_t replicatio
   o.threads = threads;
   o.stepping = stepping;
   o.block = block;
+  o.trace_entities = trace;
   engine::Runner runner(*model, o);
   Collected c;
   c.metrics = model->metrics();

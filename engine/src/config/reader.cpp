@@ -118,8 +118,12 @@ Provenance read_provenance(const Node& n, Diagnostics& d)
                 "write the smaller bound first");
       } else {
         p.range = std::make_pair(*lo, *hi);
-        // A scalar value must lie inside its range.
-        if (const auto v = n.find("value")->as_double()) {
+        // A value written beside its range must lie inside it. A value set from
+        // elsewhere (--set, a change, a policy, a design) may leave the range:
+        // the range is what sensitivity analysis samples, not a limit.
+        const Node& value = *n.find("value");
+        const bool same_file = value.mark().file_name() == range->mark().file_name();
+        if (const auto v = value.as_double(); v && same_file) {
           if (*v < *lo || *v > *hi) {
             d.error(n.find("value")->mark(), "value " + fmt(*v) + " lies outside its range [" +
                                                fmt(*lo) + ", " + fmt(*hi) + "]");

@@ -167,9 +167,13 @@ public:
   Discrete() = default;
   explicit Discrete(std::span<const double> weights);
 
-  std::size_t operator()(Stream& s) const noexcept
+  std::size_t operator()(Stream& s) const noexcept { return pick(s.uniform()); }
+
+  //! The outcome for a given uniform u in [0, 1): lets a model draw u once and
+  //! map it later, against a table that may have changed meanwhile.
+  std::size_t pick(double uniform01) const noexcept
   {
-    const double u = s.uniform() * static_cast<double>(prob_.size());
+    const double u = uniform01 * static_cast<double>(prob_.size());
     auto i = static_cast<std::size_t>(u);
     if (i >= prob_.size()) {
       i = prob_.size() - 1;

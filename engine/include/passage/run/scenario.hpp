@@ -43,9 +43,4 @@ void refresh_scenario(Scenario& s);
 //! A parameter written with provenance keeps it; only its value changes.
 void apply_assignment(config::Node& root, const std::string& assignment, config::Diagnostics& d);
 
-//! Find the node a dotted path names (maps by key, lists by index or by an
-//! item's `name`/`id`), or report where the path breaks, with a did-you-mean.
-config::Node* find_path(config::Node& root, const std::string& path, const config::Mark& where,
-                        config::Diagnostics& d);
-
 } // namespace passage::engine
