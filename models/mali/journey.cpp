@@ -259,6 +259,7 @@ private:
   std::uint64_t killed_in_attacks_ = 0;
   std::uint64_t intercepted_ = 0;
   std::uint64_t workers_ = 0;
+  std::vector<std::uint64_t> segment_flow_; // migrants who set off on each segment
   std::array<std::int64_t, kActorCount> revenue_{};
   std::int64_t paid_total_ = 0;
   std::int64_t budgets_ = 0;
@@ -716,6 +717,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     Leg leg(travel, seg.roadblocks, seg.checkpoints,
             u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at);
     m.on_segment = static_cast<std::int32_t>(way.index);
+    ++segment_flow_[way.index];
     Time extra = 0.0;
     for (;;) {
       const Leg::Stop stop = leg.next();
@@ -809,6 +811,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
             attack_at);
     for (auto* s = group; s != nullptr; s = s->next) {
       owner(s).on_segment = static_cast<std::int32_t>(si);
+      ++segment_flow_[si];
     }
     Time extra = 0.0;
     for (;;) {
@@ -884,6 +887,7 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   migrants_ = abducted_ = ransoms_paid_ = trucks_ = truck_passengers_ = attacks_ =
     killed_in_attacks_ = 0;
   intercepted_ = workers_ = 0;
+  segment_flow_.assign(sc_.epochs[0].segments.size(), 0);
   revenue_.fill(0);
   paid_total_ = budgets_ = earned_ = family_ = cash_left_ = 0;
   journey_days_.clear();
@@ -941,6 +945,9 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   put(static_cast<double>(earned_));
   put(static_cast<double>(family_));
   put(static_cast<double>(cash_left_ + cash_in_transit));
+  for (const auto f : segment_flow_) {
+    put(static_cast<double>(f));
+  }
   if (i != v.size()) {
     throw engine::RuntimeError("the Mali model filled " + std::to_string(i) +
                                " metrics, expected " + std::to_string(v.size()));
@@ -1003,6 +1010,10 @@ std::vector<engine::MetricInfo> metric_list(const MaliScenario& sc)
   m.push_back({ "family_transfers", "CFA", "ransoms paid by families", balance });
   m.push_back(
     { "cash_held", "CFA", "cash still held by migrants at the end (alive or not)", balance });
+  const std::string flows = "Flows by segment (migrants who set off on it)";
+  for (const auto& g : sc.epochs[0].segments) {
+    m.push_back({ "flow_" + g.id, "migrants", "migrants who set off from " + g.id, flows });
+  }
   return m;
 }
 
