@@ -40,8 +40,13 @@ void set_command_line(int argc, char** argv);
 void add_run(CLI::App& app);
 void add_report(CLI::App& app);
 void add_validate(CLI::App& app);
+void add_compare(CLI::App& app);
 
 //! The tables `run` prints and `report` shows for a run file.
 std::string format_run_report(const engine::ResultsView& view);
+//! The tables, JSON and CSV of a compare file.
+std::string format_compare_report(const std::string& path, bool all);
+std::string json_compare(const std::string& path);
+std::string csv_compare(const std::string& path);
 
 } // namespace passage::app

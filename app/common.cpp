@@ -31,11 +31,16 @@ void add_scenario_options(CLI::App& cmd, ScenarioArgs& args)
     .add_option("--set", args.sets,
                 "override a scenario value: dotted.key=value (YAML syntax), repeatable")
     ->type_name("KEY=VALUE");
+  cmd
+    .add_option("--policy", args.policies,
+                "apply a policy overlay (YAML, e.g. configs/policies/anti_corruption.yaml); "
+                "repeatable, applied in order")
+    ->type_name("FILE");
 }
 
 engine::Scenario load(const ScenarioArgs& args)
 {
-  return engine::load_scenario(args.config, args.sets);
+  return engine::load_scenario(args.config, args.sets, args.policies);
 }
 
 std::unique_ptr<engine::Model> build(const engine::Scenario& scenario)

@@ -15,6 +15,7 @@ struct ReportArgs
   bool json = false;
   bool csv = false;
   bool trace = false;
+  bool all = false;
 };
 
 std::string json_run(const engine::ResultsView& v)
@@ -110,6 +111,23 @@ void report_command(const ReportArgs& a)
     std::cout << format_trace(engine::read_trace(f));
     return;
   }
+  std::string kind = "run";
+  {
+    const auto f = engine::open_results(a.file);
+    if (f.has_attr("kind")) {
+      kind = f.attr_string("kind");
+    }
+  }
+  if (kind == "compare") {
+    std::cout << (a.json  ? json_compare(a.file)
+                  : a.csv ? csv_compare(a.file)
+                          : format_compare_report(a.file, a.all));
+    return;
+  }
+  if (kind != "run") {
+    throw engine::UsageError("'" + a.file + "' holds results of kind '" + kind +
+                             "', which this version of passage cannot report");
+  }
   const auto view = engine::read_run(a.file);
   if (a.json) {
     std::cout << json_run(view);
@@ -144,8 +162,10 @@ std::string format_run_report(const engine::ResultsView& v)
         continue;
       }
       const auto& s = m.summary;
-      t.row({ m.name, human(s.mean), "[" + human(s.ci95_low) + ", " + human(s.ci95_high) + "]",
-              human(s.sd), m.unit });
+      const Display d = display_for(m.unit, s.mean);
+      t.row({ m.name, human(s.mean / d.factor),
+              "[" + human(s.ci95_low / d.factor) + ", " + human(s.ci95_high / d.factor) + "]",
+              human(s.sd / d.factor), d.unit });
     }
     out += t.str("  ") + "\n";
   }
@@ -164,6 +184,7 @@ void add_report(CLI::App& app)
   auto* csv = cmd->add_flag("--csv", a->csv, "CSV on stdout");
   json->excludes(csv);
   cmd->add_flag("--trace", a->trace, "print the journey trace recorded with run --trace");
+  cmd->add_flag("--all", a->all, "compare files: every metric, not only the headline ones");
   cmd->callback([a] { report_command(*a); });
 }
 

@@ -445,6 +445,9 @@ void MaliWorker::rent_passport(Migrant& m, const Place& here, const Params& p)
     note(m, "cannot afford a false passport");
     return;
   }
+  if (passports_.size() != p.passport_pool) {
+    passports_.resize(p.passport_pool); // the pool changed (a crackdown, a replacement)
+  }
   if (!passports_.try_take()) {
     note(m, "no false passport to rent");
     return;
