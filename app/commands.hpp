@@ -3,6 +3,7 @@
 //! catches errors once and maps them to exit codes.
 
 #include "passage/io/results.hpp"
+#include "passage/run/campaign.hpp"
 #include "passage/run/model.hpp"
 #include "passage/run/scenario.hpp"
 
@@ -21,6 +22,26 @@ struct ScenarioArgs
   std::vector<std::string> sets;
   std::vector<std::string> policies;
 };
+
+//! How a batch job runs: precision triggers, checkpoints, resumption.
+struct BatchArgs
+{
+  std::vector<std::string> until;
+  std::uint64_t max_replications = 100000;
+  std::string checkpoint;
+  double checkpoint_every = 300.0;
+  std::string resume;
+};
+void add_batch_options(CLI::App& cmd, BatchArgs& args);
+engine::CampaignOptions campaign_options(const BatchArgs& args, const std::string& kind,
+                                         std::uint64_t batch);
+//! The command line that resumes this run from `checkpoint`.
+std::string resume_command(const std::string& checkpoint);
+//! After a finished run: the checkpoint (and the file resumed from) are spent.
+void remove_finished_checkpoints(const BatchArgs& args);
+//! Raised by SIGTERM and SIGINT.
+std::atomic<bool>& stop_flag();
+void install_signal_handlers();
 
 //! Add CONFIG, --set and --policy to a subcommand.
 void add_scenario_options(CLI::App& cmd, ScenarioArgs& args);

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "format.hpp"
 #include "passage/errors.hpp"
+#include "passage/run/cluster.hpp"
 #include "passage/run/overlay.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/run/trigger.hpp"
@@ -26,9 +27,8 @@ struct CompareArgs
   std::string out;
   bool quiet = false;
   bool force = false;
-  std::string until;
-  std::uint64_t max_replications = 100000;
   bool independent = false;
+  BatchArgs batch;
 };
 
 // Policy files: directories expand to their *.yaml, sorted.
@@ -58,10 +58,8 @@ struct Arm
   std::string file; // the overlay ("" for the baseline)
   engine::Scenario scenario;
   std::unique_ptr<engine::Model> model;
-  std::unique_ptr<engine::Runner> runner;
   std::optional<engine::ReplicationColumns> columns;
   engine::h5::Group group;
-  std::vector<double> watched; // the trigger metric, per replication
 };
 
 void compare_command(const CompareArgs& a)
@@ -108,111 +106,83 @@ void compare_command(const CompareArgs& a)
                                "origins, exits or segments");
     }
   }
-  std::optional<engine::Trigger> trigger;
-  std::size_t watched = 0;
-  if (!a.until.empty()) {
-    trigger = engine::Trigger::parse(a.until);
-    if (trigger->kind != engine::Trigger::Kind::DiffHalfWidth) {
-      throw engine::UsageError("compare stops on the paired difference: use " + trigger->metric +
-                               ":diff_halfwidth=X");
+  for (const auto& u : a.batch.until) {
+    if (engine::Trigger::parse(u).kind != engine::Trigger::Kind::DiffHalfWidth) {
+      throw engine::UsageError(
+        "compare stops on the paired difference: use METRIC:diff_halfwidth=X",
+        "'" + u + "' is a trigger for passage run");
     }
-    const auto it = std::find_if(metrics.begin(), metrics.end(),
-                                 [&](const auto& m) { return m.name == trigger->metric; });
-    if (it == metrics.end()) {
-      throw engine::UsageError("no metric '" + trigger->metric + "' to stop on",
-                               "see `passage report` of a run for the metric names");
-    }
-    watched = static_cast<std::size_t>(it - metrics.begin());
   }
-
+  auto& cluster = engine::Cluster::instance();
   const std::string out_path = output_path(a.out, base.name + "-compare");
-  engine::OutputFile out(out_path, a.force);
-  auto arms_group = out.file().create_group("arms");
+  std::optional<engine::OutputFile> out;
+  std::optional<engine::h5::Group> arms_group;
+  std::vector<engine::ReplicationColumns*> columns(arms.size(), nullptr);
+  if (cluster.root()) {
+    out.emplace(out_path, a.force);
+    arms_group = out->file().create_group("arms");
+  }
+  std::vector<engine::CampaignArm> campaign_arms;
   for (std::size_t k = 0; k < arms.size(); ++k) {
     auto& arm = arms[k];
-    arm.group = arms_group.create_group(arm.name);
-    arm.group.set_attr("scenario", arm.scenario.resolved_text());
-    arm.group.set_attr("overlay", arm.file);
-    arm.columns.emplace(arm.group, metrics);
+    if (cluster.root()) {
+      arm.group = arms_group->create_group(arm.name);
+      arm.group.set_attr("scenario", arm.scenario.resolved_text());
+      arm.group.set_attr("overlay", arm.file);
+      arm.columns.emplace(arm.group, metrics);
+      columns[k] = &*arm.columns;
+    }
     engine::RunOptions opt;
     // Common random numbers: every arm runs replication i on the same streams.
     // --independent gives each policy arm its own seed, to measure what CRN buys.
     opt.seed = a.independent && k > 0 ? seed + 0x9e3779b97f4a7c15ULL * k : seed;
     opt.threads = a.threads;
-    arm.runner = std::make_unique<engine::Runner>(*arm.model, opt);
+    campaign_arms.push_back(engine::CampaignArm{ arm.name, arm.model.get(), &arm.scenario, opt });
   }
+  engine::Campaign campaign(std::move(campaign_arms), campaign_options(a.batch, "compare", batch));
 
   engine::RunManifest manifest;
   manifest.command = command_line();
   manifest.seed = seed;
-  manifest.threads = arms[0].runner->threads();
+  manifest.threads = campaign.threads();
+  manifest.ranks = cluster.size();
   manifest.started = engine::utc_now();
   const auto t0 = std::chrono::steady_clock::now();
-  std::uint64_t done = 0;
-  std::string stop_reason;
+  engine::CampaignResult result;
   {
-    const std::uint64_t planned = trigger ? std::max(batch, a.max_replications) : batch;
     ProgressBar bar(
-      [&] {
-        std::uint64_t c = 0;
-        for (const auto& arm : arms) {
-          c += arm.runner->completed();
-        }
-        return c;
-      },
-      planned * arms.size(), "arm-replications", !a.quiet);
-    for (;;) {
-      const std::uint64_t n = trigger ? std::min(batch, a.max_replications - done) : batch;
-      for (auto& arm : arms) {
-        arm.runner->run(done, n,
-                        [&](std::uint64_t, std::uint64_t count, std::span<const double> rows) {
-                          arm.columns->append(rows);
-                          for (std::uint64_t i = 0; i < count; ++i) {
-                            arm.watched.push_back(rows[i * metrics.size() + watched]);
-                          }
-                        });
-      }
-      done += n;
-      if (!trigger) {
-        stop_reason = "replications: " + std::to_string(done);
-        break;
-      }
-      double worst = 0.0;
-      for (std::size_t k = 1; k < arms.size(); ++k) {
-        worst = std::max(worst,
-                         engine::stats::paired(arms[0].watched, arms[k].watched).diff.half_width());
-      }
-      if (done >= 2 && worst <= trigger->target) {
-        stop_reason = "until " + trigger->text +
-                      ": every paired difference's 95% half-width <= " + human(trigger->target) +
-                      " after " + std::to_string(done) + " replications";
-        break;
-      }
-      if (done >= a.max_replications) {
-        stop_reason = "max-replications " + std::to_string(a.max_replications) +
-                      " reached before " + trigger->text + " (widest half-width " + human(worst) +
-                      ")";
-        break;
-      }
-    }
+      [&] { return campaign.completed() * static_cast<std::uint64_t>(cluster.size()); },
+      batch * arms.size(), "arm-replications", !a.quiet && cluster.root());
+    result = campaign.run(columns, out_path + ".checkpoint.h5");
+    bar.finish();
   }
+  if (result.interrupted) {
+    throw engine::Interrupted("interrupted after " + std::to_string(result.replications) +
+                              " replications; checkpoint written to " + result.checkpoint +
+                              "\n  resume with: " + resume_command(result.checkpoint));
+  }
+  if (!cluster.root()) {
+    return;
+  }
+  const std::uint64_t done = result.replications;
   manifest.replications = done;
+  manifest.resumed = result.resumed;
   manifest.wall_seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   manifest.finished = engine::utc_now();
-  manifest.stop_reason = stop_reason;
+  manifest.stop_reason = result.stop_reason;
 
   // Per-arm summaries and histograms, then the paired comparisons.
   std::uint64_t events = 0;
   for (auto& arm : arms) {
     arm.columns->close();
     engine::write_summary(arm.group, metrics);
-    const auto totals = arm.runner->totals();
+    const auto& totals = result.totals[static_cast<std::size_t>(&arm - arms.data())];
     engine::write_histograms(arm.group, arm.model->histograms(), totals.histograms);
     arm.group.set_attr("events", totals.events);
     events += totals.events;
   }
-  auto cmp = out.file().create_group("comparison");
+  auto cmp = out->file().create_group("comparison");
   const auto base_reps = arms[0].group.open_group("replications");
   for (std::size_t k = 1; k < arms.size(); ++k) {
     auto g = cmp.create_group(arms[k].name);
@@ -256,14 +226,15 @@ void compare_command(const CompareArgs& a)
                "with common random numbers (mean, sd, Student-t 95% interval), the ratio of means, "
                "and the variance reduction (Var(base) + Var(policy)) / Var(difference)");
   cmp.set_attr("common_random_numbers", static_cast<std::int64_t>(a.independent ? 0 : 1));
-  engine::write_manifest(out.file(), base, *arms[0].model, events, manifest);
-  out.file().set_attr("kind", "compare");
+  engine::write_manifest(out->file(), base, *arms[0].model, events, manifest);
+  out->file().set_attr("kind", "compare");
   std::string policies;
   for (std::size_t k = 1; k < arms.size(); ++k) {
     policies += (k > 1 ? "\n" : "") + arms[k].name;
   }
-  out.file().set_attr("policies", policies);
-  out.commit();
+  out->file().set_attr("policies", policies);
+  out->commit();
+  remove_finished_checkpoints(a.batch);
 
   if (!a.quiet) {
     std::cout << format_compare_report(out_path, false);
@@ -286,12 +257,7 @@ void add_compare(CLI::App& app)
   cmd->add_option("-o,--out", a->out, "results file (default: results/<scenario>-compare.h5)");
   cmd->add_flag("-q,--quiet", a->quiet, "print nothing but errors");
   cmd->add_flag("--force", a->force, "overwrite an existing results file");
-  cmd
-    ->add_option("--until", a->until,
-                 "add batches of replications until METRIC:diff_halfwidth=X holds for every policy")
-    ->type_name("METRIC:diff_halfwidth=X");
-  cmd->add_option("--max-replications", a->max_replications,
-                  "with --until: stop here at the latest (default 100000)");
+  add_batch_options(*cmd, a->batch);
   cmd->add_flag(
     "--independent", a->independent,
     "give each policy its own random streams (to measure what common random numbers buy)");

@@ -52,7 +52,7 @@ PY
 expect 0 "policy,metric,unit" -- "$PASSAGE" report c.h5 --csv
 
 # Stopping on the contrast: batches until the interval is narrow enough.
-expect 0 "until died:diff_halfwidth=1000" -- "$PASSAGE" compare "$MALI" "${SMALL[@]}" --policy "$SRC/configs/policies/peace_settlement.yaml" -r 3 --until died:diff_halfwidth=1000 -o u.h5
+expect 0 "met after 3 replications: died:diff_halfwidth=1000" -- "$PASSAGE" compare "$MALI" "${SMALL[@]}" --policy "$SRC/configs/policies/peace_settlement.yaml" -r 3 --until died:diff_halfwidth=1000 -o u.h5
 expect 0 "max-replications 6 reached" -- "$PASSAGE" compare "$MALI" "${SMALL[@]}" --policy "$SRC/configs/policies/peace_settlement.yaml" -r 3 --until died:diff_halfwidth=0.001 --max-replications 6 -o m.h5
 
 # Errors: exit 2, the overlay's file:line:col.

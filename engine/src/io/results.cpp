@@ -286,17 +286,23 @@ void write_manifest(h5::Group& root, const Scenario& scenario, const Model& mode
   g.set_attr("stop_reason", m.stop_reason);
 }
 
+void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
+                        const RunTotals& totals, const RunManifest& manifest)
+{
+  const auto metrics = model.metrics();
+  write_summary(root, metrics);
+  write_histograms(root, model.histograms(), totals.histograms);
+  write_trace(root, totals.trace);
+  model.write_results(root);
+  write_manifest(root, scenario, model, totals.events, manifest);
+  root.set_attr("kind", "run");
+}
+
 void ResultsWriter::finish(const Scenario& scenario, const Model& model, const RunTotals& totals,
                            const RunManifest& manifest)
 {
   columns_->close();
-  auto& f = out_.file();
-  write_summary(f, metrics_);
-  write_histograms(f, model.histograms(), totals.histograms);
-  write_trace(f, totals.trace);
-  model.write_results(f);
-  write_manifest(f, scenario, model, totals.events, manifest);
-  f.set_attr("kind", "run");
+  write_run_contents(out_.file(), scenario, model, totals, manifest);
   out_.commit();
 }
 
@@ -390,7 +396,7 @@ ResultsView read_run(const std::string& path)
   return v;
 }
 
-std::vector<TraceRecord> read_trace(const h5::File& f)
+std::vector<TraceRecord> read_trace(const h5::Group& f)
 {
   std::vector<TraceRecord> out;
   if (!f.exists("trace")) {

@@ -97,6 +97,9 @@ public:
   //! infinity is refused (RuntimeError naming the metric).
   void append(std::span<const double> rows);
   std::uint64_t rows() const noexcept { return rows_; }
+  //! Everything written so far of metric j (for checkpoints).
+  std::vector<double> read(std::size_t j) const { return columns_[j].read<double>(); }
+  const std::vector<MetricInfo>& metrics() const noexcept { return metrics_; }
   //! Close the datasets (before reading them back).
   void close() { columns_.clear(); }
 
@@ -137,6 +140,12 @@ private:
   std::vector<MetricInfo> metrics_;
   std::optional<ReplicationColumns> columns_;
 };
+
+//! Everything a run file holds besides its replications: summary, histograms,
+//! trace, the model's own groups and the manifest (used by ResultsWriter and by
+//! `passage run`).
+void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
+                        const RunTotals& totals, const RunManifest& manifest);
 
 //! Write `/summary` from the `/replications` columns (used by the writer and
 //! by commands that assemble their own files).
@@ -190,6 +199,6 @@ struct ResultsView
 //! clear reason (missing, truncated, not HDF5, not a passage file).
 h5::File open_results(const std::string& path);
 ResultsView read_run(const std::string& path);
-std::vector<TraceRecord> read_trace(const h5::File& f);
+std::vector<TraceRecord> read_trace(const h5::Group& g);
 
 } // namespace passage::engine

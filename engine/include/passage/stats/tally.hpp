@@ -134,6 +134,17 @@ public:
     }
   }
 
+  //! Add raw counts ([underflow, bins..., overflow], as counts() returns).
+  void add_counts(const std::vector<std::uint64_t>& c)
+  {
+    if (c.size() != counts_.size()) {
+      throw std::invalid_argument("histogram counts of a different shape");
+    }
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      counts_[i] += c[i];
+    }
+  }
+
   void clear() noexcept
   {
     for (auto& c : counts_) {
