@@ -46,7 +46,7 @@ OUTCOME_LABELS = {
 ACTOR_LABELS = {
     "state_security": "state security forces\n(roadblocks, gendarmes, police)",
     "bus_companies": "bus companies",
-    "smugglers": "smugglers (passeurs, cokseurs)",
+    "smugglers": "smugglers\n(passeurs, cokseurs, retries)",
     "ghetto_chairmen": "ghetto chairmen",
     "passport_network": "false-passport network",
     "transporters": "truck and pickup transporters",
