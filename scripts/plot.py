@@ -132,6 +132,7 @@ class Run:
         self.replications = int(f.attrs.get("replications", 0))
         self.horizon = float(f.attrs.get("horizon_days", float("nan")))
         self.overrides = [s for s in text(f.attrs.get("overrides", "")).split("\n") if s]
+        self.overlays = [s for s in text(f.attrs.get("overlays", "")).split("\n") if s]
         self.scenario_text = text(f.attrs.get("scenario", ""))
         # Metrics in report order, with their group and unit.
         self.metrics = []
@@ -205,6 +206,8 @@ class Run:
         s = f"scenario {self.scenario}, {self.reps_text()}"
         if math.isfinite(self.horizon):
             s += f" of {self.horizon:g} days"
+        if self.overlays:
+            s += "; --policy " + ", ".join(os.path.basename(o) for o in self.overlays)
         if self.overrides:
             s += "; --set " + ", ".join(self.overrides)
         return s
@@ -865,6 +868,9 @@ def plot_network(run, out, dpi):
                 handles.append(Line2D([], [], color="#777777", lw=width_of(v),
                                       alpha=0.7, label=f"{v:,} migrants" + (" (zoom)" if zoom
                                                                           else "")))
+    if have_flows and (np.nan_to_num(flows, nan=0.0) <= 0).any():
+        handles.append(Line2D([], [], color="#777777", lw=1.0, ls=":",
+                              label="no migrants (closed or unused)"))
     handles += [
         Line2D([], [], ls="", marker="o", ms=8, mfc="black", mec="black",
                label="coordinates from the scenario"),
