@@ -2,6 +2,7 @@
 #include "passage/errors.hpp"
 #include "registry.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <sstream>
@@ -111,6 +112,13 @@ engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& 
   o.command = command_line();
   o.stop = &stop_flag();
   return o;
+}
+
+std::size_t chunk_rows(std::uint64_t replications, bool open_ended)
+{
+  const std::uint64_t rows =
+    open_ended ? std::max<std::uint64_t>(replications, 4096) : replications;
+  return static_cast<std::size_t>(std::clamp<std::uint64_t>(rows, 256, 65536));
 }
 
 std::string resume_command(const std::string& checkpoint)
