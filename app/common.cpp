@@ -116,9 +116,10 @@ engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& 
 
 std::size_t chunk_rows(std::uint64_t replications, bool open_ended)
 {
-  const std::uint64_t rows =
-    open_ended ? std::max<std::uint64_t>(replications, 4096) : replications;
-  return static_cast<std::size_t>(std::clamp<std::uint64_t>(rows, 256, 65536));
+  // Chunks of up to 4,096 rows (32 KiB a metric): a chunk is compressed whole and
+  // cached uncompressed while it fills, so memory stays flat in the run's length.
+  const std::uint64_t rows = open_ended ? 4096 : replications;
+  return static_cast<std::size_t>(std::clamp<std::uint64_t>(rows, 256, 4096));
 }
 
 std::string resume_command(const std::string& checkpoint)
