@@ -35,6 +35,9 @@ struct BatchArgs
 void add_batch_options(CLI::App& cmd, BatchArgs& args);
 engine::CampaignOptions campaign_options(const BatchArgs& args, const std::string& kind,
                                          std::uint64_t batch);
+//! -r within [1, 10^12] (UsageError otherwise).
+std::uint64_t check_replications(std::uint64_t r);
+
 //! Rows per HDF5 chunk for a run of about `replications` rows: small runs get
 //! small chunks (a chunk is compressed whole), large ones 4,096.
 std::size_t chunk_rows(std::uint64_t replications, bool open_ended);

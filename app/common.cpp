@@ -70,6 +70,9 @@ void install_signal_handlers()
 {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
+  // A file-size limit (ulimit -f) should fail the write, not kill the process:
+  // the error is then reported and no partial file is left.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 void add_batch_options(CLI::App& cmd, BatchArgs& a)
@@ -112,6 +115,15 @@ engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& 
   o.command = command_line();
   o.stop = &stop_flag();
   return o;
+}
+
+std::uint64_t check_replications(std::uint64_t r)
+{
+  if (r < 1 || r > 1000000000000ULL) {
+    throw engine::UsageError("-r must be between 1 and 10^12 replications, got " +
+                             std::to_string(r));
+  }
+  return r;
 }
 
 std::size_t chunk_rows(std::uint64_t replications, bool open_ended)

@@ -91,7 +91,7 @@ void compare_command(const CompareArgs& a)
   }
   const engine::Scenario& base = arms[0].scenario;
   const std::uint64_t seed = a.seed.value_or(base.seed);
-  const std::uint64_t batch = a.replications.value_or(base.replications);
+  const std::uint64_t batch = check_replications(a.replications.value_or(base.replications));
   for (auto& arm : arms) {
     arm.model = build(arm.scenario);
   }

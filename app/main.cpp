@@ -9,6 +9,7 @@
 #include "passage/run/cluster.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 namespace {
@@ -95,7 +96,18 @@ int main(int argc, char** argv)
   } catch (const engine::Interrupted& e) {
     return fail(engine::kExitInterrupted, std::string("passage: ") + e.what());
   } catch (const engine::h5::IoError& e) {
-    return crash(std::string("error: ") + e.what());
+    // After a failed write HDF5's own exit handlers can crash on the broken file
+    // (HDF5 1.10): leave without them. The temporary file is already removed.
+    std::string message = std::string("error: ") + e.what();
+    if (message.find(".tmp-") != std::string::npos) {
+      message +=
+        "\n  hint: the results file was not written and nothing partial was left; check the "
+        "free space and file-size limits of the output directory";
+    }
+    const int code = crash(message);
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(code);
   } catch (const std::exception& e) {
     return crash(std::string("error: ") + e.what());
   }

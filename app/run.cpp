@@ -35,7 +35,7 @@ void run_command(const RunArgs& a)
   auto& cluster = engine::Cluster::instance();
   auto scenario = load(a.scenario);
   if (a.replications) {
-    scenario.replications = *a.replications;
+    scenario.replications = check_replications(*a.replications);
   }
   if (a.seed) {
     scenario.seed = *a.seed;

@@ -98,6 +98,25 @@ struct Migrant
   }
 };
 
+// Money is whole CFA in 64 bits. A single amount is capped at 10^12 CFA (a
+// lognormal budget's far tail); sums are checked, so a scenario beyond the
+// supported scale stops with an error instead of wrapping around.
+constexpr double kMaxAmount = 1.0e12;
+
+std::int64_t money_of(double x)
+{
+  return static_cast<std::int64_t>(std::llround(std::clamp(x, 0.0, kMaxAmount)));
+}
+
+void add(std::int64_t& sum, std::int64_t x)
+{
+  if (__builtin_add_overflow(sum, x, &sum)) {
+    throw engine::RuntimeError(
+      "a sum of money overflowed 64 bits (9.2e18 CFA): the scenario is beyond "
+      "the supported scale (docs/robustness.md)");
+  }
+}
+
 Migrant& owner(BatchDeparture::Seat* s)
 {
   return *static_cast<Migrant*>(s->owner);
@@ -228,6 +247,18 @@ private:
   std::int64_t pay(Migrant& m, Actor a, std::int64_t amount, const char* what);
   void finish(Migrant& m, std::uint32_t outcome, const char* what);
   void note(const Migrant& m, std::string_view what, std::int64_t amount = 0, int actor = -1);
+  //! The runtime guard: a migrant that takes absurdly many steps means a
+  //! scenario that lets it loop; say which migrant, and where.
+  void guard(Migrant& m) const
+  {
+    if (++m.steps > sc_.max_events_per_migrant) {
+      throw engine::RuntimeError("migrant " + std::to_string(m.uid) + " of replication " +
+                                 std::to_string(rep_) + " took more than " +
+                                 std::to_string(sc_.max_events_per_migrant) + " steps, at " +
+                                 place_name(m.place) + " on day " + std::to_string(m.clock.now) +
+                                 ": the scenario lets a migrant loop (check retries and routes)");
+    }
+  }
   void kill(BatchDeparture::Seat*& link, Migrant& m, const char* what);
 
   Stream stream(std::uint64_t kind, std::uint64_t site, std::uint64_t entity) const
@@ -304,8 +335,8 @@ std::int64_t MaliWorker::pay(Migrant& m, Actor a, std::int64_t amount, const cha
   }
   m.cash -= x;
   m.paid += x;
-  revenue_[a] += x;
-  paid_total_ += x;
+  add(revenue_[a], x);
+  add(paid_total_, x);
   if (m.traced) {
     note(m, what, x, a);
   }
@@ -335,7 +366,7 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const char* what)
   journey_days_.add(days);
   hist_[kJourneyDays].add(days);
   hist_[kPaid].add(static_cast<double>(m.paid));
-  cash_left_ += m.cash;
+  add(cash_left_, m.cash);
   if (m.false_passport) {
     // A rented passport goes back to Mali for reuse, unless lost with its renter.
     if (outcome < died() || outcome == turned_back()) {
@@ -386,14 +417,13 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
   } else {
     m.wants_passport = u_rent < p.false_passport_demand;
   }
-  m.budget =
-    static_cast<std::int64_t>(std::llround(p.cash_median * std::exp(p.cash_sigma * z_cash)));
+  m.budget = money_of(p.cash_median * std::exp(p.cash_sigma * z_cash));
   m.cash = m.budget;
   m.earnings = p.earnings_per_day * std::exp(p.earnings_sigma * z_earn);
   m.uses_cokseur = u_cokseur < p.cokseur_share;
   m.place =
     (!m.malian && p.has_nouakchott && u_entry < p.nouakchott_share) ? p.nouakchott : o.start;
-  budgets_ += m.budget;
+  add(budgets_, m.budget);
   ++migrants_;
   ++entered_[m.origin];
   // Into the list of the living.
@@ -545,12 +575,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
   const std::size_t exits = sc_.exits.size();
 
   while (!m.done) {
-    if (++m.steps > sc_.max_events_per_migrant) {
-      throw engine::RuntimeError("migrant " + std::to_string(m.uid) + " of replication " +
-                                 std::to_string(rep_) + " took more than " +
-                                 std::to_string(sc_.max_events_per_migrant) + " steps at " +
-                                 place_name(m.place) + ": the network lets a migrant loop");
-    }
+    guard(m);
     const Epoch& e = sc_.at(m.clock.now);
     const Params& p = e.p;
     const Place& here = e.places[m.place];
@@ -590,7 +615,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         co_await sim_.delay(m.clock, delay);
         const std::int64_t ransom = sc_.at(m.clock.now).p.ransom;
         m.family += ransom;
-        family_ += ransom;
+        add(family_, ransom);
         m.cash += ransom;
         pay(m, kKidnappers, ransom, "family pays the ransom to a Bamako contact");
         ++ransoms_paid_;
@@ -608,6 +633,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     if (here.crossing && here.exit == static_cast<std::int32_t>(m.exit)) {
       Stream s = stream(kBorder, here.site, m.uid);
       for (std::uint32_t attempt = 1;; ++attempt) {
+        guard(m);
         const Params& q = sc_.at(m.clock.now).p;
         const double u_catch = s.uniform();
         const double u_retry = s.uniform();
@@ -664,12 +690,11 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
           note(m, "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days");
         }
         co_await sim_.delay(m.clock, worked);
-        const auto earned = static_cast<std::int64_t>(std::llround(m.earnings * worked));
+        const std::int64_t earned = money_of(m.earnings * worked);
         m.earned += earned;
-        earned_ += earned;
+        add(earned_, earned);
         m.cash += earned;
-        pay(m, kGhettoChairmen, static_cast<std::int64_t>(std::llround(ghetto_day * worked)),
-            "droit de ghetto while working");
+        pay(m, kGhettoChairmen, money_of(ghetto_day * worked), "droit de ghetto while working");
         if (days > p.max_work_days) {
           finish(m, turned_back(), "cannot save the fare: turns back");
           break;
@@ -792,8 +817,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     const bool network = p0.passeur_network[m.origin];
     const double ghetto_day = static_cast<double>(p0.ghetto_fee_per_day) *
                               (network ? 1.0 : 1.0 + p0.foreign_ghetto_surcharge);
-    pay(m, kGhettoChairmen,
-        static_cast<std::int64_t>(std::llround(ghetto_day * (clock.now - s->boarded))),
+    pay(m, kGhettoChairmen, money_of(ghetto_day * (clock.now - s->boarded)),
         "droit de ghetto while waiting for the truck");
     const std::int64_t fare = m.malian ? p0.truck_fare_malian : p0.truck_fare_foreign;
     if (escorted) {
@@ -858,8 +882,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
         const bool network = q.passeur_network[m.origin];
         const double ghetto_day = static_cast<double>(q.ghetto_fee_per_day) *
                                   (network ? 1.0 : 1.0 + q.foreign_ghetto_surcharge);
-        pay(m, kGhettoChairmen, static_cast<std::int64_t>(std::llround(ghetto_day * stay)),
-            "droit de ghetto");
+        pay(m, kGhettoChairmen, money_of(ghetto_day * stay), "droit de ghetto");
       }
     }
   }

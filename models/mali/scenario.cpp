@@ -994,6 +994,7 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       s.weight = 1.0;
     }
     compute_options(open, out.lines, out.exits.size());
+    std::set<std::pair<std::uint32_t, std::uint32_t>> reported; // (start, exit), once each
     for (const auto& o : out.origins) {
       std::vector<std::uint32_t> starts_of = { o.start };
       if (!o.malian && e0.p.has_nouakchott && e0.p.nouakchott_share > 0) {
@@ -1002,7 +1003,8 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       for (const auto start : starts_of) {
         for (const auto& x : out.destinations) {
           if (x.share > 0 && open.ways(start, x.exit, out.exits.size()).empty() &&
-              open.places[start].exit != static_cast<std::int32_t>(x.exit)) {
+              open.places[start].exit != static_cast<std::int32_t>(x.exit) &&
+              reported.insert({ start, x.exit }).second) {
             d.error(place_marks[start],
                     "no route leads from '" + open.places[start].id + "' to the exit '" +
                       out.exits[x.exit] + "' (needed by destination '" + x.id + "')",

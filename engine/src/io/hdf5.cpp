@@ -1,6 +1,7 @@
 #include "passage/io/hdf5.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 
@@ -62,7 +63,12 @@ Handle vector_space(std::size_t n, bool extendable)
 
 void Object::fail(const std::string& what) const
 {
+  const int os_error = errno; // a full disk or a file-size limit shows here
   std::string reason = hdf5_reason();
+  if (os_error == ENOSPC || os_error == EFBIG || os_error == EDQUOT || os_error == EROFS ||
+      os_error == EIO) {
+    reason += (reason.empty() ? "" : "; ") + std::string(std::strerror(os_error));
+  }
   std::string msg = file_ + ":" + path_ + ": " + what;
   if (!reason.empty()) {
     msg += " (" + reason + ")";
