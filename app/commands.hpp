@@ -40,8 +40,15 @@ void set_command_line(int argc, char** argv);
 void add_run(CLI::App& app);
 void add_report(CLI::App& app);
 void add_validate(CLI::App& app);
+void add_sweep(CLI::App& app);
+void add_sensitivity(CLI::App& app);
 
 //! The tables `run` prints and `report` shows for a run file.
 std::string format_run_report(const engine::ResultsView& view);
+
+//! The tables `sweep` and `sensitivity` print and `report` shows for their files.
+std::string format_sa_report(const std::string& path);
+//! `passage report` of a sweep or sensitivity file (text, --json or --csv).
+void report_sa(const std::string& path, bool json, bool csv);
 
 } // namespace passage::app

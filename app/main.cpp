@@ -21,7 +21,7 @@ constexpr const char* kIntro =
   "  passage run configs/verification/mm1.yaml     # a quick verification run\n"
   "  passage report results/mm1.h5                 # its tables again\n"
   "\n"
-  "Commands: run, report, validate. 'passage COMMAND --help' for each.\n";
+  "Commands: run, report, validate, sweep, sensitivity. 'passage COMMAND --help' for each.\n";
 
 } // namespace
 
@@ -36,6 +36,8 @@ int main(int argc, char** argv)
   app::add_run(cli);
   app::add_report(cli);
   app::add_validate(cli);
+  app::add_sweep(cli);
+  app::add_sensitivity(cli);
 
   if (argc == 1) {
     std::cout << kIntro;

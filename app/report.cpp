@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "format.hpp"
 #include "passage/errors.hpp"
+#include "passage/sa/output.hpp"
 
 #include <iostream>
 #include <map>
@@ -108,6 +109,12 @@ void report_command(const ReportArgs& a)
   if (a.trace) {
     const auto f = engine::open_results(a.file);
     std::cout << format_trace(engine::read_trace(f));
+    return;
+  }
+  // Sweeps and sensitivity analyses have their own report (report_sa.cpp).
+  if (const auto kind = engine::sa::results_kind(a.file);
+      kind == "sweep" || kind == "sensitivity") {
+    report_sa(a.file, a.json, a.csv);
     return;
   }
   const auto view = engine::read_run(a.file);
