@@ -86,7 +86,8 @@ double ParameterSpec::quantile(double u) const
         const double b = std::floor(hi);
         return std::min(b, a + std::floor(u * (b - a + 1.0)));
       }
-      return lo + u * (hi - lo);
+      // Exact at both ends (grid and Morris points sit on them), never outside.
+      return std::clamp((1.0 - u) * lo + u * hi, lo, hi);
     }
     case Distribution::LogUniform: {
       const double x = std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)));
@@ -121,7 +122,9 @@ Node ParameterSpec::node(double x) const
       static_cast<std::size_t>(std::clamp(x, 0.0, static_cast<double>(choices.size()) - 1.0));
     return choices[i];
   }
-  return Node::scalar(config::number_text(x), mark);
+  // The design's mark, not the scenario's: a value a design sets may leave the
+  // range written beside it in the scenario (config::read_provenance).
+  return Node::scalar(config::number_text(x), design_mark.file ? design_mark : mark);
 }
 
 namespace {
@@ -300,6 +303,7 @@ ParameterSpec read_parameter(const Node::Entry& e, Node& scenario_root, Diagnost
   s.path = e.key;
   s.name = default_name(e.key);
   s.mark = e.key_mark;
+  s.design_mark = e.key_mark;
   const Node empty = Node::map(e.key_mark);
   const Node& body = e.value.is_null() ? empty : e.value;
   config::MapReader r(&body, e.key_mark, d, "parameter " + quote(e.key),
@@ -504,6 +508,12 @@ Design read_design(const Node& root, const std::string& file, const Scenario& sc
   // which replace an assumption of the same path.
   if (with_assumptions) {
     design.parameters = scenario_assumptions(scenario, &design.skipped);
+    const Node::Entry* asked = root.find_entry("assumptions");
+    for (auto& p : design.parameters) {
+      p.design_mark = asked              ? asked->key_mark
+                      : root.mark().file ? root.mark()
+                                         : Mark{ std::make_shared<const std::string>(file), 1, 1 };
+    }
   }
   if (const Node* ex = r.get("exclude")) {
     if (!with_assumptions) {

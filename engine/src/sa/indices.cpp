@@ -79,16 +79,21 @@ double Runs::mean(std::size_t point) const noexcept
 
 NoiseEstimate estimate_noise(const Runs& runs, std::span<const std::size_t> points)
 {
+  // A two-way layout, point x replication. With common random numbers the runs
+  // of one replication share a component; it cancels between points, so the
+  // variance the parameters cause is that of the point means less only the
+  // interaction part of their noise. (The plain variance of all runs would
+  // count the shared component with R - 1 degrees of freedom out of J R - 1 and
+  // underestimate the variance of a single run.)
   NoiseEstimate e;
   e.points = points.size();
   const std::size_t jn = points.size();
   const std::size_t rn = runs.replications;
-  if (jn == 0) {
+  if (jn < 2) {
     return e;
   }
   std::vector<double> row(jn, 0.0);
   std::vector<double> col(rn, 0.0);
-  double grand = 0.0;
   for (std::size_t j = 0; j < jn; ++j) {
     for (std::size_t r = 0; r < rn; ++r) {
       const double y = runs.at(points[j], r);
@@ -96,37 +101,37 @@ NoiseEstimate estimate_noise(const Runs& runs, std::span<const std::size_t> poin
       col[r] += y;
     }
   }
+  double grand = 0.0;
   for (std::size_t j = 0; j < jn; ++j) {
     grand += row[j];
     row[j] /= static_cast<double>(rn);
   }
+  grand /= static_cast<double>(jn * rn);
   for (auto& c : col) {
     c /= static_cast<double>(jn);
   }
-  grand /= static_cast<double>(jn * rn);
-  double total = 0.0;
+  double means = 0.0;
   double within = 0.0;
   double interaction = 0.0;
   for (std::size_t j = 0; j < jn; ++j) {
+    means += (row[j] - grand) * (row[j] - grand);
     for (std::size_t r = 0; r < rn; ++r) {
       const double y = runs.at(points[j], r);
-      total += (y - grand) * (y - grand);
       within += (y - row[j]) * (y - row[j]);
-      const double e2 = y - row[j] - col[r] + grand;
-      interaction += e2 * e2;
+      const double x = y - row[j] - col[r] + grand;
+      interaction += x * x;
     }
   }
-  if (jn * rn >= 2) {
-    e.total_var = total / static_cast<double>(jn * rn - 1);
-  }
+  const double means_var = means / static_cast<double>(jn - 1);
   if (rn < 2) {
+    e.total_var = means_var;
     return e;
   }
   e.within_var = within / static_cast<double>(jn * (rn - 1));
+  e.mean_var = interaction / static_cast<double>((jn - 1) * (rn - 1)) / static_cast<double>(rn);
+  e.param_var = std::max(0.0, means_var - e.mean_var);
+  e.total_var = e.param_var + e.within_var;
   e.share = e.total_var > 0.0 ? e.within_var / e.total_var : 0.0;
-  if (jn >= 2) {
-    e.mean_var = interaction / static_cast<double>((jn - 1) * (rn - 1)) / static_cast<double>(rn);
-  }
   return e;
 }
 

@@ -55,7 +55,9 @@ struct ParameterSpec
   double sd = 1.0;
   std::vector<config::Node> choices; //!< choice
   bool integer = false;              //!< whole numbers only
-  config::Mark mark;                 //!< where it is declared
+  config::Mark mark;                 //!< where it is declared (design, or scenario assumption)
+  config::Mark design_mark;          //!< the design's line that asks for it; values
+                                     //!< written into the scenario carry it
   bool from_scenario = false;        //!< taken from the scenario's assumptions
 
   //! The value at the u-quantile, u in (0, 1); for a choice, the index of the

@@ -59,11 +59,13 @@ struct Runs
 struct NoiseEstimate
 {
   std::size_t points = 0;   //!< points it is estimated from
-  double total_var = kNaN;  //!< variance of all runs of those points
-  double within_var = kNaN; //!< mean variance of a point's runs around its mean
-  double share = kNaN;      //!< within_var / total_var
+  double within_var = kNaN; //!< run-to-run noise: mean variance of a point's runs
   double mean_var = kNaN;   //!< noise variance of a point mean that does not cancel between
                             //!< points (two-way interaction mean square / R)
+  double param_var = kNaN;  //!< variance the parameters cause: of the point means, less mean_var
+  double total_var = kNaN;  //!< variance of a single run: param_var + within_var (R = 1: of
+                            //!< the point means)
+  double share = kNaN;      //!< within_var / total_var
 };
 
 //! From the given points (all ok); NaN where R < 2.
