@@ -16,6 +16,16 @@ using config::Diagnostics;
 using config::Mark;
 using config::Node;
 
+namespace {
+// Short numbers for people: 3.14159, 0.0005, 35000.
+std::string short_number(double v)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+} // namespace
+
 const char* distribution_name(Distribution d) noexcept
 {
   switch (d) {
@@ -126,16 +136,6 @@ Node ParameterSpec::node(double x) const
   // range written beside it in the scenario (config::read_provenance).
   return Node::scalar(config::number_text(x), design_mark.file ? design_mark : mark);
 }
-
-namespace {
-// Short numbers for people: 3.14159, 0.0005, 35000.
-std::string short_number(double v)
-{
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-} // namespace
 
 std::string ParameterSpec::describe() const
 {
@@ -371,8 +371,8 @@ ParameterSpec read_parameter(const Node::Entry& e, Node& scenario_root, Diagnost
       if (s.distribution == Distribution::LogUniform && !(s.lo > 0.0)) {
         const Node* rn = r.get("range");
         d.error(rn ? config::value_of(*rn).mark() : e.key_mark,
-                "a log_uniform range must be positive, got [" + config::number_text(s.lo) + ", " +
-                  config::number_text(s.hi) + "]");
+                "a log_uniform range must be positive, got [" + short_number(s.lo) + ", " +
+                  short_number(s.hi) + "]");
       }
       break;
     }
@@ -403,8 +403,8 @@ ParameterSpec read_parameter(const Node::Entry& e, Node& scenario_root, Diagnost
   }
   s.integer = s.distribution != Distribution::Choice && r.boolean("integer", scenario_whole);
   if (s.integer && s.distribution != Distribution::Normal && std::ceil(s.lo) > std::floor(s.hi)) {
-    d.error(e.key_mark, "the range [" + config::number_text(s.lo) + ", " +
-                          config::number_text(s.hi) + "] holds no whole number");
+    d.error(e.key_mark, "the range [" + short_number(s.lo) + ", " +
+                          short_number(s.hi) + "] holds no whole number");
   }
   r.finish();
 
