@@ -344,11 +344,9 @@ ParameterSpec read_parameter(const Node::Entry& e, Node& scenario_root, Diagnost
 
   // Keys that belong to another distribution are mistakes, not options.
   auto only_for = [&](const char* key, const char* what) {
-    if (const Node* n = r.get(key)) {
-      d.error(r.node()->find_entry(key)->key_mark,
-              quote(key) + " does not apply to a " + dist + " parameter",
+    if (const Node::Entry* e = r.node()->find_entry(key)) {
+      d.error(e->key_mark, quote(key) + " does not apply to a " + dist + " parameter",
               std::string("'") + key + "' belongs to " + what);
-      (void)n;
     }
   };
   switch (s.distribution) {
@@ -403,8 +401,8 @@ ParameterSpec read_parameter(const Node::Entry& e, Node& scenario_root, Diagnost
   }
   s.integer = s.distribution != Distribution::Choice && r.boolean("integer", scenario_whole);
   if (s.integer && s.distribution != Distribution::Normal && std::ceil(s.lo) > std::floor(s.hi)) {
-    d.error(e.key_mark, "the range [" + short_number(s.lo) + ", " +
-                          short_number(s.hi) + "] holds no whole number");
+    d.error(e.key_mark, "the range [" + short_number(s.lo) + ", " + short_number(s.hi) +
+                          "] holds no whole number");
   }
   r.finish();
 
