@@ -3,6 +3,7 @@
 //! catches errors once and maps them to exit codes.
 
 #include "passage/io/results.hpp"
+#include "passage/run/campaign.hpp"
 #include "passage/run/model.hpp"
 #include "passage/run/scenario.hpp"
 
@@ -22,6 +23,26 @@ struct ScenarioArgs
   std::vector<std::string> policies;
 };
 
+//! How a batch job runs: precision triggers, checkpoints, resumption.
+struct BatchArgs
+{
+  std::vector<std::string> until;
+  std::uint64_t max_replications = 100000;
+  std::string checkpoint;
+  double checkpoint_every = 300.0;
+  std::string resume;
+};
+void add_batch_options(CLI::App& cmd, BatchArgs& args);
+engine::CampaignOptions campaign_options(const BatchArgs& args, const std::string& kind,
+                                         std::uint64_t batch);
+//! The command line that resumes this run from `checkpoint`.
+std::string resume_command(const std::string& checkpoint);
+//! After a finished run: the checkpoint (and the file resumed from) are spent.
+void remove_finished_checkpoints(const BatchArgs& args);
+//! Raised by SIGTERM and SIGINT.
+std::atomic<bool>& stop_flag();
+void install_signal_handlers();
+
 //! Add CONFIG, --set and --policy to a subcommand.
 void add_scenario_options(CLI::App& cmd, ScenarioArgs& args);
 
@@ -40,15 +61,21 @@ void set_command_line(int argc, char** argv);
 void add_run(CLI::App& app);
 void add_report(CLI::App& app);
 void add_validate(CLI::App& app);
+void add_compare(CLI::App& app);
 void add_sweep(CLI::App& app);
 void add_sensitivity(CLI::App& app);
 
 //! The tables `run` prints and `report` shows for a run file.
 std::string format_run_report(const engine::ResultsView& view);
+//! The tables, JSON and CSV of a compare file.
+std::string format_compare_report(const std::string& path, bool all);
+std::string json_compare(const std::string& path);
+std::string csv_compare(const std::string& path);
 
 //! The tables `sweep` and `sensitivity` print and `report` shows for their files.
-std::string format_sa_report(const std::string& path);
+//! `all`: every parameter, not only the leading ones.
+std::string format_sa_report(const std::string& path, bool all = false);
 //! `passage report` of a sweep or sensitivity file (text, --json or --csv).
-void report_sa(const std::string& path, bool json, bool csv);
+void report_sa(const std::string& path, bool json, bool csv, bool all);
 
 } // namespace passage::app

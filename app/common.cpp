@@ -2,7 +2,9 @@
 #include "passage/errors.hpp"
 #include "registry.hpp"
 
+#include <csignal>
 #include <filesystem>
+#include <sstream>
 
 namespace passage::app {
 
@@ -31,16 +33,119 @@ void add_scenario_options(CLI::App& cmd, ScenarioArgs& args)
     .add_option("--set", args.sets,
                 "override a scenario value: dotted.key=value (YAML syntax), repeatable")
     ->type_name("KEY=VALUE");
+  cmd
+    .add_option("--policy", args.policies,
+                "apply a policy overlay (YAML, e.g. configs/policies/anti_corruption.yaml); "
+                "repeatable, applied in order")
+    ->type_name("FILE");
 }
 
 engine::Scenario load(const ScenarioArgs& args)
 {
-  return engine::load_scenario(args.config, args.sets);
+  return engine::load_scenario(args.config, args.sets, args.policies);
 }
 
 std::unique_ptr<engine::Model> build(const engine::Scenario& scenario)
 {
   return models::registry().create(scenario);
+}
+
+std::atomic<bool>& stop_flag()
+{
+  static std::atomic<bool> flag{ false };
+  return flag;
+}
+
+namespace {
+extern "C" void on_signal(int sig)
+{
+  stop_flag().store(true);
+  // A second signal is not caught: it ends the process at once.
+  std::signal(sig, SIG_DFL);
+}
+} // namespace
+
+void install_signal_handlers()
+{
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+}
+
+void add_batch_options(CLI::App& cmd, BatchArgs& a)
+{
+  cmd
+    .add_option(
+      "--until", a.until,
+      "add batches of -r replications until a precision target holds: METRIC:rel_ci=0.01, "
+      "METRIC:halfwidth=X, A/B:rel_ci=X (a pooled share, e.g. abducted/migrants), "
+      "METRIC@q90:rel_ci=X; repeatable (all must hold)")
+    ->type_name("TRIGGER");
+  cmd.add_option("--max-replications", a.max_replications,
+                 "with --until: stop here at the latest (default 100000)");
+  cmd
+    .add_option("--checkpoint", a.checkpoint,
+                "save completed work to this file periodically and when stopped")
+    ->type_name("FILE");
+  cmd.add_option("--checkpoint-every", a.checkpoint_every,
+                 "seconds between checkpoints (default 300)");
+  cmd.add_option("--resume", a.resume, "finish the run saved in this checkpoint")
+    ->type_name("FILE");
+}
+
+engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& kind,
+                                         std::uint64_t batch)
+{
+  engine::CampaignOptions o;
+  o.kind = kind;
+  o.batch = batch;
+  for (const auto& u : a.until) {
+    o.triggers.push_back(engine::Trigger::parse(u));
+  }
+  o.max_replications = o.triggers.empty() ? 0 : a.max_replications;
+  if (!(a.checkpoint_every > 0.0)) {
+    throw engine::UsageError("--checkpoint-every must be a number of seconds > 0");
+  }
+  o.checkpoint = a.checkpoint;
+  o.checkpoint_every = a.checkpoint_every;
+  o.resume = a.resume;
+  o.command = command_line();
+  o.stop = &stop_flag();
+  return o;
+}
+
+std::string resume_command(const std::string& checkpoint)
+{
+  // The same command, with --resume pointing at the checkpoint.
+  std::istringstream in(command_line());
+  std::string word;
+  std::string out;
+  bool skip = false;
+  while (in >> word) {
+    if (skip) {
+      skip = false;
+      continue;
+    }
+    if (word == "--resume") {
+      skip = true;
+      continue;
+    }
+    if (word.rfind("--resume=", 0) == 0) {
+      continue;
+    }
+    out += (out.empty() ? "" : " ") + word;
+  }
+  return out + " --resume " + checkpoint;
+}
+
+void remove_finished_checkpoints(const BatchArgs& a)
+{
+  std::error_code ec;
+  if (!a.checkpoint.empty()) {
+    std::filesystem::remove(a.checkpoint, ec);
+  }
+  if (!a.resume.empty()) {
+    std::filesystem::remove(a.resume, ec);
+  }
 }
 
 std::string output_path(const std::string& out, const std::string& stem)

@@ -25,6 +25,14 @@ std::string human_int(std::int64_t v)
   return neg ? "-" + out : out;
 }
 
+Display display_for(const std::string& unit, double magnitude)
+{
+  if (unit == "CFA" && std::fabs(magnitude) >= 1.0e7) {
+    return { 1.0e6, "million CFA" };
+  }
+  return { 1.0, unit };
+}
+
 std::string human(double v, int sig)
 {
   if (std::isnan(v)) {

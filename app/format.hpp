@@ -12,6 +12,14 @@ namespace passage::app {
 //! 35012.4 -> "35,012"; 0.012345 -> "0.01235"; NaN -> "-". `sig` significant
 //! digits for values below 1000.
 std::string human(double v, int sig = 4);
+//! How to show amounts of a unit in a table: large CFA sums in millions.
+struct Display
+{
+  double factor = 1.0; //!< divide values by this
+  std::string unit;    //!< the unit to print
+};
+Display display_for(const std::string& unit, double magnitude);
+
 //! An integer with thousands separators.
 std::string human_int(std::int64_t v);
 

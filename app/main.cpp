@@ -5,6 +5,8 @@
 #include "passage/errors.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/io/results.hpp"
+#include "passage/run/campaign.hpp"
+#include "passage/run/cluster.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -21,14 +23,46 @@ constexpr const char* kIntro =
   "  passage run configs/verification/mm1.yaml     # a quick verification run\n"
   "  passage report results/mm1.h5                 # its tables again\n"
   "\n"
-  "Commands: run, report, validate, sweep, sensitivity. 'passage COMMAND --help' for each.\n";
+  "Commands: run, compare, report, validate, sweep, sensitivity.\n"
+  "'passage COMMAND --help' for each.\n";
+
+} // namespace
+
+namespace {
+
+// Every rank sees the same input errors; only rank 0 reports them.
+int fail(int code, const std::string& message)
+{
+  auto& cluster = passage::engine::Cluster::instance();
+  if (cluster.root()) {
+    std::cerr << message << "\n";
+  }
+  cluster.finalize();
+  return code;
+}
+
+// A runtime failure on one rank must not leave the others waiting.
+int crash(const std::string& message)
+{
+  auto& cluster = passage::engine::Cluster::instance();
+  std::cerr << (cluster.size() > 1 ? "rank " + std::to_string(cluster.rank()) + ": " : "")
+            << message << "\n";
+  if (cluster.size() > 1) {
+    cluster.abort(1);
+  }
+  cluster.finalize();
+  return 1;
+}
 
 } // namespace
 
 int main(int argc, char** argv)
 {
   using namespace passage;
+  auto& cluster = engine::Cluster::instance();
+  cluster.init(&argc, &argv);
   app::set_command_line(argc, argv);
+  app::install_signal_handlers();
   CLI::App cli{ "passage: a discrete-event Monte Carlo engine for migrant journeys through Mali" };
   cli.set_version_flag("--version", std::string("passage ") + engine::BuildInfo::version() +
                                       " (git " + engine::BuildInfo::git_revision() + ")");
@@ -36,11 +70,13 @@ int main(int argc, char** argv)
   app::add_run(cli);
   app::add_report(cli);
   app::add_validate(cli);
+  app::add_compare(cli);
   app::add_sweep(cli);
   app::add_sensitivity(cli);
 
   if (argc == 1) {
     std::cout << kIntro;
+    cluster.finalize();
     return 0;
   }
   try {
@@ -52,27 +88,23 @@ int main(int argc, char** argv)
   } catch (const CLI::CallForVersion& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "error: " << e.what()
-              << "\n  hint: see 'passage --help' or 'passage COMMAND --help'\n";
-    return 2;
+    return fail(2, std::string("error: ") + e.what() +
+                     "\n  hint: see 'passage --help' or 'passage COMMAND --help'");
   } catch (const engine::config::ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
+    return fail(2, e.what());
   } catch (const engine::UsageError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    if (!e.hint().empty()) {
-      std::cerr << "  hint: " << e.hint() << "\n";
-    }
-    return 2;
+    return fail(2, std::string("error: ") + e.what() +
+                     (e.hint().empty() ? "" : "\n  hint: " + e.hint()));
+  } catch (const engine::Interrupted& e) {
+    return fail(engine::kExitInterrupted, std::string("passage: ") + e.what());
   } catch (const engine::h5::IoError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+    return crash(std::string("error: ") + e.what());
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+    return crash(std::string("error: ") + e.what());
   }
   if (cli.get_subcommands().empty()) {
     std::cout << kIntro;
   }
+  cluster.finalize();
   return 0;
 }

@@ -1,7 +1,6 @@
 #include "commands.hpp"
 #include "format.hpp"
 #include "passage/errors.hpp"
-#include "passage/sa/output.hpp"
 
 #include <iostream>
 #include <map>
@@ -16,6 +15,7 @@ struct ReportArgs
   bool json = false;
   bool csv = false;
   bool trace = false;
+  bool all = false;
 };
 
 std::string json_run(const engine::ResultsView& v)
@@ -111,11 +111,27 @@ void report_command(const ReportArgs& a)
     std::cout << format_trace(engine::read_trace(f));
     return;
   }
-  // Sweeps and sensitivity analyses have their own report (report_sa.cpp).
-  if (const auto kind = engine::sa::results_kind(a.file);
-      kind == "sweep" || kind == "sensitivity") {
-    report_sa(a.file, a.json, a.csv);
+  std::string kind = "run";
+  {
+    const auto f = engine::open_results(a.file);
+    if (f.has_attr("kind")) {
+      kind = f.attr_string("kind");
+    }
+  }
+  if (kind == "compare") {
+    std::cout << (a.json  ? json_compare(a.file)
+                  : a.csv ? csv_compare(a.file)
+                          : format_compare_report(a.file, a.all));
     return;
+  }
+  // Sweeps and sensitivity analyses have their own report (report_sa.cpp).
+  if (kind == "sweep" || kind == "sensitivity") {
+    report_sa(a.file, a.json, a.csv, a.all);
+    return;
+  }
+  if (kind != "run") {
+    throw engine::UsageError("'" + a.file + "' holds results of kind '" + kind +
+                             "', which this version of passage cannot report");
   }
   const auto view = engine::read_run(a.file);
   if (a.json) {
@@ -151,8 +167,10 @@ std::string format_run_report(const engine::ResultsView& v)
         continue;
       }
       const auto& s = m.summary;
-      t.row({ m.name, human(s.mean), "[" + human(s.ci95_low) + ", " + human(s.ci95_high) + "]",
-              human(s.sd), m.unit });
+      const Display d = display_for(m.unit, s.mean);
+      t.row({ m.name, human(s.mean / d.factor),
+              "[" + human(s.ci95_low / d.factor) + ", " + human(s.ci95_high / d.factor) + "]",
+              human(s.sd / d.factor), d.unit });
     }
     out += t.str("  ") + "\n";
   }
@@ -171,6 +189,9 @@ void add_report(CLI::App& app)
   auto* csv = cmd->add_flag("--csv", a->csv, "CSV on stdout");
   json->excludes(csv);
   cmd->add_flag("--trace", a->trace, "print the journey trace recorded with run --trace");
+  cmd->add_flag(
+    "--all", a->all,
+    "compare files: every metric, not only the headline ones; sensitivity files: every parameter");
   cmd->callback([a] { report_command(*a); });
 }
 

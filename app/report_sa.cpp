@@ -104,7 +104,7 @@ std::string header(const sa::SaView& v)
   return out + "\n";
 }
 
-std::string sobol_output(const sa::SaView& v, const sa::SaView::Output& o)
+std::string sobol_output(const sa::SaView& v, const sa::SaView::Output& o, std::size_t shown)
 {
   std::string out = o.name + (o.unit.empty() ? "" : " (" + o.unit + ")") + "\n";
   out += noise_line(v, o);
@@ -120,21 +120,21 @@ std::string sobol_output(const sa::SaView& v, const sa::SaView::Output& o)
   Table t({ "rank", "parameter", "ST", "95% interval", "S1", "95% interval" },
           { true, false, true, true, true, true });
   const auto order = ranking(o.st);
-  for (std::size_t r = 0; r < order.size() && r < kShown; ++r) {
+  for (std::size_t r = 0; r < order.size() && r < shown; ++r) {
     const std::size_t i = order[r];
     t.row({ std::to_string(r + 1), v.parameters[i], human(o.st[i], 3),
             interval(o.st_low[i], o.st_high[i]), human(o.s1[i], 3),
             interval(o.s1_low[i], o.s1_high[i]) });
   }
   out += t.str("  ");
-  if (order.size() > kShown) {
-    out += "  ... " + std::to_string(order.size() - kShown) +
-           " more with ST <= " + human(o.st[order[kShown]], 2) + " (report --json lists all)\n";
+  if (order.size() > shown) {
+    out += "  ... " + std::to_string(order.size() - shown) +
+           " more with ST <= " + human(o.st[order[shown]], 2) + " (report --all lists them)\n";
   }
   return out + "\n";
 }
 
-std::string morris_output(const sa::SaView& v, const sa::SaView::Output& o)
+std::string morris_output(const sa::SaView& v, const sa::SaView::Output& o, std::size_t shown)
 {
   std::string out = o.name + (o.unit.empty() ? "" : " (" + o.unit + ")") +
                     ": effects per whole range of each parameter\n";
@@ -149,17 +149,17 @@ std::string morris_output(const sa::SaView& v, const sa::SaView::Output& o)
   Table t({ "rank", "parameter", "mu*", "95% interval", "mu", "sigma" },
           { true, false, true, true, true, true });
   const auto order = ranking(o.mu_star);
-  for (std::size_t r = 0; r < order.size() && r < kShown; ++r) {
+  for (std::size_t r = 0; r < order.size() && r < shown; ++r) {
     const std::size_t i = order[r];
     t.row({ std::to_string(r + 1), v.parameters[i], human(o.mu_star[i], 3),
             interval(o.mu_star_low[i], o.mu_star_high[i]), human(o.mu[i], 3),
             human(o.sigma[i], 3) });
   }
   out += t.str("  ");
-  if (order.size() > kShown) {
-    out += "  ... " + std::to_string(order.size() - kShown) +
-           " more with mu* <= " + human(o.mu_star[order[kShown]], 3) +
-           " (report --json lists all)\n";
+  if (order.size() > shown) {
+    out += "  ... " + std::to_string(order.size() - shown) +
+           " more with mu* <= " + human(o.mu_star[order[shown]], 3) +
+           " (report --all lists them)\n";
   }
   return out + "\n";
 }
@@ -322,17 +322,18 @@ std::string csv_sa(const sa::SaView& v)
 
 } // namespace
 
-std::string format_sa_report(const std::string& path)
+std::string format_sa_report(const std::string& path, bool all)
 {
   const auto v = sa::read_sa(path);
+  const std::size_t shown = all ? v.parameters.size() : kShown;
   std::string out = header(v);
   if (is_sobol(v)) {
     for (const auto& o : v.outputs) {
-      out += sobol_output(v, o);
+      out += sobol_output(v, o, shown);
     }
   } else if (is_morris(v)) {
     for (const auto& o : v.outputs) {
-      out += morris_output(v, o);
+      out += morris_output(v, o, shown);
     }
   } else {
     out += sweep_outputs(v);
@@ -340,14 +341,14 @@ std::string format_sa_report(const std::string& path)
   return out;
 }
 
-void report_sa(const std::string& path, bool json, bool csv)
+void report_sa(const std::string& path, bool json, bool csv, bool all)
 {
   if (json) {
     std::cout << json_sa(sa::read_sa(path));
   } else if (csv) {
     std::cout << csv_sa(sa::read_sa(path));
   } else {
-    std::cout << format_sa_report(path);
+    std::cout << format_sa_report(path, all);
   }
 }
 

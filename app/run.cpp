@@ -1,10 +1,15 @@
+// passage run: a scenario's replications into one results file, on every core
+// (and every rank under mpirun), with precision triggers and checkpoints.
 #include "commands.hpp"
 #include "format.hpp"
 #include "passage/errors.hpp"
+#include "passage/run/campaign.hpp"
+#include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "progress.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 namespace passage::app {
@@ -22,10 +27,12 @@ struct RunArgs
   bool force = false;
   std::uint64_t trace = 0;
   bool event_by_event = false;
+  BatchArgs batch;
 };
 
 void run_command(const RunArgs& a)
 {
+  auto& cluster = engine::Cluster::instance();
   auto scenario = load(a.scenario);
   if (a.replications) {
     scenario.replications = *a.replications;
@@ -35,40 +42,61 @@ void run_command(const RunArgs& a)
   }
   const auto model = build(scenario);
   const std::string out = output_path(a.out, scenario.name);
-  engine::ResultsWriter writer(out, a.force);
+  std::optional<engine::OutputFile> file;
+  std::optional<engine::ReplicationColumns> columns;
+  if (cluster.root()) {
+    file.emplace(out, a.force);
+    columns.emplace(file->file(), model->metrics());
+  }
 
   engine::RunOptions opt;
   opt.seed = scenario.seed;
   opt.threads = a.threads;
   opt.stepping = a.event_by_event ? engine::Stepping::EventByEvent : engine::Stepping::Inline;
   opt.trace_entities = a.trace;
-  engine::Runner runner(*model, opt);
+  engine::Campaign campaign({ engine::CampaignArm{ "run", model.get(), &scenario, opt } },
+                            campaign_options(a.batch, "run", scenario.replications));
 
   engine::RunManifest manifest;
   manifest.command = command_line();
   manifest.seed = scenario.seed;
-  manifest.replications = scenario.replications;
-  manifest.threads = runner.threads();
+  manifest.threads = campaign.threads();
+  manifest.ranks = cluster.size();
   manifest.stepping = a.event_by_event ? "event-by-event" : "inline";
   manifest.started = engine::utc_now();
-
-  writer.begin(model->metrics());
   const auto t0 = std::chrono::steady_clock::now();
+  engine::CampaignResult result;
   {
-    ProgressBar bar([&] { return runner.completed(); }, scenario.replications, "replications",
-                    !a.quiet);
-    runner.run(0, scenario.replications,
-               [&](std::uint64_t first, std::uint64_t count, std::span<const double> rows) {
-                 writer.append(first, count, rows);
-               });
+    ProgressBar bar(
+      [&] { return campaign.completed() * static_cast<std::uint64_t>(cluster.size()); },
+      scenario.replications, "replications", !a.quiet && cluster.root());
+    result = campaign.run({ columns ? &*columns : nullptr }, out + ".checkpoint.h5");
+    bar.finish();
   }
+  if (result.interrupted) {
+    throw engine::Interrupted("interrupted after " + std::to_string(result.replications) +
+                              " replications; checkpoint written to " + result.checkpoint +
+                              "\n  resume with: " + resume_command(result.checkpoint));
+  }
+  if (!cluster.root()) {
+    return;
+  }
+  manifest.replications = result.replications;
+  manifest.resumed = result.resumed;
+  manifest.stop_reason = result.stop_reason;
   manifest.wall_seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   manifest.finished = engine::utc_now();
-  writer.finish(scenario, *model, runner.totals(), manifest);
+  columns->close();
+  engine::write_run_contents(file->file(), scenario, *model, result.totals[0], manifest);
+  file->commit();
+  remove_finished_checkpoints(a.batch);
 
   if (!a.quiet) {
     std::cout << format_run_report(engine::read_run(out));
+    if (!a.batch.until.empty()) {
+      std::cout << "stopped: " << result.stop_reason << "\n";
+    }
     std::cout << "wrote " << out << "\n";
   }
 }
@@ -80,9 +108,10 @@ void add_run(CLI::App& app)
   auto a = std::make_shared<RunArgs>();
   auto* cmd = app.add_subcommand("run", "run a scenario's replications and write a results file");
   add_scenario_options(*cmd, a->scenario);
-  cmd->add_option("-r,--replications", a->replications, "replications (default: the scenario's)");
+  cmd->add_option("-r,--replications", a->replications,
+                  "replications (with --until: per batch; default: the scenario's)");
   cmd->add_option("--seed", a->seed, "master seed (default: the scenario's)");
-  cmd->add_option("-j,--threads", a->threads, "worker threads (default: all cores)");
+  cmd->add_option("-j,--threads", a->threads, "worker threads (per rank; default: all cores)");
   cmd->add_option("-o,--out", a->out, "results file (default: results/<scenario>.h5)");
   cmd->add_flag("-q,--quiet", a->quiet, "print nothing but errors");
   cmd->add_flag("--force", a->force, "overwrite an existing results file");
@@ -91,6 +120,7 @@ void add_run(CLI::App& app)
     ->type_name("K");
   cmd->add_flag("--event-by-event", a->event_by_event,
                 "send every step through the event calendar (slower; same results)");
+  add_batch_options(*cmd, a->batch);
   cmd->callback([a] { run_command(*a); });
 }
 

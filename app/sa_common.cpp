@@ -2,6 +2,7 @@
 
 #include "format.hpp"
 #include "passage/errors.hpp"
+#include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/sa/output.hpp"
 #include "progress.hpp"
@@ -37,6 +38,12 @@ void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& me
 
 SaSetup sa_setup(const SaArgs& a, const std::string& kind)
 {
+  if (engine::Cluster::instance().size() > 1) {
+    // Points are not yet spread over ranks: every rank would run all of them
+    // and race to write one file.
+    throw engine::UsageError(kind + " runs on one rank for now",
+                             "start it without mpirun; -j T uses T threads");
+  }
   SaSetup s;
   s.started = engine::utc_now();
   s.scenario = load(a.scenario);

@@ -54,6 +54,10 @@ BENCHMARK(BM_Hold<QuaternaryHeapCalendar>)
   ->Name("calendar/4ary_heap")
   ->RangeMultiplier(10)
   ->Range(1000, 100000);
+BENCHMARK(BM_Hold<CalendarQueue>)
+  ->Name("calendar/calendar_queue")
+  ->RangeMultiplier(10)
+  ->Range(1000, 100000);
 BENCHMARK(BM_Hold<RadixHeapCalendar>)
   ->Name("calendar/radix_heap")
   ->RangeMultiplier(10)

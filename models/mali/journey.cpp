@@ -445,6 +445,9 @@ void MaliWorker::rent_passport(Migrant& m, const Place& here, const Params& p)
     note(m, "cannot afford a false passport");
     return;
   }
+  if (passports_.size() != p.passport_pool) {
+    passports_.resize(p.passport_pool); // the pool changed (a crackdown, a replacement)
+  }
   if (!passports_.try_take()) {
     note(m, "no false passport to rent");
     return;
@@ -1012,7 +1015,7 @@ std::vector<engine::MetricInfo> metric_list(const MaliScenario& sc)
     { "cash_held", "CFA", "cash still held by migrants at the end (alive or not)", balance });
   const std::string flows = "Flows by segment (migrants who set off on it)";
   for (const auto& g : sc.epochs[0].segments) {
-    m.push_back({ "flow_" + g.id, "migrants", "migrants who set off from " + g.id, flows });
+    m.push_back({ "flow_" + g.id, "migrants", "migrants who set off on segment " + g.id, flows });
   }
   return m;
 }

@@ -286,6 +286,12 @@ void read_segments(const Node& params, Compiled& c, Diagnostics& d)
               "the truck fare is paid at the hub: parameters.hub.truck_fare_*");
     }
     s.roadblocks = static_cast<std::uint32_t>(r.integer("roadblocks", kRoadCount, 0));
+    if (s.mode == Mode::Truck && s.roadblocks > 0) {
+      d.error(cfg::value_of(*r.get("roadblocks")).mark(),
+              "roadblocks on a truck segment are not modelled (trucks north pass the state's "
+              "roadblocks by)",
+              "use checkpoints: for armed-group checkpoints, or a bus or pickup segment");
+    }
     s.checkpoints = static_cast<std::uint32_t>(r.integer("checkpoints", kRoadCount, 0));
     s.bandit_hazard = r.number("bandit_hazard", kPerKm, 0.0);
     r.finish();
@@ -1031,6 +1037,14 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   }
   if (const Node* h = root.find("horizon_days")) {
     collect_provenance(*h, "horizon_days", out.provenance, d);
+  }
+  // Policies' own assumptions (their changes are in the resolved scenario).
+  if (const Node* p = root.find("policies"); p && p->is_map()) {
+    for (const auto& e : p->entries()) {
+      if (const Node* params = e.value.find("parameters")) {
+        collect_provenance(*params, "policies." + e.key + ".parameters", out.provenance, d);
+      }
+    }
   }
   return out;
 }

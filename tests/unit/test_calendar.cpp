@@ -2,6 +2,7 @@
 #include "passage/random/stream.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <doctest/doctest.h>
 #include <vector>
 
@@ -86,6 +87,47 @@ TEST_CASE("calendar: radix heap orders by (time, seq)")
 {
   check_ties<RadixHeapCalendar>();
   check_random_order<RadixHeapCalendar>();
+}
+
+TEST_CASE("calendar: calendar queue orders by (time, seq)")
+{
+  check_ties<CalendarQueue>();
+  check_random_order<CalendarQueue>();
+}
+
+TEST_CASE("calendar: calendar queue survives sparse stretches, bursts and resizing")
+{
+  // Gaps over nine orders of magnitude, bursts of ties, and a queue that grows
+  // to 20,000 and shrinks to nothing twice: checked against a binary heap.
+  CalendarQueue cal;
+  BinaryHeapCalendar ref;
+  random::Stream rng = random::Stream::derive(11, 0, 1);
+  std::uint64_t seq = 0;
+  double now = 0.0;
+  for (int phase = 0; phase < 4; ++phase) {
+    const bool growing = phase % 2 == 0;
+    for (int step = 0; step < 40000; ++step) {
+      const bool push = growing ? rng.bernoulli(0.75) : rng.bernoulli(0.25);
+      if (push || cal.empty()) {
+        const int burst = rng.bernoulli(0.05) ? 20 : 1;
+        const double gap = std::pow(10.0, rng.uniform(-6.0, 3.0));
+        for (int b = 0; b < burst; ++b) {
+          const Event e{ now + gap, seq++, nullptr, 1, 0 };
+          cal.push(e);
+          ref.push(e);
+        }
+      } else {
+        const Event a = cal.pop();
+        const Event b = ref.pop();
+        REQUIRE(a.seq == b.seq);
+        now = a.time;
+      }
+    }
+  }
+  while (!ref.empty()) {
+    REQUIRE(cal.pop().seq == ref.pop().seq);
+  }
+  CHECK(cal.empty());
 }
 
 TEST_CASE("calendar: radix heap handles zero, large times and clear")

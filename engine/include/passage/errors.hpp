@@ -23,6 +23,13 @@ private:
   std::string hint_;
 };
 
+//! A run that a stop request (SIGTERM, SIGINT) ended after writing a checkpoint.
+class Interrupted : public std::runtime_error
+{
+public:
+  using std::runtime_error::runtime_error;
+};
+
 class RuntimeError : public std::runtime_error
 {
 public:

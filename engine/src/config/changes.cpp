@@ -94,7 +94,7 @@ std::vector<Change> read_changes(const Node& list, Diagnostics& d, const std::st
     c.mark = item.mark();
     c.origin = origin;
     MapReader r(&item, item.mark(), d, "a change",
-                { "from_day", "until_day", "set", "scale", "add", "close", "open", "note" });
+                { "from_day", "until_day", "set", "scale", "add", "close", "open", "note", "policy" });
     if (!r.ok()) {
       continue;
     }

@@ -288,6 +288,9 @@ Dataset Group::create_dataset(const std::string& name, hid_t type, std::size_t s
   if (layout.extendable && chunk == 0) {
     chunk = 4096;
   }
+  if (!layout.extendable && chunk > size) {
+    chunk = size; // a fixed-size dataset's chunks cannot exceed it (0: contiguous)
+  }
   if (chunk > 0) {
     const hsize_t c[1] = { static_cast<hsize_t>(chunk) };
     H5Pset_chunk(dcpl.id(), 1, c);

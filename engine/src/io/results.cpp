@@ -55,25 +55,24 @@ void check_output_path(const std::string& path, bool force)
 }
 
 // ---------------------------------------------------------------------------
-// Writer
+// OutputFile and ReplicationColumns
 
-ResultsWriter::ResultsWriter(std::string path, bool force) : path_(std::move(path))
+OutputFile::OutputFile(std::string path, bool force) : path_(std::move(path))
 {
   check_output_path(path_, force);
   tmp_ = path_ + ".tmp-" + std::to_string(::getpid());
   file_.emplace(h5::File::create(tmp_));
 }
 
-ResultsWriter::~ResultsWriter()
+OutputFile::~OutputFile()
 {
   if (!committed_) {
     abandon();
   }
 }
 
-void ResultsWriter::abandon() noexcept
+void OutputFile::abandon() noexcept
 {
-  columns_.clear();
   try {
     if (file_) {
       file_->close();
@@ -85,11 +84,23 @@ void ResultsWriter::abandon() noexcept
   fs::remove(tmp_, ec);
 }
 
-void ResultsWriter::begin(const std::vector<MetricInfo>& metrics, std::size_t chunk_hint)
+void OutputFile::commit()
 {
-  metrics_ = metrics;
-  auto reps = file_->create_group("replications");
-  const std::size_t chunk = chunk_hint > 0 ? chunk_hint : 65536;
+  file_->close();
+  file_.reset();
+  std::error_code ec;
+  fs::rename(tmp_, path_, ec);
+  if (ec) {
+    throw h5::IoError(path_ + ": cannot move the finished results into place: " + ec.message());
+  }
+  committed_ = true;
+}
+
+ReplicationColumns::ReplicationColumns(h5::Group& parent, const std::vector<MetricInfo>& metrics,
+                                       std::size_t chunk)
+  : metrics_(metrics)
+{
+  auto reps = parent.create_group("replications");
   for (const auto& m : metrics_) {
     auto d = reps.create_growing<double>(m.name, chunk, 4);
     d.set_attr("unit", m.unit);
@@ -99,23 +110,40 @@ void ResultsWriter::begin(const std::vector<MetricInfo>& metrics, std::size_t ch
   }
 }
 
-void ResultsWriter::append(std::uint64_t /*first*/, std::uint64_t count,
-                           std::span<const double> rows)
+void ReplicationColumns::append(std::span<const double> rows)
 {
   const std::size_t m = metrics_.size();
-  column_buf_.resize(count);
+  const std::size_t count = m ? rows.size() / m : 0;
+  buf_.resize(count);
   for (std::size_t j = 0; j < m; ++j) {
-    for (std::uint64_t i = 0; i < count; ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       const double v = rows[i * m + j];
       if (!std::isfinite(v)) {
         throw RuntimeError("metric '" + metrics_[j].name + "' is not finite in replication " +
                            std::to_string(rows_ + i) + " (a bug in the model: please report it)");
       }
-      column_buf_[i] = v;
+      buf_[i] = v;
     }
-    columns_[j].append(std::span<const double>(column_buf_));
+    columns_[j].append(std::span<const double>(buf_));
   }
   rows_ += count;
+}
+
+// ---------------------------------------------------------------------------
+// Writer
+
+ResultsWriter::ResultsWriter(std::string path, bool force) : out_(std::move(path), force) {}
+
+void ResultsWriter::begin(const std::vector<MetricInfo>& metrics, std::size_t chunk_hint)
+{
+  metrics_ = metrics;
+  columns_.emplace(out_.file(), metrics_, chunk_hint > 0 ? chunk_hint : 65536);
+}
+
+void ResultsWriter::append(std::uint64_t /*first*/, std::uint64_t /*count*/,
+                           std::span<const double> rows)
+{
+  columns_->append(rows);
 }
 
 void write_summary(h5::Group& root, const std::vector<MetricInfo>& metrics)
@@ -258,25 +286,24 @@ void write_manifest(h5::Group& root, const Scenario& scenario, const Model& mode
   g.set_attr("stop_reason", m.stop_reason);
 }
 
+void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
+                        const RunTotals& totals, const RunManifest& manifest)
+{
+  const auto metrics = model.metrics();
+  write_summary(root, metrics);
+  write_histograms(root, model.histograms(), totals.histograms);
+  write_trace(root, totals.trace);
+  model.write_results(root);
+  write_manifest(root, scenario, model, totals.events, manifest);
+  root.set_attr("kind", "run");
+}
+
 void ResultsWriter::finish(const Scenario& scenario, const Model& model, const RunTotals& totals,
                            const RunManifest& manifest)
 {
-  columns_.clear();
-  auto& f = *file_;
-  write_summary(f, metrics_);
-  write_histograms(f, model.histograms(), totals.histograms);
-  write_trace(f, totals.trace);
-  model.write_results(f);
-  write_manifest(f, scenario, model, totals.events, manifest);
-  f.set_attr("kind", "run");
-  f.close();
-  file_.reset();
-  std::error_code ec;
-  fs::rename(tmp_, path_, ec);
-  if (ec) {
-    throw h5::IoError(path_ + ": cannot move the finished results into place: " + ec.message());
-  }
-  committed_ = true;
+  columns_->close();
+  write_run_contents(out_.file(), scenario, model, totals, manifest);
+  out_.commit();
 }
 
 // ---------------------------------------------------------------------------
@@ -369,7 +396,7 @@ ResultsView read_run(const std::string& path)
   return v;
 }
 
-std::vector<TraceRecord> read_trace(const h5::File& f)
+std::vector<TraceRecord> read_trace(const h5::Group& f)
 {
   std::vector<TraceRecord> out;
   if (!f.exists("trace")) {

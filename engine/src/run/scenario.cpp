@@ -4,6 +4,7 @@
 #include "passage/config/reader.hpp"
 #include "passage/random/stream.hpp"
 #include "passage/run/model.hpp"
+#include "passage/run/overlay.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -20,7 +21,8 @@ const std::vector<std::string>& scenario_keys()
 {
   static const std::vector<std::string> keys = { "name",       "model",        "description",
                                                  "seed",       "replications", "horizon_days",
-                                                 "parameters", "changes",      "notes" };
+                                                 "parameters", "changes",      "policies",
+                                                 "notes" };
   return keys;
 }
 
@@ -74,7 +76,7 @@ void read_top_level(Scenario& s, Diagnostics& d)
   }
   config::MapReader r(&root, root.mark(), d, "the scenario",
                       { "name", "model", "description", "seed", "replications", "horizon_days",
-                        "parameters", "changes", "notes" });
+                        "parameters", "changes", "policies", "notes" });
   s.model = r.string("model");
   s.name = r.string("name", std::filesystem::path(s.file).stem().string());
   s.description = r.string("description", std::string());
@@ -96,11 +98,15 @@ void refresh_scenario(Scenario& s)
   d.raise_if_any();
 }
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets)
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets,
+                       const std::vector<std::string>& overlays)
 {
   Scenario s;
   s.file = path;
   s.root = config::load_file(path);
+  for (const auto& o : overlays) {
+    apply_overlay(s, o);
+  }
   Diagnostics d;
   for (const auto& a : sets) {
     apply_assignment(s.root, a, d);
@@ -136,8 +142,12 @@ std::unique_ptr<Model> ModelRegistry::create(const Scenario& scenario) const
     }
     throw config::ConfigError(mark, "unknown model '" + scenario.model + "'", hint);
   }
+  // Policy parameters ($name) are resolved now, after every --set and design
+  // value has been applied to the tree.
+  Scenario resolved = scenario;
+  resolve_references(resolved);
   Diagnostics d;
-  auto model = it->second.first(scenario, d);
+  auto model = it->second.first(resolved, d);
   d.raise_if_any();
   return model;
 }

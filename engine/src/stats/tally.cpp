@@ -84,4 +84,26 @@ Summary summarise(std::span<const double> values)
   return s;
 }
 
+Paired paired(std::span<const double> base, std::span<const double> arm)
+{
+  if (base.size() != arm.size()) {
+    throw std::invalid_argument("paired series of different lengths");
+  }
+  std::vector<double> d(base.size());
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    d[i] = arm[i] - base[i];
+  }
+  Paired p;
+  p.diff = summarise(d);
+  const Summary b = summarise(base);
+  const Summary a = summarise(arm);
+  p.base_mean = b.mean;
+  p.arm_mean = a.mean;
+  p.ratio_mean = b.mean != 0.0 ? a.mean / b.mean : std::numeric_limits<double>::quiet_NaN();
+  const double independent = b.sd * b.sd + a.sd * a.sd;
+  const double crn = p.diff.sd * p.diff.sd;
+  p.variance_reduction = crn > 0.0 ? independent / crn : std::numeric_limits<double>::quiet_NaN();
+  return p;
+}
+
 } // namespace passage::engine::stats

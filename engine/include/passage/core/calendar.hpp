@@ -8,7 +8,9 @@
 //! discrete-event calendar has — nothing is ever scheduled before the event being
 //! processed — and is the default.
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <bit>
 #include <cassert>
 #include <concepts>
@@ -258,7 +260,192 @@ private:
   std::size_t size_ = 0;
 };
 
+//! A calendar queue (Brown 1988): a ring of buckets, each `width_` days wide, like
+//! the days of a desk calendar. The next event is at the front of the current
+//! day's bucket; inserting is a short sorted insert. Buckets hold a few events
+//! inline, in one flat array (no pointer chasing); the rare event that finds its
+//! bucket full waits in a small overflow heap. The ring doubles or halves with the
+//! number of pending events and its width is re-estimated from their spread, so
+//! a bucket holds about one event: O(1) per event.
+class CalendarQueue
+{
+public:
+  CalendarQueue() { rebuild(64, 1.0); }
+
+  void push(const Event& e)
+  {
+    if (!insert(e)) {
+      overflow_.push(e);
+    }
+    ++size_;
+    if (size_ > 2 * buckets()) {
+      resize(buckets() * 2);
+    }
+  }
+
+  Event pop()
+  {
+    const Event e = front();
+    if (from_overflow_) {
+      overflow_.pop();
+    } else {
+      --count_[current_];
+    }
+    --size_;
+    last_ = e.time;
+    if (buckets() > 64 && size_ < buckets() / 4) {
+      resize(buckets() / 2);
+    }
+    return e;
+  }
+
+  const Event& peek() { return front(); }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  void clear()
+  {
+    last_ = 0.0;
+    rebuild(64, 1.0);
+    overflow_.clear();
+    size_ = 0;
+  }
+
+private:
+  static constexpr std::size_t kSlots = 8; // events held inline per bucket
+
+  std::size_t buckets() const { return count_.size(); }
+
+  // The day an event falls on, and its bucket (days wrap around the ring).
+  std::uint64_t day(Time t) const { return static_cast<std::uint64_t>(t * inverse_width_); }
+  std::size_t index(Time t) const { return static_cast<std::size_t>(day(t) & mask_); }
+
+  // Sorted latest-first within a bucket: its earliest event is the last one.
+  bool insert(const Event& e)
+  {
+    const std::size_t b = index(e.time);
+    std::uint8_t& n = count_[b];
+    if (n == kSlots) {
+      return false;
+    }
+    Event* slots = &slots_[b * kSlots];
+    std::size_t i = n;
+    while (i > 0 && before(slots[i - 1], e)) {
+      slots[i] = slots[i - 1];
+      --i;
+    }
+    slots[i] = e;
+    ++n;
+    return true;
+  }
+
+  const Event& front()
+  {
+    assert(size_ > 0);
+    const Event* best = nullptr;
+    if (size_ > overflow_.size()) {
+      // Scan one year of days, from today, for an event due on its day. Days
+      // already found empty stay behind us: nothing is ever scheduled before
+      // the last event taken.
+      for (std::size_t k = 0; k < buckets(); ++k) {
+        const std::size_t i = today_ & mask_;
+        if (count_[i] > 0 && day(slots_[i * kSlots + count_[i] - 1].time) == today_) {
+          best = &slots_[i * kSlots + count_[i] - 1];
+          current_ = i;
+          break;
+        }
+        ++today_;
+      }
+      if (best == nullptr && ++misses_ >= 4) {
+        // Years go by empty: the width no longer fits the events. Re-estimate.
+        misses_ = 0;
+        resize(buckets());
+        return front();
+      }
+      if (best == nullptr) {
+        // A sparse stretch: the earliest of all bucket fronts.
+        for (std::size_t j = 0; j < buckets(); ++j) {
+          if (count_[j] > 0) {
+            const Event* f = &slots_[j * kSlots + count_[j] - 1];
+            if (best == nullptr || before(*f, *best)) {
+              best = f;
+            }
+          }
+        }
+        // Jump to its day.
+        today_ = day(best->time);
+        current_ = index(best->time);
+      }
+    }
+    from_overflow_ = !overflow_.empty() && (best == nullptr || before(overflow_.peek(), *best));
+    if (from_overflow_) {
+      // Today is the overflow event's day: later inserts may fall between it
+      // and the bucket found above.
+      today_ = day(overflow_.peek().time);
+      return overflow_.peek();
+    }
+    return *best;
+  }
+
+  void rebuild(std::size_t n, double width)
+  {
+    count_.assign(n, 0);
+    slots_.resize(n * kSlots);
+    mask_ = n - 1;
+    width_ = width;
+    inverse_width_ = 1.0 / width;
+    today_ = day(last_);
+    current_ = index(last_);
+  }
+
+  void resize(std::size_t n)
+  {
+    std::vector<Event> all;
+    all.reserve(size_);
+    for (std::size_t b = 0; b < buckets(); ++b) {
+      for (std::size_t i = 0; i < count_[b]; ++i) {
+        all.push_back(slots_[b * kSlots + i]);
+      }
+    }
+    while (!overflow_.empty()) {
+      all.push_back(overflow_.pop());
+    }
+    // Brown's estimate: three times the mean separation of the earliest events,
+    // where the queue is densest and most operations happen.
+    double width = width_;
+    const std::size_t k = std::min<std::size_t>(all.size(), 64);
+    if (k > 1) {
+      std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), before);
+      const double span = all[k - 1].time - all[0].time;
+      if (span > 0.0) {
+        width = 3.0 * span / static_cast<double>(k - 1);
+      }
+      // Keep day numbers far inside 64 bits, however close the events are.
+      width = std::max(width, 1e-12 * std::max(1.0, all[k - 1].time));
+    }
+    rebuild(n, width > 0.0 && std::isfinite(width) ? width : 1.0);
+    for (const Event& e : all) {
+      if (!insert(e)) {
+        overflow_.push(e);
+      }
+    }
+  }
+
+  std::vector<Event> slots_;
+  std::vector<std::uint8_t> count_;
+  QuaternaryHeapCalendar overflow_;
+  std::size_t mask_ = 0;
+  double width_ = 1.0;
+  double inverse_width_ = 1.0;
+  std::size_t current_ = 0; // the bucket of the event at the front
+  std::uint64_t today_ = 0; // the day being looked at
+  bool from_overflow_ = false;
+  std::size_t misses_ = 0; // empty years scanned since the last resize
+  std::size_t size_ = 0;
+  Time last_ = 0.0;
+};
+
 static_assert(Calendar<BinaryHeapCalendar>);
+static_assert(Calendar<CalendarQueue>);
 static_assert(Calendar<QuaternaryHeapCalendar>);
 static_assert(Calendar<RadixHeapCalendar>);
 

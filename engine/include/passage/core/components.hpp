@@ -256,6 +256,17 @@ public:
     refused_ = 0;
   }
 
+  //! Change the stock's size (a seizure, a replacement): what is available
+  //! moves by the difference and may go below zero until items come back.
+  void resize(std::int64_t size) noexcept
+  {
+    available_ += size - size_;
+    size_ = size;
+    if (available_ < min_available_) {
+      min_available_ = available_;
+    }
+  }
+
   //! Take one item if any is left (at calendar time).
   bool try_take() noexcept
   {

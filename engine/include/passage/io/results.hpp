@@ -62,23 +62,68 @@ std::string utc_now();
 //! existing file only with `force`). UsageError otherwise.
 void check_output_path(const std::string& path, bool force);
 
-//! Writes one results file.
+//! A results file under construction: written under a temporary name in the
+//! target directory and renamed into place by commit(); removed if abandoned
+//! (or destroyed uncommitted, e.g. by an exception).
+class OutputFile
+{
+public:
+  OutputFile(std::string path, bool force);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  h5::File& file() { return *file_; }
+  //! Close and rename into place.
+  void commit();
+  //! Close and remove the temporary file.
+  void abandon() noexcept;
+  const std::string& path() const noexcept { return path_; }
+
+private:
+  std::string path_;
+  std::string tmp_;
+  std::optional<h5::File> file_;
+  bool committed_ = false;
+};
+
+//! The per-replication columns of a set of metrics: `GROUP/replications/<metric>`.
+class ReplicationColumns
+{
+public:
+  ReplicationColumns(h5::Group& parent, const std::vector<MetricInfo>& metrics,
+                     std::size_t chunk = 65536);
+  //! Append rows (count x metrics, row-major) in replication order; NaN or
+  //! infinity is refused (RuntimeError naming the metric).
+  void append(std::span<const double> rows);
+  std::uint64_t rows() const noexcept { return rows_; }
+  //! Everything written so far of metric j (for checkpoints).
+  std::vector<double> read(std::size_t j) const { return columns_[j].read<double>(); }
+  const std::vector<MetricInfo>& metrics() const noexcept { return metrics_; }
+  //! Close the datasets (before reading them back).
+  void close() { columns_.clear(); }
+
+private:
+  std::vector<MetricInfo> metrics_;
+  std::vector<h5::Dataset> columns_;
+  std::vector<double> buf_;
+  std::uint64_t rows_ = 0;
+};
+
+//! Writes one run's results file.
 class ResultsWriter
 {
 public:
   ResultsWriter(std::string path, bool force);
-  ~ResultsWriter();
-  ResultsWriter(const ResultsWriter&) = delete;
-  ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   //! Create the per-replication datasets.
   void begin(const std::vector<MetricInfo>& metrics, std::size_t chunk_hint = 0);
   //! Append rows (count x metrics, row-major) in replication order.
   void append(std::uint64_t first, std::uint64_t count, std::span<const double> rows);
-  std::uint64_t rows_written() const noexcept { return rows_; }
+  std::uint64_t rows_written() const noexcept { return columns_ ? columns_->rows() : 0; }
 
   //! The open file, for model- or command-specific groups.
-  h5::File& file() { return *file_; }
+  h5::File& file() { return out_.file(); }
 
   //! Write histograms, summary, trace, scenario and manifest; close; rename
   //! into place. Nothing is visible at `path` before this returns.
@@ -86,20 +131,21 @@ public:
               const RunManifest& manifest);
 
   //! Give up: remove the temporary file.
-  void abandon() noexcept;
+  void abandon() noexcept { out_.abandon(); }
 
-  const std::string& path() const noexcept { return path_; }
+  const std::string& path() const noexcept { return out_.path(); }
 
 private:
-  std::string path_;
-  std::string tmp_;
-  std::optional<h5::File> file_;
+  OutputFile out_;
   std::vector<MetricInfo> metrics_;
-  std::vector<h5::Dataset> columns_;
-  std::vector<double> column_buf_;
-  std::uint64_t rows_ = 0;
-  bool committed_ = false;
+  std::optional<ReplicationColumns> columns_;
 };
+
+//! Everything a run file holds besides its replications: summary, histograms,
+//! trace, the model's own groups and the manifest (used by ResultsWriter and by
+//! `passage run`).
+void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
+                        const RunTotals& totals, const RunManifest& manifest);
 
 //! Write `/summary` from the `/replications` columns (used by the writer and
 //! by commands that assemble their own files).
@@ -153,6 +199,6 @@ struct ResultsView
 //! clear reason (missing, truncated, not HDF5, not a passage file).
 h5::File open_results(const std::string& path);
 ResultsView read_run(const std::string& path);
-std::vector<TraceRecord> read_trace(const h5::File& f);
+std::vector<TraceRecord> read_trace(const h5::Group& g);
 
 } // namespace passage::engine

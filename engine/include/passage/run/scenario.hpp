@@ -32,9 +32,11 @@ struct Scenario
 //! The top-level keys a scenario may have.
 const std::vector<std::string>& scenario_keys();
 
-//! Parse a file, apply `--set key=value` assignments, read the top-level keys.
-//! ConfigError (every problem, with file:line:col) when anything is wrong.
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
+//! Parse a file, apply policy overlays (in order), then `--set key=value`
+//! assignments, and read the top-level keys. ConfigError (every problem, with
+//! file:line:col) when anything is wrong.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {},
+                       const std::vector<std::string>& overlays = {});
 
 //! Re-read the engine's top-level keys after the tree changed (overlays).
 void refresh_scenario(Scenario& s);

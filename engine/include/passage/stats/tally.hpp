@@ -134,6 +134,17 @@ public:
     }
   }
 
+  //! Add raw counts ([underflow, bins..., overflow], as counts() returns).
+  void add_counts(const std::vector<std::uint64_t>& c)
+  {
+    if (c.size() != counts_.size()) {
+      throw std::invalid_argument("histogram counts of a different shape");
+    }
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      counts_[i] += c[i];
+    }
+  }
+
   void clear() noexcept
   {
     for (auto& c : counts_) {
@@ -173,6 +184,22 @@ struct Summary
 
 //! Two-pass mean and sd, and the Student-t 95% interval of the mean.
 Summary summarise(std::span<const double> values);
+
+//! A paired comparison of two arms run with common random numbers: replication
+//! i of both arms used the same random streams wherever their structure agrees.
+struct Paired
+{
+  Summary diff; //!< of the per-replication differences arm - base
+  double base_mean = 0.0;
+  double arm_mean = 0.0;
+  double ratio_mean = 0.0; //!< arm_mean / base_mean (NaN when base_mean is 0)
+  //! Var(base) + Var(arm) over Var(arm - base): how many times more replications
+  //! independent streams would need for the same interval (NaN when no variance).
+  double variance_reduction = 0.0;
+};
+
+//! Paired statistics of two equally long series (replication by replication).
+Paired paired(std::span<const double> base, std::span<const double> arm);
 
 //! The two-sided 95% Student-t critical value for `dof` degrees of freedom.
 double t_critical_95(std::uint64_t dof);

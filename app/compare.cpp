@@ -1,0 +1,267 @@
+// passage compare: the baseline and each policy, replication by replication with
+// common random numbers, and the paired differences with 95% intervals.
+#include "commands.hpp"
+#include "format.hpp"
+#include "passage/errors.hpp"
+#include "passage/run/cluster.hpp"
+#include "passage/run/overlay.hpp"
+#include "passage/run/runner.hpp"
+#include "passage/run/trigger.hpp"
+#include "progress.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+namespace passage::app {
+
+namespace {
+
+struct CompareArgs
+{
+  ScenarioArgs scenario;
+  std::optional<std::uint64_t> replications;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::string out;
+  bool quiet = false;
+  bool force = false;
+  bool independent = false;
+  BatchArgs batch;
+};
+
+// Policy files: directories expand to their *.yaml, sorted.
+std::vector<std::string> policy_files(const std::vector<std::string>& given)
+{
+  std::vector<std::string> out;
+  for (const auto& g : given) {
+    if (std::filesystem::is_directory(g)) {
+      std::vector<std::string> found;
+      for (const auto& e : std::filesystem::directory_iterator(g)) {
+        if (e.path().extension() == ".yaml" || e.path().extension() == ".yml") {
+          found.push_back(e.path().string());
+        }
+      }
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(g);
+    }
+  }
+  return out;
+}
+
+struct Arm
+{
+  std::string name;
+  std::string file; // the overlay ("" for the baseline)
+  engine::Scenario scenario;
+  std::unique_ptr<engine::Model> model;
+  std::optional<engine::ReplicationColumns> columns;
+  engine::h5::Group group;
+};
+
+void compare_command(const CompareArgs& a)
+{
+  const auto files = policy_files(a.scenario.policies);
+  if (files.empty()) {
+    throw engine::UsageError("compare needs at least one --policy",
+                             "e.g. --policy configs/policies/");
+  }
+  std::vector<Arm> arms;
+  {
+    Arm base;
+    base.name = "baseline";
+    base.scenario = engine::load_scenario(a.scenario.config, a.scenario.sets);
+    arms.push_back(std::move(base));
+  }
+  for (const auto& f : files) {
+    Arm arm;
+    arm.file = f;
+    arm.name = engine::overlay_name(f);
+    arm.scenario = engine::load_scenario(a.scenario.config, a.scenario.sets, { f });
+    for (const auto& other : arms) {
+      if (other.name == arm.name) {
+        throw engine::UsageError("two arms are called '" + arm.name + "'",
+                                 "each policy file needs its own `policy:` name");
+      }
+    }
+    arms.push_back(std::move(arm));
+  }
+  const engine::Scenario& base = arms[0].scenario;
+  const std::uint64_t seed = a.seed.value_or(base.seed);
+  const std::uint64_t batch = a.replications.value_or(base.replications);
+  for (auto& arm : arms) {
+    arm.model = build(arm.scenario);
+  }
+  const auto metrics = arms[0].model->metrics();
+  for (const auto& arm : arms) {
+    const auto m = arm.model->metrics();
+    if (m.size() != metrics.size() ||
+        !std::equal(m.begin(), m.end(), metrics.begin(),
+                    [](const auto& x, const auto& y) { return x.name == y.name; })) {
+      throw engine::UsageError("policy '" + arm.name + "' changes the model's outputs",
+                               "a policy may change parameters and the network, not the list of "
+                               "origins, exits or segments");
+    }
+  }
+  for (const auto& u : a.batch.until) {
+    if (engine::Trigger::parse(u).kind != engine::Trigger::Kind::DiffHalfWidth) {
+      throw engine::UsageError(
+        "compare stops on the paired difference: use METRIC:diff_halfwidth=X",
+        "'" + u + "' is a trigger for passage run");
+    }
+  }
+  auto& cluster = engine::Cluster::instance();
+  const std::string out_path = output_path(a.out, base.name + "-compare");
+  std::optional<engine::OutputFile> out;
+  std::optional<engine::h5::Group> arms_group;
+  std::vector<engine::ReplicationColumns*> columns(arms.size(), nullptr);
+  if (cluster.root()) {
+    out.emplace(out_path, a.force);
+    arms_group = out->file().create_group("arms");
+  }
+  std::vector<engine::CampaignArm> campaign_arms;
+  for (std::size_t k = 0; k < arms.size(); ++k) {
+    auto& arm = arms[k];
+    if (cluster.root()) {
+      arm.group = arms_group->create_group(arm.name);
+      arm.group.set_attr("scenario", arm.scenario.resolved_text());
+      arm.group.set_attr("overlay", arm.file);
+      arm.columns.emplace(arm.group, metrics);
+      columns[k] = &*arm.columns;
+    }
+    engine::RunOptions opt;
+    // Common random numbers: every arm runs replication i on the same streams.
+    // --independent gives each policy arm its own seed, to measure what CRN buys.
+    opt.seed = a.independent && k > 0 ? seed + 0x9e3779b97f4a7c15ULL * k : seed;
+    opt.threads = a.threads;
+    campaign_arms.push_back(engine::CampaignArm{ arm.name, arm.model.get(), &arm.scenario, opt });
+  }
+  engine::Campaign campaign(std::move(campaign_arms), campaign_options(a.batch, "compare", batch));
+
+  engine::RunManifest manifest;
+  manifest.command = command_line();
+  manifest.seed = seed;
+  manifest.threads = campaign.threads();
+  manifest.ranks = cluster.size();
+  manifest.started = engine::utc_now();
+  const auto t0 = std::chrono::steady_clock::now();
+  engine::CampaignResult result;
+  {
+    ProgressBar bar(
+      [&] { return campaign.completed() * static_cast<std::uint64_t>(cluster.size()); },
+      batch * arms.size(), "arm-replications", !a.quiet && cluster.root());
+    result = campaign.run(columns, out_path + ".checkpoint.h5");
+    bar.finish();
+  }
+  if (result.interrupted) {
+    throw engine::Interrupted("interrupted after " + std::to_string(result.replications) +
+                              " replications; checkpoint written to " + result.checkpoint +
+                              "\n  resume with: " + resume_command(result.checkpoint));
+  }
+  if (!cluster.root()) {
+    return;
+  }
+  const std::uint64_t done = result.replications;
+  manifest.replications = done;
+  manifest.resumed = result.resumed;
+  manifest.wall_seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  manifest.finished = engine::utc_now();
+  manifest.stop_reason = result.stop_reason;
+
+  // Per-arm summaries and histograms, then the paired comparisons.
+  std::uint64_t events = 0;
+  for (auto& arm : arms) {
+    arm.columns->close();
+    engine::write_summary(arm.group, metrics);
+    const auto& totals = result.totals[static_cast<std::size_t>(&arm - arms.data())];
+    engine::write_histograms(arm.group, arm.model->histograms(), totals.histograms);
+    arm.group.set_attr("events", totals.events);
+    events += totals.events;
+  }
+  auto cmp = out->file().create_group("comparison");
+  const auto base_reps = arms[0].group.open_group("replications");
+  for (std::size_t k = 1; k < arms.size(); ++k) {
+    auto g = cmp.create_group(arms[k].name);
+    g.set_attr("overlay", arms[k].file);
+    if (const auto* p = arms[k].scenario.root.find("policies")) {
+      if (const auto* e = p->find(arms[k].name); e && e->find("title")) {
+        g.set_attr("title", e->find("title")->text());
+      }
+    }
+    const auto reps = arms[k].group.open_group("replications");
+    std::vector<std::string> names;
+    std::vector<std::string> units;
+    std::vector<double> base_mean, arm_mean, diff, lo, hi, sd, ratio, vr;
+    for (const auto& m : metrics) {
+      const auto p =
+        engine::stats::paired(base_reps.read<double>(m.name), reps.read<double>(m.name));
+      names.push_back(m.name);
+      units.push_back(m.unit);
+      base_mean.push_back(p.base_mean);
+      arm_mean.push_back(p.arm_mean);
+      diff.push_back(p.diff.mean);
+      sd.push_back(p.diff.sd);
+      lo.push_back(p.diff.ci95_low);
+      hi.push_back(p.diff.ci95_high);
+      ratio.push_back(p.ratio_mean);
+      vr.push_back(p.variance_reduction);
+    }
+    g.write_strings("metric", names);
+    g.write_strings("unit", units);
+    g.write<double>("base_mean", base_mean);
+    g.write<double>("policy_mean", arm_mean);
+    g.write<double>("diff_mean", diff);
+    g.write<double>("diff_sd", sd);
+    g.write<double>("diff_ci95_low", lo);
+    g.write<double>("diff_ci95_high", hi);
+    g.write<double>("ratio_mean", ratio);
+    g.write<double>("variance_reduction", vr);
+  }
+  cmp.set_attr("description",
+               "per policy and metric: paired differences policy - baseline over replications run "
+               "with common random numbers (mean, sd, Student-t 95% interval), the ratio of means, "
+               "and the variance reduction (Var(base) + Var(policy)) / Var(difference)");
+  cmp.set_attr("common_random_numbers", static_cast<std::int64_t>(a.independent ? 0 : 1));
+  engine::write_manifest(out->file(), base, *arms[0].model, events, manifest);
+  out->file().set_attr("kind", "compare");
+  std::string policies;
+  for (std::size_t k = 1; k < arms.size(); ++k) {
+    policies += (k > 1 ? "\n" : "") + arms[k].name;
+  }
+  out->file().set_attr("policies", policies);
+  out->commit();
+  remove_finished_checkpoints(a.batch);
+
+  if (!a.quiet) {
+    std::cout << format_compare_report(out_path, false);
+    std::cout << "wrote " << out_path << "\n";
+  }
+}
+
+} // namespace
+
+void add_compare(CLI::App& app)
+{
+  auto a = std::make_shared<CompareArgs>();
+  auto* cmd = app.add_subcommand(
+    "compare", "run the baseline and each policy with common random numbers; paired differences");
+  add_scenario_options(*cmd, a->scenario);
+  cmd->add_option("-r,--replications", a->replications,
+                  "replications per arm (with --until: per batch; default: the scenario's)");
+  cmd->add_option("--seed", a->seed, "master seed (default: the scenario's)");
+  cmd->add_option("-j,--threads", a->threads, "worker threads (default: all cores)");
+  cmd->add_option("-o,--out", a->out, "results file (default: results/<scenario>-compare.h5)");
+  cmd->add_flag("-q,--quiet", a->quiet, "print nothing but errors");
+  cmd->add_flag("--force", a->force, "overwrite an existing results file");
+  add_batch_options(*cmd, a->batch);
+  cmd->add_flag(
+    "--independent", a->independent,
+    "give each policy its own random streams (to measure what common random numbers buy)");
+  cmd->callback([a] { compare_command(*a); });
+}
+
+} // namespace passage::app

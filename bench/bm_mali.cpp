@@ -1,0 +1,201 @@
+// The Mali model: whole replications (journeys and events per second), event by
+// event versus inline stepping, and the no-calendar lower bound — the draws a
+// Mali journey makes, in a straight loop, in this same binary so that the ratio
+// is measured in one run.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <memory>
+
+#include "mali/scenario.hpp"
+#include "passage/random/stream.hpp"
+#include "passage/run/model.hpp"
+#include "passage/run/scenario.hpp"
+#include "registry.hpp"
+
+using namespace passage;
+using engine::random::combine;
+using engine::random::Stream;
+using engine::random::substream_id;
+
+namespace {
+
+const engine::Scenario& baseline()
+{
+  static const engine::Scenario s = engine::load_scenario(PASSAGE_SOURCE_DIR "/configs/mali-2016.yaml");
+  return s;
+}
+
+const engine::Model& model()
+{
+  static const std::unique_ptr<engine::Model> m = models::registry().create(baseline());
+  return *m;
+}
+
+void run_replications(benchmark::State& state, engine::Stepping stepping)
+{
+  const auto& m = model();
+  auto worker = m.make_worker(engine::WorkerOptions{ 20160725, stepping, 0 });
+  const auto metrics = m.metrics();
+  std::vector<double> row(metrics.size());
+  std::vector<engine::stats::Histogram> hist;
+  for (const auto& h : m.histograms()) {
+    hist.emplace_back(h.lo, h.hi, h.bins);
+  }
+  std::uint64_t events = 0;
+  double migrants = 0;
+  std::uint64_t rep = 0;
+  for (auto _ : state) {
+    engine::ReplicationOutput out{ row, hist, 0, nullptr };
+    worker->run(rep++, out);
+    events += out.events;
+    migrants += row[0];
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(events));
+  state.counters["journeys_per_s"] = benchmark::Counter(migrants, benchmark::Counter::kIsRate);
+  state.counters["events_per_journey"] = static_cast<double>(events) / migrants;
+}
+
+void BM_MaliReplication(benchmark::State& state) { run_replications(state, engine::Stepping::Inline); }
+void BM_MaliEventByEvent(benchmark::State& state)
+{
+  run_replications(state, engine::Stepping::EventByEvent);
+}
+
+// The lower bound: a year of journeys with the same draws from the same kinds of
+// streams as the model (profile, rides, roadblocks, gendarmes, passports, hubs,
+// convoys shared by a truckload, deaths aboard, hostages, the border), walking the
+// same compiled network and counting the same stops as events; but no calendar, no
+// processes, no shared state: one straight loop per migrant.
+void BM_MaliNoCalendarBound(benchmark::State& state)
+{
+  namespace mali = models::mali;
+  mali::MaliScenario sc = [] {
+    engine::config::Diagnostics d;
+    return mali::compile(baseline(), d);
+  }();
+  const mali::Epoch& e = sc.epochs[0];
+  const mali::Params& p = e.p;
+  const std::size_t exits = sc.exits.size();
+  const std::uint64_t seed = 20160725;
+  std::uint64_t rep = 0;
+  std::uint64_t events = 0;
+  double migrants = 0;
+  std::int64_t sink = 0;
+  std::vector<std::uint64_t> line_riders(sc.lines.size(), 0);
+  for (auto _ : state) {
+    auto stream = [&](std::uint64_t kind, std::uint64_t site, std::uint64_t entity) {
+      return Stream::derive(seed, rep, combine(kind, site), entity);
+    };
+    Stream arrivals = stream(substream_id("mali.arrivals"), substream_id("mali_route"), 0);
+    const double rate = e.flows[0].annual_migrants / 365.0;
+    double t = 0.0;
+    for (std::uint64_t i = 0;; ++i) {
+      t += arrivals.exponential() / rate;
+      if (t > sc.horizon) {
+        break;
+      }
+      ++events;
+      migrants += 1;
+      Stream s = stream(substream_id("mali.profile"), 0, i);
+      const double u_origin = s.uniform();
+      const double u_dest = s.uniform();
+      const double u_pass = s.uniform();
+      const double u_rent = s.uniform();
+      const double z_cash = s.normal();
+      const double z_earn = s.normal();
+      const double u_cok = s.uniform();
+      const double u_entry = s.uniform();
+      const double u_hub = s.uniform();
+      const auto origin = e.origin_choice[0].pick(u_origin);
+      const auto exit = sc.destinations[e.destination_choice.pick(u_dest)].exit;
+      const bool malian = sc.origins[origin].malian;
+      const bool wants = !malian && u_rent < p.false_passport_demand;
+      std::int64_t cash = std::llround(p.cash_median * std::exp(p.cash_sigma * z_cash));
+      cash += static_cast<std::int64_t>(z_earn + u_cok + u_pass);
+      std::uint32_t place = (!malian && u_entry < p.nouakchott_share) ? p.nouakchott : sc.origins[origin].start;
+      bool by_bus = false;
+      for (int guard = 0; guard < 64; ++guard) {
+        const mali::Place& here = e.places[place];
+        if (here.passport_market && wants) {
+          Stream ps = stream(substream_id("mali.passport"), here.site, i);
+          cash -= p.passport_rent.draw(ps);
+          ++events;
+        }
+        if (here.gendarmerie && by_bus) {
+          Stream g = stream(substream_id("mali.gendarmerie"), here.site, i);
+          cash -= (g.uniform() < 0.5 ? p.gendarme_tax.draw(g) : 0) + static_cast<std::int64_t>(g.uniform() + g.exponential());
+        }
+        if (here.exit == static_cast<std::int32_t>(exit)) {
+          if (here.crossing) {
+            Stream b = stream(substream_id("mali.border"), here.site, i);
+            sink += static_cast<std::int64_t>(b.uniform() + b.uniform() + b.exponential());
+          }
+          break;
+        }
+        const auto& ways = e.ways(place, exit, exits);
+        if (ways.empty()) {
+          break;
+        }
+        const double u_way = here.hub ? u_hub : stream(substream_id("mali.route"), here.site, i).uniform();
+        const mali::Option& way = ways[e.option_choice[place * exits + exit].pick(u_way)];
+        if (way.line) {
+          // A truckload shares one convoy's draws: draw them once per ~73 riders.
+          ++events;  // boarding
+          const mali::Line& line = sc.lines[way.index];
+          const bool first = line_riders[way.index]++ % 73 == 0;
+          Stream c = stream(substream_id("mali.convoy"), line.site, line_riders[way.index] / 73);
+          for (const auto si : line.segments) {
+            const mali::Segment& seg = e.segments[si];
+            if (first) {
+              const double travel = c.lognormal(std::log(seg.distance_km / p.modes[2].speed_km_per_day), p.modes[2].sigma);
+              sink += static_cast<std::int64_t>(travel + c.uniform() + c.uniform() + c.uniform());
+              for (std::uint32_t k = 0; k < seg.checkpoints; ++k) {
+                sink += static_cast<std::int64_t>(c.exponential());
+              }
+            }
+            events += static_cast<std::uint64_t>(seg.checkpoints) + 1;
+            cash -= static_cast<std::int64_t>(seg.checkpoints) * p.checkpoint_fee;
+            sink += static_cast<std::int64_t>(stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
+          }
+          ++events;  // released at the end of the line
+          place = line.end;
+          by_bus = false;
+          continue;
+        }
+        const mali::Segment& seg = e.segments[way.index];
+        Stream r = stream(substream_id("mali.ride"), seg.site, i);
+        const auto& mode = p.modes[static_cast<std::size_t>(seg.mode)];
+        const double travel = r.lognormal(std::log(seg.distance_km / mode.speed_km_per_day), mode.sigma);
+        sink += static_cast<std::int64_t>(travel + r.uniform() + r.uniform() + r.uniform());
+        for (std::uint32_t k = 0; k < seg.roadblocks; ++k) {
+          const double u = r.uniform();
+          const std::int64_t toll = p.toll.draw(r);
+          cash -= u < p.toll_demand[0] ? toll : 0;
+          sink += static_cast<std::int64_t>(r.exponential());
+        }
+        for (std::uint32_t k = 0; k < seg.checkpoints; ++k) {
+          sink += static_cast<std::int64_t>(r.exponential());
+        }
+        events += static_cast<std::uint64_t>(seg.roadblocks + seg.checkpoints) + 1;
+        if (seg.mode != mali::Mode::Bus) {
+          sink += static_cast<std::int64_t>(stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
+        }
+        place = seg.to;
+        by_bus = seg.mode == mali::Mode::Bus;
+      }
+      sink += cash;
+    }
+    ++rep;
+  }
+  benchmark::DoNotOptimize(sink);
+  state.SetItemsProcessed(static_cast<std::int64_t>(events));
+  state.counters["journeys_per_s"] = benchmark::Counter(migrants, benchmark::Counter::kIsRate);
+  state.counters["events_per_journey"] = static_cast<double>(events) / migrants;
+}
+
+} // namespace
+
+BENCHMARK(BM_MaliReplication)->Name("mali/replication_inline")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MaliEventByEvent)->Name("mali/replication_event_by_event")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MaliNoCalendarBound)->Name("mali/no_calendar_bound")->Unit(benchmark::kMillisecond)->UseRealTime();

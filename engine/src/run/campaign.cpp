@@ -1,0 +1,423 @@
+#include "passage/run/campaign.hpp"
+
+#include "passage/errors.hpp"
+#include "passage/io/hdf5.hpp"
+#include "passage/run/cluster.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <unistd.h>
+
+namespace passage::engine {
+
+namespace {
+
+using WallClock = std::chrono::steady_clock;
+
+std::string join(const std::vector<std::string>& v)
+{
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    s += (i ? "\n" : "") + v[i];
+  }
+  return s;
+}
+
+// The totals of every rank, summed on every rank (integers: exact). The trace
+// stays on rank 0, which always runs replication 0.
+RunTotals merge_ranks(const RunTotals& local)
+{
+  auto& cl = Cluster::instance();
+  RunTotals t = local;
+  std::vector<std::uint64_t> flat = { t.replications, t.events };
+  for (const auto& h : t.histograms) {
+    flat.insert(flat.end(), h.counts().begin(), h.counts().end());
+  }
+  cl.sum(flat);
+  t.replications = flat[0];
+  t.events = flat[1];
+  std::size_t pos = 2;
+  for (auto& h : t.histograms) {
+    const std::size_t n = h.counts().size();
+    std::vector<std::uint64_t> c(flat.begin() + static_cast<std::ptrdiff_t>(pos),
+                                 flat.begin() + static_cast<std::ptrdiff_t>(pos + n));
+    h.clear();
+    h.add_counts(c);
+    pos += n;
+  }
+  return t;
+}
+
+void add_totals(RunTotals& into, const RunTotals& from)
+{
+  into.replications += from.replications;
+  into.events += from.events;
+  for (std::size_t i = 0; i < into.histograms.size() && i < from.histograms.size(); ++i) {
+    into.histograms[i].merge(from.histograms[i]);
+  }
+  if (into.trace.empty()) {
+    into.trace = from.trace;
+  }
+}
+
+} // namespace
+
+Campaign::Campaign(std::vector<CampaignArm> arms, CampaignOptions options)
+  : arms_(std::move(arms)), options_(std::move(options))
+{
+  for (const auto& a : arms_) {
+    runners_.push_back(std::make_unique<Runner>(*a.model, a.options));
+  }
+}
+
+Campaign::~Campaign() = default;
+
+std::uint64_t Campaign::completed() const
+{
+  std::uint64_t c = 0;
+  for (const auto& r : runners_) {
+    c += r->completed();
+  }
+  return c;
+}
+
+unsigned Campaign::threads() const
+{
+  return runners_.empty() ? 1 : runners_[0]->threads();
+}
+
+CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
+                             const std::string& default_checkpoint)
+{
+  auto& cl = Cluster::instance();
+  const std::size_t arms = arms_.size();
+  const std::size_t m = arms_[0].model->metrics().size();
+  const auto metrics = arms_[0].model->metrics();
+  CampaignResult res;
+  res.ranks = cl.size();
+
+  // Metrics the triggers read, kept on the root as replications come in.
+  std::vector<std::string> watched_names;
+  for (const auto& t : options_.triggers) {
+    for (const auto& name : t.metrics()) {
+      if (std::find_if(metrics.begin(), metrics.end(),
+                       [&](const auto& x) { return x.name == name; }) == metrics.end()) {
+        throw UsageError("no metric '" + name + "' for the trigger '" + t.text + "'",
+                         "see `passage report` of a run for the metric names");
+      }
+      if (std::find(watched_names.begin(), watched_names.end(), name) == watched_names.end()) {
+        watched_names.push_back(name);
+      }
+    }
+  }
+  std::vector<std::size_t> watched_index;
+  for (const auto& name : watched_names) {
+    watched_index.push_back(static_cast<std::size_t>(
+      std::find_if(metrics.begin(), metrics.end(), [&](const auto& x) { return x.name == name; }) -
+      metrics.begin()));
+  }
+  std::vector<std::vector<std::vector<double>>> watched(
+    arms, std::vector<std::vector<double>>(watched_names.size()));
+
+  // Resume: the root feeds the checkpointed rows to the output first.
+  std::vector<RunTotals> resumed(arms);
+  for (std::size_t k = 0; k < arms; ++k) {
+    for (const auto& h : arms_[k].model->histograms()) {
+      resumed[k].histograms.emplace_back(h.lo, h.hi, h.bins);
+    }
+  }
+  std::uint64_t done = 0;
+  if (!options_.resume.empty()) {
+    std::string error;
+    if (cl.root()) {
+      try {
+        done = read_checkpoint(columns, resumed);
+        for (std::size_t k = 0; k < arms; ++k) {
+          for (std::size_t w = 0; w < watched_index.size(); ++w) {
+            watched[k][w] = columns[k]->read(watched_index[w]);
+          }
+        }
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    }
+    error = cl.broadcast(error);
+    if (!error.empty()) {
+      throw UsageError(error, "resume with the scenario, overrides, policies, seed and -r of the "
+                              "interrupted run");
+    }
+    done = cl.broadcast(done);
+    res.resumed = true;
+  }
+
+  const bool triggered = !options_.triggers.empty();
+  const std::uint64_t batch = std::max<std::uint64_t>(1, options_.batch);
+  const std::uint64_t cap = triggered ? std::max(options_.max_replications, batch) : batch;
+  auto next_target = [&](std::uint64_t from) {
+    return triggered ? std::min(cap, (from / batch + 1) * batch) : batch;
+  };
+  std::uint64_t target = next_target(done);
+  if (!triggered && done >= target) {
+    target = done;
+  }
+  planned_ = target;
+
+  const std::uint64_t unit = static_cast<std::uint64_t>(cl.size()) * threads();
+  std::uint64_t block = std::max<std::uint64_t>(1, 2 * unit);
+  auto last_checkpoint = WallClock::now();
+  const std::string checkpoint_path =
+    options_.checkpoint.empty() ? default_checkpoint : options_.checkpoint;
+
+  std::vector<double> rows;
+  while (done < target) {
+    const std::uint64_t n = std::min(block, target - done);
+    const auto rank = static_cast<std::uint64_t>(cl.rank());
+    const auto size = static_cast<std::uint64_t>(cl.size());
+    const std::uint64_t c0 = done + n * rank / size;
+    const std::uint64_t c1 = done + n * (rank + 1) / size;
+    const auto t0 = WallClock::now();
+    for (std::size_t k = 0; k < arms; ++k) {
+      rows.clear();
+      runners_[k]->run(c0, c1 - c0, [&](std::uint64_t, std::uint64_t, std::span<const double> r) {
+        rows.insert(rows.end(), r.begin(), r.end());
+      });
+      const std::vector<double> all = cl.gather(rows);
+      if (cl.root()) {
+        columns[k]->append(all);
+        const std::size_t count = all.size() / m;
+        for (std::size_t w = 0; w < watched_index.size(); ++w) {
+          for (std::size_t i = 0; i < count; ++i) {
+            watched[k][w].push_back(all[i * m + watched_index[w]]);
+          }
+        }
+      }
+    }
+    done += n;
+
+    // Blocks of about a second: a stop request is honoured within seconds.
+    const double seconds = std::chrono::duration<double>(WallClock::now() - t0).count();
+    std::uint64_t next = block;
+    if (seconds < 0.5) {
+      next = block * 2;
+    } else if (seconds > 2.0) {
+      next = std::max<std::uint64_t>(unit, block / 2);
+    }
+    block = cl.broadcast(std::max<std::uint64_t>(1, std::min<std::uint64_t>(next, 1u << 20)));
+
+    const bool stop = cl.any(options_.stop != nullptr && options_.stop->load());
+    const bool due = cl.broadcast(static_cast<std::uint64_t>(
+                       !options_.checkpoint.empty() &&
+                       std::chrono::duration<double>(WallClock::now() - last_checkpoint).count() >=
+                         options_.checkpoint_every)) != 0;
+    if ((stop || due) && done < target) {
+      std::vector<RunTotals> totals;
+      for (std::size_t k = 0; k < arms; ++k) {
+        totals.push_back(merge_ranks(runners_[k]->totals()));
+        add_totals(totals.back(), resumed[k]);
+      }
+      if (cl.root()) {
+        write_checkpoint(checkpoint_path, columns, done, totals);
+      }
+      cl.barrier();
+      last_checkpoint = WallClock::now();
+      if (stop) {
+        res.interrupted = true;
+        res.checkpoint = checkpoint_path;
+        res.replications = done;
+        res.stop_reason = "stopped by a signal after " + std::to_string(done) + " replications";
+        return res;
+      }
+    }
+
+    if (done == target && triggered) {
+      std::string verdict;
+      if (cl.root()) {
+        bool all_met = true;
+        std::string states;
+        for (const auto& t : options_.triggers) {
+          for (std::size_t k = (t.kind == Trigger::Kind::DiffHalfWidth ? 1 : 0);
+               k < (t.kind == Trigger::Kind::DiffHalfWidth ? arms : 1); ++k) {
+            Trigger::State st;
+            if (t.kind == Trigger::Kind::DiffHalfWidth) {
+              const auto w = static_cast<std::size_t>(
+                std::find(watched_names.begin(), watched_names.end(), t.metric) -
+                watched_names.begin());
+              const auto p = stats::paired(watched[0][w], watched[k][w]);
+              st.estimate = p.diff.mean;
+              st.half_width = p.diff.half_width();
+              st.met = st.half_width <= t.target;
+            } else {
+              st = t.evaluate([&](const std::string& name) -> const std::vector<double>& {
+                return watched[k][static_cast<std::size_t>(
+                  std::find(watched_names.begin(), watched_names.end(), name) -
+                  watched_names.begin())];
+              });
+            }
+            all_met = all_met && st.met;
+            std::ostringstream o;
+            o << t.text
+              << (arms > 1 && t.kind == Trigger::Kind::DiffHalfWidth ? " (" + arms_[k].name + ")"
+                                                                     : "")
+              << ": estimate " << st.estimate << ", 95% half-width " << st.half_width;
+            states += (states.empty() ? "" : "; ") + o.str();
+          }
+        }
+        if (all_met) {
+          verdict = "met after " + std::to_string(done) + " replications: " + states;
+        } else if (done >= cap) {
+          verdict = "max-replications " + std::to_string(cap) +
+                    " reached before the triggers were met: " + states;
+        }
+      }
+      verdict = cl.broadcast(verdict);
+      if (!verdict.empty()) {
+        res.stop_reason = verdict;
+        break;
+      }
+      target = next_target(done);
+      planned_ = target;
+    }
+  }
+  if (res.stop_reason.empty()) {
+    res.stop_reason = "replications: " + std::to_string(done);
+  }
+  for (std::size_t k = 0; k < arms; ++k) {
+    res.totals.push_back(merge_ranks(runners_[k]->totals()));
+    add_totals(res.totals.back(), resumed[k]);
+  }
+  res.replications = done;
+  return res;
+}
+
+// ---------------------------------------------------------------------------
+// Checkpoints
+
+void Campaign::write_checkpoint(const std::string& path,
+                                const std::vector<ReplicationColumns*>& columns, std::uint64_t done,
+                                const std::vector<RunTotals>& totals) const
+{
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    auto f = h5::File::create(tmp);
+    f.set_attr("passage_checkpoint", std::int64_t{ 1 });
+    f.set_attr("passage_version", BuildInfo::version());
+    f.set_attr("kind", options_.kind);
+    std::vector<std::string> names;
+    std::vector<std::string> hashes;
+    std::vector<std::string> seeds;
+    for (const auto& a : arms_) {
+      names.push_back(a.name);
+      hashes.push_back(a.scenario->hash());
+      seeds.push_back(std::to_string(a.options.seed));
+    }
+    f.set_attr("arms", join(names));
+    f.set_attr("scenario_hashes", join(hashes));
+    f.set_attr("seeds", join(seeds));
+    f.set_attr("replications_done", done);
+    f.set_attr("batch", options_.batch);
+    f.set_attr("max_replications", options_.max_replications);
+    std::vector<std::string> triggers;
+    for (const auto& t : options_.triggers) {
+      triggers.push_back(t.text);
+    }
+    f.set_attr("triggers", join(triggers));
+    f.set_attr("command", options_.command);
+    f.set_attr("created", utc_now());
+    for (std::size_t k = 0; k < arms_.size(); ++k) {
+      auto g = f.create_group("arm" + std::to_string(k));
+      auto reps = g.create_group("replications");
+      const auto& ms = columns[k]->metrics();
+      for (std::size_t j = 0; j < ms.size(); ++j) {
+        reps.write<double>(ms[j].name, columns[k]->read(j), h5::Layout{ 65536, 4, false });
+      }
+      g.set_attr("events", totals[k].events);
+      auto hg = g.create_group("histograms");
+      for (std::size_t i = 0; i < totals[k].histograms.size(); ++i) {
+        hg.write<std::uint64_t>("h" + std::to_string(i), totals[k].histograms[i].counts());
+      }
+      write_trace(g, totals[k].trace);
+    }
+    f.close();
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    throw h5::IoError(path + ": cannot write the checkpoint: " + ec.message());
+  }
+}
+
+std::uint64_t Campaign::read_checkpoint(const std::vector<ReplicationColumns*>& columns,
+                                        std::vector<RunTotals>& resumed) const
+{
+  const std::string& path = options_.resume;
+  h5::File f = h5::File::open_read(path);
+  if (!f.has_attr("passage_checkpoint")) {
+    throw UsageError(path + " is not a passage checkpoint");
+  }
+  auto expect = [&](const std::string& attr, const std::string& want, const std::string& what) {
+    const std::string got = f.attr_string(attr);
+    if (got != want) {
+      throw UsageError(path + " belongs to a different " + what + " (checkpoint: " + got +
+                       "; this run: " + want + ")");
+    }
+  };
+  expect("kind", options_.kind, "kind of run");
+  std::vector<std::string> names;
+  std::vector<std::string> hashes;
+  std::vector<std::string> seeds;
+  for (const auto& a : arms_) {
+    names.push_back(a.name);
+    hashes.push_back(a.scenario->hash());
+    seeds.push_back(std::to_string(a.options.seed));
+  }
+  expect("arms", join(names), "set of policies");
+  expect("scenario_hashes", join(hashes), "scenario (its resolved text differs)");
+  expect("seeds", join(seeds), "seed");
+  if (static_cast<std::uint64_t>(f.attr_int("batch")) != options_.batch ||
+      static_cast<std::uint64_t>(f.attr_int("max_replications")) != options_.max_replications) {
+    throw UsageError(path + " was made with -r " + std::to_string(f.attr_int("batch")) +
+                     " and --max-replications " + std::to_string(f.attr_int("max_replications")) +
+                     "; this run asks for -r " + std::to_string(options_.batch) +
+                     " and --max-replications " + std::to_string(options_.max_replications));
+  }
+  std::vector<std::string> triggers;
+  for (const auto& t : options_.triggers) {
+    triggers.push_back(t.text);
+  }
+  expect("triggers", join(triggers), "set of --until triggers");
+  const auto done = static_cast<std::uint64_t>(f.attr_int("replications_done"));
+  for (std::size_t k = 0; k < arms_.size(); ++k) {
+    const auto g = f.open_group("arm" + std::to_string(k));
+    const auto reps = g.open_group("replications");
+    const auto& ms = columns[k]->metrics();
+    std::vector<std::vector<double>> cols;
+    for (const auto& mi : ms) {
+      cols.push_back(reps.read<double>(mi.name));
+      if (cols.back().size() != done) {
+        throw UsageError(path + " is damaged: " + mi.name + " has " +
+                         std::to_string(cols.back().size()) + " rows, expected " +
+                         std::to_string(done));
+      }
+    }
+    std::vector<double> rows(done * ms.size());
+    for (std::size_t j = 0; j < ms.size(); ++j) {
+      for (std::uint64_t i = 0; i < done; ++i) {
+        rows[i * ms.size() + j] = cols[j][i];
+      }
+    }
+    columns[k]->append(rows);
+    resumed[k].replications = done;
+    resumed[k].events = static_cast<std::uint64_t>(g.attr_int("events"));
+    const auto hg = g.open_group("histograms");
+    for (std::size_t i = 0; i < resumed[k].histograms.size(); ++i) {
+      resumed[k].histograms[i].add_counts(hg.read<std::uint64_t>("h" + std::to_string(i)));
+    }
+    resumed[k].trace = read_trace(g);
+  }
+  return done;
+}
+
+} // namespace passage::engine

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# scripts/plot.py on a small real run file: exit codes and the PNG files it writes.
+# Usage: test_plot.sh PASSAGE_BINARY SOURCE_DIR
+# Skips (exit 0, printing SKIP) only when /usr/bin/python3 lacks h5py, numpy or matplotlib.
+set -u
+PASSAGE=$(realpath "$1")
+SRC=$(realpath "$2")
+PY=/usr/bin/python3
+PLOT=$SRC/scripts/plot.py
+
+if ! [ -x "$PY" ] || ! "$PY" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
+  echo "SKIP: $PY with h5py, numpy and matplotlib is needed (apt-get install python3-h5py python3-numpy python3-matplotlib)"
+  exit 0
+fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# expect CODE PATTERN -- command...: exit code CODE and output containing PATTERN.
+expect() {
+  local code=$1 pattern=$2
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" != "$code" ]; then
+    fail "'$*' exited $rc, expected $code"; echo "$out" | sed 's/^/    /'; return
+  fi
+  if ! grep -qF -- "$pattern" <<<"$out"; then
+    fail "'$*' output lacks: $pattern"; echo "$out" | sed 's/^/    /'; return
+  fi
+  echo "ok: $*"
+}
+
+expect 0 "RESULT.h5" -- "$PY" "$PLOT" --help
+
+# A small real run: 3 replications of a tenth of the flow.
+"$PASSAGE" run "$SRC/configs/mali-2016.yaml" -r 3 -q \
+  --set parameters.flows.mali_route.annual_migrants=3000 -o "$WORK/x.h5" ||
+  { fail "passage run exited $?"; exit 1; }
+
+expect 0 "wrote $WORK/plots/network.png" -- "$PY" "$PLOT" "$WORK/x.h5" -o "$WORK/plots"
+for f in outcomes ledger hist_journey_days hist_hub_days hist_paid_per_migrant network; do
+  png=$WORK/plots/$f.png
+  if [ ! -s "$png" ]; then
+    fail "$f.png missing or empty"
+  elif [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" != "89504e470d0a1a0a" ]; then
+    fail "$f.png is not a PNG file"
+  else
+    echo "ok: $f.png written"
+  fi
+done
+
+# Files it cannot plot: exit 2 and a message saying why.
+echo "plain text" > foreign.h5
+expect 2 "not an HDF5 file" -- "$PY" "$PLOT" foreign.h5 -o "$WORK/never"
+expect 2 "no such file" -- "$PY" "$PLOT" absent.h5 -o "$WORK/never"
+"$PY" -c '
+import h5py
+with h5py.File("other.h5", "w") as f:
+    f["x"] = [1, 2, 3]
+with h5py.File("compare.h5", "w") as f:
+    f.attrs["passage_version"] = "0.1.0"
+    f.attrs["kind"] = "compare"
+'
+expect 2 "not a passage results file" -- "$PY" "$PLOT" other.h5 -o "$WORK/never"
+expect 2 "not supported yet" -- "$PY" "$PLOT" compare.h5 -o "$WORK/never"
+[ -e "$WORK/never" ] && fail "an output folder was made for a file that cannot be plotted"
+
+if [ "$fails" -ne 0 ]; then
+  echo "$fails failure(s)"
+  exit 1
+fi
+echo "all plot tests passed"
