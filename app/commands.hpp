@@ -35,6 +35,10 @@ struct BatchArgs
 void add_batch_options(CLI::App& cmd, BatchArgs& args);
 engine::CampaignOptions campaign_options(const BatchArgs& args, const std::string& kind,
                                          std::uint64_t batch);
+//! Rows per HDF5 chunk for a run of about `replications` rows: small runs get
+//! small chunks (a chunk is compressed whole), large ones 4,096.
+std::size_t chunk_rows(std::uint64_t replications, bool open_ended);
+
 //! The command line that resumes this run from `checkpoint`.
 std::string resume_command(const std::string& checkpoint);
 //! After a finished run: the checkpoint (and the file resumed from) are spent.

@@ -2,6 +2,7 @@
 #include "passage/errors.hpp"
 #include "registry.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <sstream>
@@ -111,6 +112,14 @@ engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& 
   o.command = command_line();
   o.stop = &stop_flag();
   return o;
+}
+
+std::size_t chunk_rows(std::uint64_t replications, bool open_ended)
+{
+  // Chunks of up to 4,096 rows (32 KiB a metric): a chunk is compressed whole and
+  // cached uncompressed while it fills, so memory stays flat in the run's length.
+  const std::uint64_t rows = open_ended ? 4096 : replications;
+  return static_cast<std::size_t>(std::clamp<std::uint64_t>(rows, 256, 4096));
 }
 
 std::string resume_command(const std::string& checkpoint)

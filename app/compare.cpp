@@ -129,7 +129,7 @@ void compare_command(const CompareArgs& a)
       arm.group = arms_group->create_group(arm.name);
       arm.group.set_attr("scenario", arm.scenario.resolved_text());
       arm.group.set_attr("overlay", arm.file);
-      arm.columns.emplace(arm.group, metrics);
+      arm.columns.emplace(arm.group, metrics, chunk_rows(batch, !a.batch.until.empty()));
       columns[k] = &*arm.columns;
     }
     engine::RunOptions opt;

@@ -2,16 +2,15 @@
 // event versus inline stepping, and the no-calendar lower bound — the draws a
 // Mali journey makes, in a straight loop, in this same binary so that the ratio
 // is measured in one run.
-#include <benchmark/benchmark.h>
-
-#include <cmath>
-#include <memory>
-
 #include "mali/scenario.hpp"
 #include "passage/random/stream.hpp"
 #include "passage/run/model.hpp"
 #include "passage/run/scenario.hpp"
 #include "registry.hpp"
+
+#include <benchmark/benchmark.h>
+#include <cmath>
+#include <memory>
 
 using namespace passage;
 using engine::random::combine;
@@ -22,7 +21,8 @@ namespace {
 
 const engine::Scenario& baseline()
 {
-  static const engine::Scenario s = engine::load_scenario(PASSAGE_SOURCE_DIR "/configs/mali-2016.yaml");
+  static const engine::Scenario s =
+    engine::load_scenario(PASSAGE_SOURCE_DIR "/configs/mali-2016.yaml");
   return s;
 }
 
@@ -56,7 +56,10 @@ void run_replications(benchmark::State& state, engine::Stepping stepping)
   state.counters["events_per_journey"] = static_cast<double>(events) / migrants;
 }
 
-void BM_MaliReplication(benchmark::State& state) { run_replications(state, engine::Stepping::Inline); }
+void BM_MaliReplication(benchmark::State& state)
+{
+  run_replications(state, engine::Stepping::Inline);
+}
 void BM_MaliEventByEvent(benchmark::State& state)
 {
   run_replications(state, engine::Stepping::EventByEvent);
@@ -113,7 +116,8 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
       const bool wants = !malian && u_rent < p.false_passport_demand;
       std::int64_t cash = std::llround(p.cash_median * std::exp(p.cash_sigma * z_cash));
       cash += static_cast<std::int64_t>(z_earn + u_cok + u_pass);
-      std::uint32_t place = (!malian && u_entry < p.nouakchott_share) ? p.nouakchott : sc.origins[origin].start;
+      std::uint32_t place =
+        (!malian && u_entry < p.nouakchott_share) ? p.nouakchott : sc.origins[origin].start;
       bool by_bus = false;
       for (int guard = 0; guard < 64; ++guard) {
         const mali::Place& here = e.places[place];
@@ -124,7 +128,8 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
         }
         if (here.gendarmerie && by_bus) {
           Stream g = stream(substream_id("mali.gendarmerie"), here.site, i);
-          cash -= (g.uniform() < 0.5 ? p.gendarme_tax.draw(g) : 0) + static_cast<std::int64_t>(g.uniform() + g.exponential());
+          cash -= (g.uniform() < 0.5 ? p.gendarme_tax.draw(g) : 0) +
+                  static_cast<std::int64_t>(g.uniform() + g.exponential());
         }
         if (here.exit == static_cast<std::int32_t>(exit)) {
           if (here.crossing) {
@@ -137,18 +142,20 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
         if (ways.empty()) {
           break;
         }
-        const double u_way = here.hub ? u_hub : stream(substream_id("mali.route"), here.site, i).uniform();
+        const double u_way =
+          here.hub ? u_hub : stream(substream_id("mali.route"), here.site, i).uniform();
         const mali::Option& way = ways[e.option_choice[place * exits + exit].pick(u_way)];
         if (way.line) {
           // A truckload shares one convoy's draws: draw them once per ~73 riders.
-          ++events;  // boarding
+          ++events; // boarding
           const mali::Line& line = sc.lines[way.index];
           const bool first = line_riders[way.index]++ % 73 == 0;
           Stream c = stream(substream_id("mali.convoy"), line.site, line_riders[way.index] / 73);
           for (const auto si : line.segments) {
             const mali::Segment& seg = e.segments[si];
             if (first) {
-              const double travel = c.lognormal(std::log(seg.distance_km / p.modes[2].speed_km_per_day), p.modes[2].sigma);
+              const double travel = c.lognormal(
+                std::log(seg.distance_km / p.modes[2].speed_km_per_day), p.modes[2].sigma);
               sink += static_cast<std::int64_t>(travel + c.uniform() + c.uniform() + c.uniform());
               for (std::uint32_t k = 0; k < seg.checkpoints; ++k) {
                 sink += static_cast<std::int64_t>(c.exponential());
@@ -156,9 +163,10 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
             }
             events += static_cast<std::uint64_t>(seg.checkpoints) + 1;
             cash -= static_cast<std::int64_t>(seg.checkpoints) * p.checkpoint_fee;
-            sink += static_cast<std::int64_t>(stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
+            sink += static_cast<std::int64_t>(
+              stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
           }
-          ++events;  // released at the end of the line
+          ++events; // released at the end of the line
           place = line.end;
           by_bus = false;
           continue;
@@ -166,7 +174,8 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
         const mali::Segment& seg = e.segments[way.index];
         Stream r = stream(substream_id("mali.ride"), seg.site, i);
         const auto& mode = p.modes[static_cast<std::size_t>(seg.mode)];
-        const double travel = r.lognormal(std::log(seg.distance_km / mode.speed_km_per_day), mode.sigma);
+        const double travel =
+          r.lognormal(std::log(seg.distance_km / mode.speed_km_per_day), mode.sigma);
         sink += static_cast<std::int64_t>(travel + r.uniform() + r.uniform() + r.uniform());
         for (std::uint32_t k = 0; k < seg.roadblocks; ++k) {
           const double u = r.uniform();
@@ -179,7 +188,8 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
         }
         events += static_cast<std::uint64_t>(seg.roadblocks + seg.checkpoints) + 1;
         if (seg.mode != mali::Mode::Bus) {
-          sink += static_cast<std::int64_t>(stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
+          sink += static_cast<std::int64_t>(
+            stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
         }
         place = seg.to;
         by_bus = seg.mode == mali::Mode::Bus;
@@ -196,6 +206,15 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
 
 } // namespace
 
-BENCHMARK(BM_MaliReplication)->Name("mali/replication_inline")->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_MaliEventByEvent)->Name("mali/replication_event_by_event")->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_MaliNoCalendarBound)->Name("mali/no_calendar_bound")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MaliReplication)
+  ->Name("mali/replication_inline")
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
+BENCHMARK(BM_MaliEventByEvent)
+  ->Name("mali/replication_event_by_event")
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
+BENCHMARK(BM_MaliNoCalendarBound)
+  ->Name("mali/no_calendar_bound")
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <string_view>
 
 namespace passage::models::mali {
 
@@ -226,7 +227,7 @@ private:
   void deaths_aboard(BatchDeparture::Seat*& group, const Segment& seg, Time t, const Params& p);
   std::int64_t pay(Migrant& m, Actor a, std::int64_t amount, const char* what);
   void finish(Migrant& m, std::uint32_t outcome, const char* what);
-  void note(const Migrant& m, const std::string& what, std::int64_t amount = 0, int actor = -1);
+  void note(const Migrant& m, std::string_view what, std::int64_t amount = 0, int actor = -1);
   void kill(BatchDeparture::Seat*& link, Migrant& m, const char* what);
 
   Stream stream(std::uint64_t kind, std::uint64_t site, std::uint64_t entity) const
@@ -311,7 +312,7 @@ std::int64_t MaliWorker::pay(Migrant& m, Actor a, std::int64_t amount, const cha
   return x;
 }
 
-void MaliWorker::note(const Migrant& m, const std::string& what, std::int64_t amount, int actor)
+void MaliWorker::note(const Migrant& m, std::string_view what, std::int64_t amount, int actor)
 {
   if (trace_ == nullptr || !m.traced) {
     return;
@@ -322,7 +323,7 @@ void MaliWorker::note(const Migrant& m, const std::string& what, std::int64_t am
     where = place_name(g.from) + " - " + place_name(g.to);
   }
   trace_->push_back(engine::TraceRecord{
-    m.uid, m.clock.now, where, what, amount,
+    m.uid, m.clock.now, where, std::string(what), amount,
     actor >= 0 ? std::string(kActorNames[static_cast<std::size_t>(actor)]) : "" });
 }
 
@@ -582,7 +583,9 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
       const double u_pay = s.uniform();
       const double delay = s.lognormal(std::log(p.ransom_delay_median), p.ransom_delay_sigma);
       const double u_survive = s.uniform();
-      note(m, "held hostage; smugglers ask the family " + std::to_string(p.ransom) + " CFA");
+      if (m.traced) {
+        note(m, "held hostage; smugglers ask the family " + std::to_string(p.ransom) + " CFA");
+      }
       if (u_pay < p.ransom_pay_probability && delay <= p.ransom_wait_limit) {
         co_await sim_.delay(m.clock, delay);
         const std::int64_t ransom = sc_.at(m.clock.now).p.ransom;
@@ -657,7 +660,9 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         const double worked = std::min(days, p.max_work_days);
         ++workers_;
         work_days_.add(worked);
-        note(m, "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days");
+        if (m.traced) {
+          note(m, "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days");
+        }
         co_await sim_.delay(m.clock, worked);
         const auto earned = static_cast<std::int64_t>(std::llround(m.earnings * worked));
         m.earned += earned;
@@ -688,7 +693,9 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         co_await sim_.sync(m.clock);
         LineStop& bay = *stops_[way.index];
         bay.stop.set_max_wait(sc_.at(m.clock.now).p.truck_max_wait);
-        note(m, "boards a truck to " + place_name(sc_.lines[way.index].end));
+        if (m.traced) {
+          note(m, "boards a truck to " + place_name(sc_.lines[way.index].end));
+        }
         co_await bay.stop.board(m.seat, &m);
         continue; // the convoy brought him to the end of the line (or he died on it)
       }

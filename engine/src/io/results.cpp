@@ -102,7 +102,8 @@ ReplicationColumns::ReplicationColumns(h5::Group& parent, const std::vector<Metr
 {
   auto reps = parent.create_group("replications");
   for (const auto& m : metrics_) {
-    auto d = reps.create_growing<double>(m.name, chunk, 4);
+    // Level 1: nearly the ratio of level 4 on these columns, at a fraction of the time.
+    auto d = reps.create_growing<double>(m.name, chunk, 1);
     d.set_attr("unit", m.unit);
     d.set_attr("description", m.description);
     d.set_attr("group", m.group);
@@ -112,6 +113,7 @@ ReplicationColumns::ReplicationColumns(h5::Group& parent, const std::vector<Metr
 
 void ReplicationColumns::append(std::span<const double> rows)
 {
+  const auto t0 = std::chrono::steady_clock::now();
   const std::size_t m = metrics_.size();
   const std::size_t count = m ? rows.size() / m : 0;
   buf_.resize(count);
@@ -127,6 +129,7 @@ void ReplicationColumns::append(std::span<const double> rows)
     columns_[j].append(std::span<const double>(buf_));
   }
   rows_ += count;
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // ---------------------------------------------------------------------------
@@ -284,16 +287,21 @@ void write_manifest(h5::Group& root, const Scenario& scenario, const Model& mode
   g.set_attr("wall_seconds", m.wall_seconds);
   g.set_attr("resumed", static_cast<std::int64_t>(m.resumed ? 1 : 0));
   g.set_attr("stop_reason", m.stop_reason);
+  g.set_attr("write_seconds", m.write_seconds);
+}
+
+void write_run_data(h5::Group& root, const Model& model, const RunTotals& totals)
+{
+  write_summary(root, model.metrics());
+  write_histograms(root, model.histograms(), totals.histograms);
+  write_trace(root, totals.trace);
+  model.write_results(root);
 }
 
 void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
                         const RunTotals& totals, const RunManifest& manifest)
 {
-  const auto metrics = model.metrics();
-  write_summary(root, metrics);
-  write_histograms(root, model.histograms(), totals.histograms);
-  write_trace(root, totals.trace);
-  model.write_results(root);
+  write_run_data(root, model, totals);
   write_manifest(root, scenario, model, totals.events, manifest);
   root.set_attr("kind", "run");
 }

@@ -54,15 +54,20 @@ ZigguratTables build()
 
 } // namespace
 
-const ZigguratTables& ziggurat() noexcept
+namespace {
+const ZigguratTables& tables() noexcept
 {
-  static const ZigguratTables tables = build();
-  return tables;
+  static const ZigguratTables t = build();
+  return t;
 }
+} // namespace
+
+// Bound at static initialisation; any use before that goes through tables().
+const ZigguratTables& kZiggurat = tables();
 
 double normal_slow(std::uint64_t b, Stream& s) noexcept
 {
-  const auto& z = ziggurat();
+  const auto& z = tables();
   for (;;) {
     const unsigned i = static_cast<unsigned>(b & 0x7f);
     const double u = 2.0 * (static_cast<double>(b >> 11) * 0x1.0p-53) - 1.0;
@@ -91,7 +96,7 @@ double normal_slow(std::uint64_t b, Stream& s) noexcept
 
 double exponential_slow(std::uint64_t b, Stream& s) noexcept
 {
-  const auto& z = ziggurat();
+  const auto& z = tables();
   double shift = 0.0;
   for (;;) {
     const unsigned i = static_cast<unsigned>(b & 0xff);

@@ -10,9 +10,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <bit>
 #include <cassert>
+#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <queue>
@@ -414,7 +414,8 @@ private:
     double width = width_;
     const std::size_t k = std::min<std::size_t>(all.size(), 64);
     if (k > 1) {
-      std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), before);
+      std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(),
+                        before);
       const double span = all[k - 1].time - all[0].time;
       if (span > 0.0) {
         width = 3.0 * span / static_cast<double>(k - 1);

@@ -41,6 +41,7 @@ struct RunManifest
   double wall_seconds = 0.0;
   bool resumed = false;
   std::string stop_reason = "replications"; //!< what ended the run
+  double write_seconds = 0.0;               //!< of wall_seconds, spent writing HDF5
 };
 
 //! Build facts compiled into the binary.
@@ -97,6 +98,8 @@ public:
   //! infinity is refused (RuntimeError naming the metric).
   void append(std::span<const double> rows);
   std::uint64_t rows() const noexcept { return rows_; }
+  //! Wall seconds spent appending (HDF5 writing and compression).
+  double seconds() const noexcept { return seconds_; }
   //! Everything written so far of metric j (for checkpoints).
   std::vector<double> read(std::size_t j) const { return columns_[j].read<double>(); }
   const std::vector<MetricInfo>& metrics() const noexcept { return metrics_; }
@@ -108,6 +111,7 @@ private:
   std::vector<h5::Dataset> columns_;
   std::vector<double> buf_;
   std::uint64_t rows_ = 0;
+  double seconds_ = 0.0;
 };
 
 //! Writes one run's results file.
@@ -146,6 +150,8 @@ private:
 //! `passage run`).
 void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
                         const RunTotals& totals, const RunManifest& manifest);
+//! The same without the manifest: summary, histograms, trace, model groups.
+void write_run_data(h5::Group& root, const Model& model, const RunTotals& totals);
 
 //! Write `/summary` from the `/replications` columns (used by the writer and
 //! by commands that assemble their own files).

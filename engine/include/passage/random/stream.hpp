@@ -66,7 +66,8 @@ class Stream;
 
 namespace detail {
 struct ZigguratTables;
-const ZigguratTables& ziggurat() noexcept;
+//! The tables, built during static initialisation (no guard on the hot path).
+extern const ZigguratTables& kZiggurat;
 double normal_slow(std::uint64_t bits, Stream& s) noexcept;
 double exponential_slow(std::uint64_t bits, Stream& s) noexcept;
 } // namespace detail
@@ -209,7 +210,7 @@ struct ZigguratTables
 
 inline double Stream::normal() noexcept
 {
-  const auto& z = detail::ziggurat();
+  const auto& z = detail::kZiggurat;
   const std::uint64_t b = bits();
   const unsigned i = static_cast<unsigned>(b & 0x7f);
   const double u = 2.0 * (static_cast<double>(b >> 11) * 0x1.0p-53) - 1.0;
@@ -221,7 +222,7 @@ inline double Stream::normal() noexcept
 
 inline double Stream::exponential() noexcept
 {
-  const auto& z = detail::ziggurat();
+  const auto& z = detail::kZiggurat;
   const std::uint64_t b = bits();
   const unsigned i = static_cast<unsigned>(b & 0xff);
   const double u = static_cast<double>(b >> 11) * 0x1.0p-53;
