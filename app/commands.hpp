@@ -69,6 +69,8 @@ void add_run(CLI::App& app);
 void add_report(CLI::App& app);
 void add_validate(CLI::App& app);
 void add_compare(CLI::App& app);
+void add_sweep(CLI::App& app);
+void add_sensitivity(CLI::App& app);
 
 //! The tables `run` prints and `report` shows for a run file.
 std::string format_run_report(const engine::ResultsView& view);
@@ -76,5 +78,11 @@ std::string format_run_report(const engine::ResultsView& view);
 std::string format_compare_report(const std::string& path, bool all);
 std::string json_compare(const std::string& path);
 std::string csv_compare(const std::string& path);
+
+//! The tables `sweep` and `sensitivity` print and `report` shows for their files.
+//! `all`: every parameter, not only the leading ones.
+std::string format_sa_report(const std::string& path, bool all = false);
+//! `passage report` of a sweep or sensitivity file (text, --json or --csv).
+void report_sa(const std::string& path, bool json, bool csv, bool all);
 
 } // namespace passage::app

@@ -24,7 +24,8 @@ constexpr const char* kIntro =
   "  passage run configs/verification/mm1.yaml     # a quick verification run\n"
   "  passage report results/mm1.h5                 # its tables again\n"
   "\n"
-  "Commands: run, compare, report, validate. 'passage COMMAND --help' for each.\n";
+  "Commands: run, compare, report, validate, sweep, sensitivity.\n"
+  "'passage COMMAND --help' for each.\n";
 
 } // namespace
 
@@ -71,6 +72,8 @@ int main(int argc, char** argv)
   app::add_report(cli);
   app::add_validate(cli);
   app::add_compare(cli);
+  app::add_sweep(cli);
+  app::add_sensitivity(cli);
 
   if (argc == 1) {
     std::cout << kIntro;

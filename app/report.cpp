@@ -124,6 +124,11 @@ void report_command(const ReportArgs& a)
                           : format_compare_report(a.file, a.all));
     return;
   }
+  // Sweeps and sensitivity analyses have their own report (report_sa.cpp).
+  if (kind == "sweep" || kind == "sensitivity") {
+    report_sa(a.file, a.json, a.csv, a.all);
+    return;
+  }
   if (kind != "run") {
     throw engine::UsageError("'" + a.file + "' holds results of kind '" + kind +
                              "', which this version of passage cannot report");
@@ -184,7 +189,9 @@ void add_report(CLI::App& app)
   auto* csv = cmd->add_flag("--csv", a->csv, "CSV on stdout");
   json->excludes(csv);
   cmd->add_flag("--trace", a->trace, "print the journey trace recorded with run --trace");
-  cmd->add_flag("--all", a->all, "compare files: every metric, not only the headline ones");
+  cmd->add_flag(
+    "--all", a->all,
+    "compare files: every metric, not only the headline ones; sensitivity files: every parameter");
   cmd->callback([a] { report_command(*a); });
 }
 

@@ -14,6 +14,10 @@ void register_all(engine::ModelRegistry& r)
   r.add("mm1", &verification::make_mm1, "M/M/1 queue (verification against queueing theory)");
   r.add("batch_departure", &verification::make_batch,
         "Poisson arrivals to a batch departure (verification: mean wait (b-1)/(2 lambda))");
+  r.add("ishigami", &verification::make_ishigami,
+        "the Ishigami function (verification of sensitivity indices against theory)");
+  r.add("sobol_g", &verification::make_sobol_g,
+        "Sobol's G function (verification of sensitivity indices and Morris rankings)");
 }
 
 const engine::ModelRegistry& registry()

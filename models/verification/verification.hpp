@@ -6,6 +6,8 @@
 //! - mm1: the M/M/1 queue (FifoServer); metrics mean_wait, mean_sojourn.
 //! - batch_departure: Poisson arrivals to a BatchDeparture; metrics mean_wait,
 //!   mean_load. With max_wait = .inf the mean wait is (b - 1) / (2 lambda).
+//! - ishigami, sobol_g: analytic test functions of sensitivity analysis (one
+//!   metric, y), whose Sobol' indices are known in closed form.
 
 #include "passage/run/model.hpp"
 #include "passage/run/scenario.hpp"
@@ -17,6 +19,11 @@ namespace passage::models::verification {
 std::unique_ptr<engine::Model> make_mm1(const engine::Scenario& s, engine::config::Diagnostics& d);
 std::unique_ptr<engine::Model> make_batch(const engine::Scenario& s,
                                           engine::config::Diagnostics& d);
+
+std::unique_ptr<engine::Model> make_ishigami(const engine::Scenario& s,
+                                             engine::config::Diagnostics& d);
+std::unique_ptr<engine::Model> make_sobol_g(const engine::Scenario& s,
+                                            engine::config::Diagnostics& d);
 
 //! Read the optional top-level `horizon_days` (default: no limit).
 double read_horizon(const engine::Scenario& s, engine::config::Diagnostics& d);

@@ -80,5 +80,84 @@ if command -v h5diff >/dev/null; then
     { echo "FAIL: -j1 and -j2 summaries differ"; fails=$((fails + 1)); }
 fi
 
+# Sweeps and sensitivity analysis (docs/sensitivity.md).
+ISH=$SRC/configs/verification/ishigami.yaml
+ISHD=$SRC/configs/sa/ishigami.yaml
+G=$SRC/configs/verification/sobol_g.yaml
+GD=$SRC/configs/sa/sobol_g.yaml
+expect 0 "--design" -- "$PASSAGE" sensitivity --help
+expect 0 "Sobol' indices of 3 parameters" -- "$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method sobol -n 512 -o ish.h5
+[ -f ish.h5 ] || { echo "FAIL: ish.h5 not written"; fails=$((fails + 1)); }
+ls ish.h5.tmp-* >/dev/null 2>&1 && { echo "FAIL: temporary file left behind"; fails=$((fails + 1)); }
+expect 0 "convergence: max |S1(N) - S1(N/2)|" -- "$PASSAGE" report ish.h5
+expect 0 '"indices": {"y": {"x1": {"S1": ' -- "$PASSAGE" report ish.h5 --json
+expect 0 "output,parameter,S1,S1_ci95_low" -- "$PASSAGE" report ish.h5 --csv
+expect 0 "mu*" -- "$PASSAGE" sensitivity "$G" --design "$GD" --method morris -n 20 -o g.h5 --set "parameters.a=[0, 1, 4.5, 9, 99]"
+expect 0 "sweep (lhs) of 3 parameters" -- "$PASSAGE" sweep "$ISH" --design "$ISHD" --method lhs -n 50 -r 2 -o sweep.h5 --set parameters.noise_sd=1
+expect 0 "noise share" -- "$PASSAGE" report sweep.h5
+if command -v /usr/bin/python3 >/dev/null; then
+  "$PASSAGE" report ish.h5 --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["kind"] == "sensitivity" and d["method"] == "sobol"
+for p in ("x1", "x2", "x3"):
+    e = d["indices"]["y"][p]
+    assert set(e) == {"S1", "S1_ci95", "ST", "ST_ci95"}, e
+    assert len(e["S1_ci95"]) == 2 and len(e["ST_ci95"]) == 2
+    assert e["S1_ci95"][0] <= e["S1"] <= e["S1_ci95"][1]
+assert d["indices"]["y"]["x1"]["ST"] > d["indices"]["y"]["x3"]["ST"]
+assert "noise_share" in d["outputs"]["y"] and "convergence" in d["outputs"]["y"]' \
+    && echo "ok: sensitivity --json shape (sobol)" || { echo "FAIL: sensitivity --json (sobol)"; fails=$((fails + 1)); }
+  "$PASSAGE" report g.h5 --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+m = [d["indices"]["y"]["x%d" % i]["mu_star"] for i in range(1, 6)]
+assert m == sorted(m, reverse=True), m
+assert {"mu_star", "sigma"} <= set(d["indices"]["y"]["x1"])' \
+    && echo "ok: sensitivity --json shape (morris) and ranking" || { echo "FAIL: sensitivity --json (morris)"; fails=$((fails + 1)); }
+  "$PASSAGE" report sweep.h5 --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["kind"] == "sweep" and d["points"] == 50 and d["replications"] == 2
+assert 0 < d["outputs"]["y"]["noise_share"] < 1' \
+    && echo "ok: sweep --json" || { echo "FAIL: sweep --json"; fails=$((fails + 1)); }
+fi
+if command -v h5ls >/dev/null; then
+  h5ls sweep.h5/design/inputs | grep -qF "{50, 3}" && h5ls sweep.h5/outputs/y | grep -qF "{50, 2}" \
+    && echo "ok: sweep stores inputs and outputs as matrices" || { echo "FAIL: sweep matrices"; fails=$((fails + 1)); }
+fi
+
+# Failed points are counted, not fatal; a design where every point fails is.
+printf 'parameters:\n  parameters.x1: {range: [-3, 3]}\n  parameters.noise_sd: {range: [-1, 1]}\n' > noisy.yaml
+expect 0 "points failed and are left out" -- "$PASSAGE" sensitivity "$ISH" --design noisy.yaml --method sobol -n 64 -r 2 -o failed.h5
+"$PASSAGE" report failed.h5 --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert 0 < d["failed"] < d["points"] and len(d["failures"]) == d["failed"]
+assert "noise_sd must be a number >= 0" in d["failures"][0]["reason"]' \
+  && echo "ok: failed points listed with their reason" || { echo "FAIL: failed points"; fails=$((fails + 1)); }
+printf 'parameters:\n  parameters.noise_sd: {range: [-2, -1]}\n' > allfail.yaml
+expect 1 "every design point failed" -- "$PASSAGE" sweep "$ISH" --design allfail.yaml --method lhs -n 8 -o allfail.h5
+
+# Bad input: exit 2, file:line:col, no output file.
+printf 'parameters:\n  parameters.x1: {distribution: unifrom, range: [0, 1]}\n' > baddesign.yaml
+expect 2 "baddesign.yaml:2:33: error: unknown distribution 'unifrom'" -- "$PASSAGE" sensitivity "$ISH" --design baddesign.yaml --method sobol -o never.h5
+expect 2 "did you mean 'uniform'?" -- "$PASSAGE" sweep "$ISH" --design baddesign.yaml --method lhs -n 4 -o never.h5
+printf 'parameters:\n  parameters.x1: {range: [0, 1]}\noutputs: [yy]\n' > badout.yaml
+expect 2 "badout.yaml:3:11: error: unknown output 'yy'" -- "$PASSAGE" sensitivity "$ISH" --design badout.yaml --method morris -o never.h5
+expect 2 "nodesign.yaml: error: cannot open file" -- "$PASSAGE" sensitivity "$ISH" --design nodesign.yaml --method sobol -o never.h5
+expect 2 "error:" -- "$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method saltelli -o never.h5
+expect 2 "sweep needs -n" -- "$PASSAGE" sweep "$ISH" --design "$ISHD" --method grid -o never.h5
+expect 2 "already exists" -- "$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method sobol -n 64 -o ish.h5
+[ -e never.h5 ] && { echo "FAIL: an output file was written for bad input"; fails=$((fails + 1)); }
+
+# -j1 and -j2 give identical design runs and indices.
+"$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method sobol -n 256 -r 2 -q -j 1 -o sa1.h5 --set parameters.noise_sd=1 &&
+  "$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method sobol -n 256 -r 2 -q -j 2 -o sa2.h5 --set parameters.noise_sd=1
+if command -v h5diff >/dev/null; then
+  h5diff sa1.h5 sa2.h5 /outputs /outputs && h5diff sa1.h5 sa2.h5 /indices /indices &&
+    echo "ok: sensitivity -j1 and -j2 identical" || { echo "FAIL: sensitivity -j1 and -j2 differ"; fails=$((fails + 1)); }
+fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

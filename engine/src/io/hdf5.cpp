@@ -313,6 +313,30 @@ Dataset Group::create_dataset(const std::string& name, hid_t type, std::size_t s
   return Dataset(std::move(h), file_, child_path(name));
 }
 
+Dataset Group::create_matrix(const std::string& name, hid_t type, std::size_t rows,
+                             std::size_t cols)
+{
+  const hsize_t dims[2] = { rows, cols };
+  const Handle space(H5Screate_simple(2, dims, nullptr), &H5Sclose);
+  const Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), &H5Pclose);
+  // Chunk by whole rows when the matrix is large enough for compression to pay.
+  if (rows * cols >= 4096 && rows > 0 && cols > 0) {
+    const hsize_t chunk_rows = std::max<hsize_t>(1, std::min<hsize_t>(rows, 65536 / cols));
+    const hsize_t c[2] = { chunk_rows, cols };
+    H5Pset_chunk(dcpl.id(), 2, c);
+    if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+      H5Pset_shuffle(dcpl.id());
+      H5Pset_deflate(dcpl.id(), 4);
+    }
+  }
+  Handle h(H5Dcreate2(id(), name.c_str(), type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+           &H5Dclose);
+  if (!h.valid()) {
+    fail("cannot create dataset '" + name + "'");
+  }
+  return Dataset(std::move(h), file_, child_path(name));
+}
+
 Dataset Group::write_strings(const std::string& name, const std::vector<std::string>& data)
 {
   const Handle type = utf8_string_type();
@@ -393,6 +417,18 @@ std::size_t Dataset::size() const
     fail("cannot read the size");
   }
   return static_cast<std::size_t>(n);
+}
+
+std::vector<std::size_t> Dataset::dims() const
+{
+  const Handle space(H5Dget_space(id()), &H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank < 0) {
+    fail("cannot read the shape");
+  }
+  std::vector<hsize_t> d(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.id(), d.data(), nullptr);
+  return std::vector<std::size_t>(d.begin(), d.end());
 }
 
 void Dataset::append_raw(const void* data, std::size_t n, hid_t type)

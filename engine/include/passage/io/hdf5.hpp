@@ -167,6 +167,10 @@ public:
   template<class T>
   Dataset write(const std::string& name, const std::vector<T>& data, Layout layout = {});
   Dataset write_strings(const std::string& name, const std::vector<std::string>& data);
+  //! A 2-D dataset (rows x cols, row-major), chunked and compressed when large.
+  template<class T>
+  Dataset write_matrix(const std::string& name, std::span<const T> data, std::size_t rows,
+                       std::size_t cols);
   //! An empty 1-D dataset that grows with Dataset::append.
   template<class T>
   Dataset create_growing(const std::string& name, std::size_t chunk, int deflate);
@@ -184,6 +188,7 @@ protected:
   }
   Dataset create_dataset(const std::string& name, hid_t type, std::size_t size,
                          const Layout& layout);
+  Dataset create_matrix(const std::string& name, hid_t type, std::size_t rows, std::size_t cols);
 };
 
 class Dataset : public Object
@@ -191,6 +196,8 @@ class Dataset : public Object
 public:
   Dataset() = default;
   std::size_t size() const;
+  //! The extent of each dimension.
+  std::vector<std::size_t> dims() const;
   template<class T>
   void append(std::span<const T> data);
   template<class T>
@@ -243,6 +250,20 @@ template<class T>
 Dataset Group::write(const std::string& name, const std::vector<T>& data, Layout layout)
 {
   return write<T>(name, std::span<const T>(data), layout);
+}
+
+template<class T>
+Dataset Group::write_matrix(const std::string& name, std::span<const T> data, std::size_t rows,
+                            std::size_t cols)
+{
+  if (data.size() != rows * cols) {
+    throw IoError(path() + "/" + name + ": matrix data does not match its shape");
+  }
+  Dataset d = create_matrix(name, type_of<T>(), rows, cols);
+  if (!data.empty()) {
+    d.write_raw(data.data(), type_of<T>());
+  }
+  return d;
 }
 
 template<class T>

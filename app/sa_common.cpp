@@ -1,0 +1,154 @@
+#include "sa_common.hpp"
+
+#include "format.hpp"
+#include "passage/errors.hpp"
+#include "passage/run/cluster.hpp"
+#include "passage/run/runner.hpp"
+#include "passage/sa/output.hpp"
+#include "progress.hpp"
+#include "registry.hpp"
+
+#include <chrono>
+#include <iostream>
+
+namespace passage::app {
+
+void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& methods,
+                    const std::string& samples_help)
+{
+  add_scenario_options(cmd, a.scenario);
+  cmd.add_option("--design", a.design, "design file (YAML), e.g. configs/sa/mali-2016.yaml")
+    ->required();
+  std::string names;
+  for (const auto& m : methods) {
+    names += (names.empty() ? "" : "|") + m;
+  }
+  cmd.add_option("--method", a.method, "sampling method: " + names)
+    ->required()
+    ->check(CLI::IsMember(methods));
+  cmd.add_option("-n,--samples", a.samples, samples_help)->type_name("N");
+  cmd.add_option("-r,--replications", a.replications,
+                 "replications per design point (default: the design's)");
+  cmd.add_option("--seed", a.seed, "master seed (default: the scenario's)");
+  cmd.add_option("-j,--threads", a.threads, "worker threads (default: all cores)");
+  cmd.add_option("-o,--out", a.out, "output file (default: results/<scenario>-<method>.h5)");
+  cmd.add_flag("--force", a.force, "overwrite an existing output file");
+  cmd.add_flag("-q,--quiet", a.quiet, "print nothing but errors");
+}
+
+SaSetup sa_setup(const SaArgs& a, const std::string& kind)
+{
+  if (engine::Cluster::instance().size() > 1) {
+    // Points are not yet spread over ranks: every rank would run all of them
+    // and race to write one file.
+    throw engine::UsageError(kind + " runs on one rank for now",
+                             "start it without mpirun; -j T uses T threads");
+  }
+  SaSetup s;
+  s.started = engine::utc_now();
+  s.scenario = load(a.scenario);
+  if (a.seed) {
+    s.scenario.seed = *a.seed;
+  }
+  s.model = build(s.scenario);
+  s.design = engine::sa::load_design(a.design, s.scenario);
+  engine::sa::resolve_outputs(s.design, s.model->metrics());
+  if (a.replications) {
+    if (*a.replications == 0) {
+      throw engine::UsageError("-r must be at least 1");
+    }
+    s.design.replications = *a.replications;
+  }
+  if (a.samples && *a.samples == 0) {
+    throw engine::UsageError("-n must be at least 1");
+  }
+  s.out = output_path(a.out, s.scenario.name + "-" + (kind == "sweep" ? "sweep-" : "") + a.method);
+  engine::check_output_path(s.out, a.force);
+  if (!a.quiet && !s.design.skipped.empty()) {
+    std::cerr << "note: " << s.design.skipped.size()
+              << " assumption(s) hold a list, not one number, and are not varied (first: "
+              << s.design.skipped.front() << ")\n";
+  }
+  return s;
+}
+
+engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
+                                   std::span<const double> values, double& wall_seconds)
+{
+  engine::sa::EvaluationOptions o;
+  o.seed = s.scenario.seed;
+  o.threads = a.threads;
+  o.replications = s.design.replications;
+  o.common_random_numbers = s.design.common_random_numbers;
+  engine::sa::Evaluator ev(models::registry(), s.scenario, s.design, o);
+  const std::size_t k = s.design.parameters.size();
+  const auto t0 = std::chrono::steady_clock::now();
+  engine::sa::Evaluation e;
+  {
+    ProgressBar bar([&] { return ev.completed(); }, values.size() / k, "points", !a.quiet);
+    e = ev.run(values);
+  }
+  wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return e;
+}
+
+void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
+              std::span<const double> values, const engine::sa::Evaluation& e, double wall_seconds,
+              std::uint64_t samples, std::uint64_t levels,
+              const std::function<void(engine::h5::File&, engine::h5::Group&)>& extra)
+{
+  engine::RunManifest m;
+  m.command = command_line();
+  m.seed = s.scenario.seed;
+  m.replications = e.replications;
+  m.threads = a.threads == 0 ? engine::hardware_threads() : a.threads;
+  m.started = s.started;
+  m.finished = engine::utc_now();
+  m.wall_seconds = wall_seconds;
+  m.stop_reason = "points";
+  engine::sa::write_atomically(s.out, a.force, [&](engine::h5::File& f) {
+    engine::write_manifest(f, s.scenario, *s.model, e.events, m);
+    f.set_attr("kind", kind);
+    f.set_attr("method", a.method);
+    f.set_attr("points", static_cast<std::uint64_t>(e.points));
+    f.set_attr("failed", static_cast<std::uint64_t>(e.failed()));
+    f.set_attr("samples", samples);
+    f.set_attr("levels", levels);
+    f.set_attr("parameters", static_cast<std::uint64_t>(s.design.parameters.size()));
+    f.set_attr("bootstrap", s.design.bootstrap);
+    f.set_attr("common_random_numbers",
+               static_cast<std::int64_t>(s.design.common_random_numbers ? 1 : 0));
+    f.set_attr("design_file", a.design);
+    f.set_attr("design", s.design.text);
+    auto design = engine::sa::write_design(f, s.design, values);
+    engine::sa::write_evaluation(f, e, s.model->metrics());
+    if (extra) {
+      extra(f, design);
+    }
+  });
+}
+
+void sa_check_failures(const engine::sa::Evaluation& e, bool quiet)
+{
+  const std::size_t failed = e.failed();
+  if (failed == 0) {
+    return;
+  }
+  std::string first;
+  for (std::size_t p = 0; p < e.points && first.empty(); ++p) {
+    if (!e.ok[p]) {
+      first = "point " + std::to_string(p) + ": " + e.reasons[p];
+    }
+  }
+  if (failed == e.points) {
+    throw engine::RuntimeError("every design point failed (" + std::to_string(failed) +
+                               "); the first: " + first);
+  }
+  if (!quiet) {
+    std::cerr << "note: " << failed << " of " << e.points
+              << " design points failed and are left out of the analysis; the first: " << first
+              << "\n";
+  }
+}
+
+} // namespace passage::app

@@ -1,0 +1,64 @@
+#pragma once
+// What `sweep` and `sensitivity` share: their options, loading the scenario and
+// design, running the points with a progress bar, and the file's frame.
+
+#include "commands.hpp"
+#include "passage/io/results.hpp"
+#include "passage/sa/design.hpp"
+#include "passage/sa/evaluate.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace passage::app {
+
+struct SaArgs
+{
+  ScenarioArgs scenario;
+  std::string design;
+  std::string method;
+  std::optional<std::uint64_t> samples;
+  std::optional<std::uint64_t> replications;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::string out;
+  bool force = false;
+  bool quiet = false;
+};
+
+//! CONFIG, --design, --method (one of `methods`), -n, -r, --seed, -j, -o, --set, --force, -q.
+void add_sa_options(CLI::App& cmd, SaArgs& args, const std::vector<std::string>& methods,
+                    const std::string& samples_help);
+
+//! A loaded scenario, its model and the design checked against both.
+struct SaSetup
+{
+  engine::Scenario scenario;
+  std::unique_ptr<engine::Model> model;
+  engine::sa::Design design;
+  std::string out;
+  std::string started;
+};
+
+//! Load and check everything (ConfigError / UsageError before anything runs).
+SaSetup sa_setup(const SaArgs& args, const std::string& kind);
+
+//! Run the points with a progress bar; prints nothing else.
+engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& args,
+                                   std::span<const double> values, double& wall_seconds);
+
+//! Write the file: manifest and root attributes, /design, /outputs, /failed,
+//! then whatever `extra` adds; temporary file + rename.
+void sa_write(const SaSetup& s, const SaArgs& args, const std::string& kind,
+              std::span<const double> values, const engine::sa::Evaluation& e, double wall_seconds,
+              std::uint64_t samples, std::uint64_t levels,
+              const std::function<void(engine::h5::File&, engine::h5::Group& design)>& extra);
+
+//! After writing: say how many points failed (stderr), and fail (exit 1) when all did.
+void sa_check_failures(const engine::sa::Evaluation& e, bool quiet);
+
+} // namespace passage::app

@@ -1,0 +1,78 @@
+#pragma once
+//! Running a model at many design points, on all cores.
+//!
+//! Each point is a copy of the scenario with the design's values written in;
+//! its model is built from that copy (a point whose values the model rejects is
+//! recorded as failed, with the message, and the others go on) and run R times
+//! by one worker. Points are spread over threads with tbb::parallel_for; each
+//! writes only its own slots, so the result is bit-identical for any number of
+//! threads. Replication r of every point uses the streams of (seed, r): common
+//! random numbers, so that differences between points are not drowned in noise
+//! (with common_random_numbers off, point p uses replications p R .. p R + R - 1).
+
+#include "passage/run/model.hpp"
+#include "passage/run/scenario.hpp"
+#include "passage/sa/design.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace passage::engine::sa {
+
+struct EvaluationOptions
+{
+  std::uint64_t seed = 1;
+  unsigned threads = 0; //!< 0: all cores
+  std::uint64_t replications = 1;
+  bool common_random_numbers = true;
+};
+
+//! The runs of every point, for the design's outputs.
+struct Evaluation
+{
+  std::vector<std::string> outputs;
+  std::size_t points = 0;
+  std::size_t replications = 1;
+  std::vector<double> runs;         //!< outputs x points x replications; NaN where failed
+  std::vector<std::uint8_t> ok;     //!< per point
+  std::vector<std::string> reasons; //!< per point: why it failed ("" if it ran)
+  std::uint64_t events = 0;
+
+  std::size_t failed() const noexcept;
+  //! The runs of output k: points x replications.
+  std::span<const double> output(std::size_t k) const noexcept
+  {
+    return { runs.data() + k * points * replications, points * replications };
+  }
+};
+
+class Evaluator
+{
+public:
+  Evaluator(const ModelRegistry& registry, const Scenario& base, const Design& design,
+            EvaluationOptions options);
+
+  //! Run every point of `values` (points x parameters, row-major).
+  Evaluation run(std::span<const double> values);
+
+  //! Points finished so far (for progress displays; any thread).
+  std::uint64_t completed() const noexcept { return completed_.load(std::memory_order_relaxed); }
+  unsigned threads() const noexcept { return threads_; }
+
+private:
+  //! Build and run one point; throws what the model throws.
+  void run_point(std::size_t p, std::span<const double> values, Evaluation& e,
+                 std::uint64_t& events) const;
+
+  const ModelRegistry& registry_;
+  const Scenario& base_;
+  const Design& design_;
+  EvaluationOptions options_;
+  unsigned threads_;
+  std::atomic<std::uint64_t> completed_{ 0 };
+};
+
+} // namespace passage::engine::sa
