@@ -38,12 +38,6 @@ void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& me
 
 SaSetup sa_setup(const SaArgs& a, const std::string& kind)
 {
-  if (engine::Cluster::instance().size() > 1) {
-    // Points are not yet spread over ranks: every rank would run all of them
-    // and race to write one file.
-    throw engine::UsageError(kind + " runs on one rank for now",
-                             "start it without mpirun; -j T uses T threads");
-  }
   SaSetup s;
   s.started = engine::utc_now();
   s.scenario = load(a.scenario);
@@ -85,7 +79,11 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
   const auto t0 = std::chrono::steady_clock::now();
   engine::sa::Evaluation e;
   {
-    ProgressBar bar([&] { return ev.completed(); }, values.size() / k, "points", !a.quiet);
+    ProgressBar bar(
+      [&] {
+        return ev.completed() * static_cast<std::uint64_t>(engine::Cluster::instance().size());
+      },
+      values.size() / k, "points", !a.quiet && engine::Cluster::instance().root());
     e = ev.run(values);
   }
   wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -102,6 +100,7 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
   m.seed = s.scenario.seed;
   m.replications = e.replications;
   m.threads = a.threads == 0 ? engine::hardware_threads() : a.threads;
+  m.ranks = engine::Cluster::instance().size();
   m.started = s.started;
   m.finished = engine::utc_now();
   m.wall_seconds = wall_seconds;

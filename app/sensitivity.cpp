@@ -3,6 +3,7 @@
 // bootstrap intervals, the noise share of each output and a convergence check.
 #include "commands.hpp"
 #include "passage/errors.hpp"
+#include "passage/run/cluster.hpp"
 #include "passage/sa/indices.hpp"
 #include "passage/sa/output.hpp"
 #include "passage/sa/sampling.hpp"
@@ -31,6 +32,9 @@ void run_sobol(const SaArgs& a, SaSetup& s)
   const auto values = sa::values_from_unit(s.design, design.unit);
   double wall = 0.0;
   const auto e = sa_evaluate(s, a, values, wall);
+  if (!engine::Cluster::instance().root()) {
+    return; // the root writes the file
+  }
   std::vector<sa::SobolIndices> indices;
   for (std::size_t o = 0; o < e.outputs.size(); ++o) {
     const sa::Runs runs{ e.output(o), e.points, e.replications, e.ok };
@@ -75,6 +79,9 @@ void run_morris(const SaArgs& a, SaSetup& s)
   const auto values = sa::values_from_levels(s.design, design.unit, levels);
   double wall = 0.0;
   const auto e = sa_evaluate(s, a, values, wall);
+  if (!engine::Cluster::instance().root()) {
+    return; // the root writes the file
+  }
   std::vector<sa::MorrisIndices> indices;
   for (std::size_t o = 0; o < e.outputs.size(); ++o) {
     const sa::Runs runs{ e.output(o), e.points, e.replications, e.ok };

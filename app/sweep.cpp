@@ -2,6 +2,7 @@
 // hypercube or scrambled Sobol') and store the inputs and every output.
 #include "commands.hpp"
 #include "passage/errors.hpp"
+#include "passage/run/cluster.hpp"
 #include "passage/sa/sampling.hpp"
 #include "sa_common.hpp"
 
@@ -42,6 +43,9 @@ void sweep_command(const SaArgs& a)
   }
   double wall = 0.0;
   const auto e = sa_evaluate(s, a, values, wall);
+  if (!engine::Cluster::instance().root()) {
+    return; // the root writes the file
+  }
   sa_write(s, a, "sweep", values, e, wall, n, levels, nullptr);
   if (!a.quiet) {
     std::cout << format_sa_report(s.out);

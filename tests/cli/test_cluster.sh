@@ -42,6 +42,11 @@ if command -v mpirun >/dev/null; then
   "${MPIRUN[@]}" -np 2 "$PASSAGE" compare "$MALI" "${SMALL[@]}" --policy "$SRC/configs/policies/close_tal_handak.yaml" -r 8 -q -o cmp2.h5 -j 1 &&
     "$PASSAGE" compare "$MALI" "${SMALL[@]}" --policy "$SRC/configs/policies/close_tal_handak.yaml" -r 8 -q -o cmp1.h5 || fail "mpirun compare"
   same cmp1.h5 cmp2.h5 /comparison
+  ISH=$SRC/configs/verification/ishigami.yaml
+  "${MPIRUN[@]}" -np 2 "$PASSAGE" sensitivity "$ISH" --design "$SRC/configs/sa/ishigami.yaml" --method sobol -n 256 -q -o sa2.h5 -j 1 &&
+    "$PASSAGE" sensitivity "$ISH" --design "$SRC/configs/sa/ishigami.yaml" --method sobol -n 256 -q -o sa1.h5 || fail "mpirun sensitivity"
+  same sa1.h5 sa2.h5 /outputs
+  same sa1.h5 sa2.h5 /indices
 else
   echo "SKIP: no mpirun"
 fi

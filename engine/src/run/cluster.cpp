@@ -86,6 +86,34 @@ std::vector<double> Cluster::gather(std::span<const double> mine)
   return std::vector<double>(mine.begin(), mine.end());
 }
 
+std::vector<std::string> Cluster::gather(const std::vector<std::string>& mine)
+{
+  if (!initialised_ || size_ <= 1) {
+    return mine;
+  }
+  // Lengths as doubles (exact below 2^53), then the characters as doubles.
+  std::vector<double> lengths;
+  std::vector<double> chars;
+  for (const auto& s : mine) {
+    lengths.push_back(static_cast<double>(s.size()));
+    for (const char c : s) {
+      chars.push_back(static_cast<double>(static_cast<unsigned char>(c)));
+    }
+  }
+  const auto all_lengths = gather(lengths);
+  const auto all_chars = gather(chars);
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  for (const double n : all_lengths) {
+    std::string s;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+      s += static_cast<char>(static_cast<unsigned char>(all_chars[pos++]));
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 void Cluster::sum(std::vector<std::uint64_t>& values)
 {
 #ifdef PASSAGE_HAVE_MPI

@@ -1,6 +1,7 @@
 #include "passage/sa/evaluate.hpp"
 
 #include "passage/errors.hpp"
+#include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 
 #include <cmath>
@@ -92,9 +93,17 @@ Evaluation Evaluator::run(std::span<const double> values)
   std::vector<std::uint64_t> events(e.points, 0);
   completed_.store(0);
 
+  // Under mpirun each rank runs a contiguous slice of the points; the root
+  // gathers them in point order (results do not depend on the ranks).
+  auto& cluster = Cluster::instance();
+  const auto ranks = static_cast<std::size_t>(cluster.size());
+  const auto rank = static_cast<std::size_t>(cluster.rank());
+  const std::size_t p0 = e.points * rank / ranks;
+  const std::size_t p1 = e.points * (rank + 1) / ranks;
+
   tbb::task_arena arena(static_cast<int>(threads_));
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, e.points, 1),
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(p0, p1, 1),
                       [&](const tbb::blocked_range<std::size_t>& range) {
                         for (std::size_t p = range.begin(); p != range.end(); ++p) {
                           try {
@@ -115,6 +124,37 @@ Evaluation Evaluator::run(std::span<const double> values)
                         }
                       });
   });
+  if (ranks > 1) {
+    const std::size_t reps = e.replications;
+    for (std::size_t o = 0; o < e.outputs.size(); ++o) {
+      const std::span<const double> mine(e.runs.data() + (o * e.points + p0) * reps,
+                                         (p1 - p0) * reps);
+      const auto all = cluster.gather(mine);
+      if (cluster.root()) {
+        std::copy(all.begin(), all.end(),
+                  e.runs.begin() + static_cast<std::ptrdiff_t>(o * e.points * reps));
+      }
+    }
+    std::vector<double> ok(e.ok.begin() + static_cast<std::ptrdiff_t>(p0),
+                           e.ok.begin() + static_cast<std::ptrdiff_t>(p1));
+    const auto all_ok = cluster.gather(ok);
+    const auto all_reasons =
+      cluster.gather(std::vector<std::string>(e.reasons.begin() + static_cast<std::ptrdiff_t>(p0),
+                                              e.reasons.begin() + static_cast<std::ptrdiff_t>(p1)));
+    std::vector<std::uint64_t> total = { 0 };
+    for (std::size_t p = p0; p < p1; ++p) {
+      total[0] += events[p];
+    }
+    cluster.sum(total);
+    if (cluster.root()) {
+      for (std::size_t p = 0; p < e.points; ++p) {
+        e.ok[p] = static_cast<std::uint8_t>(all_ok[p]);
+        e.reasons[p] = all_reasons[p];
+      }
+    }
+    e.events = total[0];
+    return e;
+  }
   for (const auto ev : events) {
     e.events += ev;
   }

@@ -32,6 +32,8 @@ public:
 
   //! Rows from every rank, concatenated in rank order on the root.
   std::vector<double> gather(std::span<const double> mine);
+  //! Strings from every rank, concatenated in rank order on the root.
+  std::vector<std::string> gather(const std::vector<std::string>& mine);
   //! Element-wise sum of unsigned integers over ranks, result on every rank.
   void sum(std::vector<std::uint64_t>& values);
   //! True on every rank if `flag` is true on any.
