@@ -7,6 +7,8 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+
+#include "passage/run/thread_pool.hpp"
 #include <thread>
 
 namespace passage::engine {
@@ -25,6 +27,28 @@ struct Runner::Local
   std::vector<TraceRecord> trace;
 };
 
+#ifdef PASSAGE_STD_THREADS
+// ThreadSanitizer builds: a std::thread pool with one Local per pool thread.
+struct Runner::Impl
+{
+  ThreadPool pool;
+  std::vector<Local> locals;
+  std::vector<HistogramInfo> histogram_info;
+  explicit Impl(unsigned threads) : pool(threads), locals(threads) {}
+  template <class F>
+  void each(std::uint64_t n, F&& body)
+  {
+    pool.run(n, [&](std::uint64_t i, unsigned slot) { body(i, locals[slot]); });
+  }
+  template <class F>
+  void for_locals(F&& f) const
+  {
+    for (const auto& l : locals) {
+      f(l);
+    }
+  }
+};
+#else
 struct Runner::Impl
 {
   // Allow more threads than cores when asked (-j larger than the machine).
@@ -39,7 +63,29 @@ struct Runner::Impl
       arena(static_cast<int>(threads))
   {
   }
+  // body(i, local) for i in [0, n), on the arena's threads; one Local per thread.
+  template <class F>
+  void each(std::uint64_t n, F&& body)
+  {
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n, 1),
+                        [&](const tbb::blocked_range<std::uint64_t>& r) {
+                          Local& local = locals.local();
+                          for (std::uint64_t i = r.begin(); i != r.end(); ++i) {
+                            body(i, local);
+                          }
+                        });
+    });
+  }
+  template <class F>
+  void for_locals(F&& f) const
+  {
+    for (const auto& l : locals) {
+      f(l);
+    }
+  }
 };
+#endif
 
 Runner::Runner(const Model& model, RunOptions options)
   : model_(model), options_(options),
@@ -64,32 +110,24 @@ std::uint64_t Runner::run(std::uint64_t first, std::uint64_t count, const BlockS
     const std::uint64_t n = std::min(block, first + count - b0);
     rows.assign(n * m, 0.0);
     done.assign(n, 0);
-    impl_->arena.execute([&] {
-      tbb::parallel_for(
-        tbb::blocked_range<std::uint64_t>(0, n, 1),
-        [&](const tbb::blocked_range<std::uint64_t>& r) {
-          Local& local = impl_->locals.local();
-          if (!local.worker) {
-            local.worker = model_.make_worker(wopt);
-            for (const auto& h : impl_->histogram_info) {
-              local.histograms.emplace_back(h.lo, h.hi, h.bins);
-            }
-          }
-          for (std::uint64_t i = r.begin(); i != r.end(); ++i) {
-            if (options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed)) {
-              return;
-            }
-            const std::uint64_t rep = b0 + i;
-            ReplicationOutput out{ std::span<double>(rows.data() + i * m, m),
-                                   std::span<stats::Histogram>(local.histograms), 0,
-                                   (rep == 0 && options_.trace_entities > 0) ? &local.trace
-                                                                             : nullptr };
-            local.worker->run(rep, out);
-            local.events += out.events;
-            done[i] = 1;
-            completed_.fetch_add(1, std::memory_order_relaxed);
-          }
-        });
+    impl_->each(n, [&](std::uint64_t i, Local& local) {
+      if (options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed)) {
+        return;
+      }
+      if (!local.worker) {
+        local.worker = model_.make_worker(wopt);
+        for (const auto& h : impl_->histogram_info) {
+          local.histograms.emplace_back(h.lo, h.hi, h.bins);
+        }
+      }
+      const std::uint64_t rep = b0 + i;
+      ReplicationOutput out{ std::span<double>(rows.data() + i * m, m),
+                             std::span<stats::Histogram>(local.histograms), 0,
+                             (rep == 0 && options_.trace_entities > 0) ? &local.trace : nullptr };
+      local.worker->run(rep, out);
+      local.events += out.events;
+      done[i] = 1;
+      completed_.fetch_add(1, std::memory_order_relaxed);
     });
     std::uint64_t prefix = 0;
     while (prefix < n && done[prefix]) {
@@ -120,13 +158,13 @@ RunTotals Runner::totals() const
   for (const auto& h : impl_->histogram_info) {
     t.histograms.emplace_back(h.lo, h.hi, h.bins);
   }
-  for (const Local& local : impl_->locals) {
+  impl_->for_locals([&](const Local& local) {
     t.events += local.events;
     for (std::size_t i = 0; i < local.histograms.size(); ++i) {
       t.histograms[i].merge(local.histograms[i]);
     }
     t.trace.insert(t.trace.end(), local.trace.begin(), local.trace.end());
-  }
+  });
   // Records of one entity keep their causal order; entities are sorted, so the
   // trace does not depend on how steps were interleaved.
   std::stable_sort(t.trace.begin(), t.trace.end(),

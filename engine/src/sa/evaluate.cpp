@@ -2,6 +2,7 @@
 
 #include "passage/errors.hpp"
 #include "passage/run/cluster.hpp"
+#include "passage/run/thread_pool.hpp"
 #include "passage/run/runner.hpp"
 
 #include <cmath>
@@ -101,29 +102,36 @@ Evaluation Evaluator::run(std::span<const double> values)
   const std::size_t p0 = e.points * rank / ranks;
   const std::size_t p1 = e.points * (rank + 1) / ranks;
 
+  auto point = [&](std::size_t p) {
+    try {
+      run_point(p, values, e, events[p]);
+      e.ok[p] = 1;
+    } catch (const std::exception& ex) {
+      // A point the model rejects, or whose run fails, is a result: recorded
+      // with its reason, never fatal.
+      e.reasons[p] = ex.what();
+      for (std::size_t o = 0; o < e.outputs.size(); ++o) {
+        for (std::size_t r = 0; r < e.replications; ++r) {
+          e.runs[(o * e.points + p) * e.replications + r] = std::numeric_limits<double>::quiet_NaN();
+        }
+      }
+    }
+    completed_.fetch_add(1, std::memory_order_relaxed);
+  };
+#ifdef PASSAGE_STD_THREADS
+  ThreadPool pool(threads_);
+  pool.run(p1 - p0, [&](std::uint64_t i, unsigned) { point(p0 + static_cast<std::size_t>(i)); });
+#else
   tbb::task_arena arena(static_cast<int>(threads_));
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(p0, p1, 1),
                       [&](const tbb::blocked_range<std::size_t>& range) {
                         for (std::size_t p = range.begin(); p != range.end(); ++p) {
-                          try {
-                            run_point(p, values, e, events[p]);
-                            e.ok[p] = 1;
-                          } catch (const std::exception& ex) {
-                            // A point the model rejects, or whose run fails, is a
-                            // result: recorded with its reason, never fatal.
-                            e.reasons[p] = ex.what();
-                            for (std::size_t o = 0; o < e.outputs.size(); ++o) {
-                              for (std::size_t r = 0; r < e.replications; ++r) {
-                                e.runs[(o * e.points + p) * e.replications + r] =
-                                  std::numeric_limits<double>::quiet_NaN();
-                              }
-                            }
-                          }
-                          completed_.fetch_add(1, std::memory_order_relaxed);
+                          point(p);
                         }
                       });
   });
+#endif
   if (ranks > 1) {
     const std::size_t reps = e.replications;
     for (std::size_t o = 0; o < e.outputs.size(); ++o) {

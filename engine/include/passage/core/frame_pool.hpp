@@ -1,11 +1,12 @@
 #pragma once
-//! A size-class free-list allocator for coroutine frames. Frames are carved out of
-//! slabs that live as long as the thread, so after warm-up a replication starts and
-//! ends processes without touching the system allocator.
+//! A size-class free-list allocator for coroutine frames: per-thread free lists
+//! over slabs that live as long as the process, so after warm-up a replication
+//! starts and ends processes without touching the system allocator.
 
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace passage::engine {
@@ -58,8 +59,7 @@ private:
   void* carve(std::size_t bytes)
   {
     if (slab_left_ < bytes) {
-      slabs_.push_back(std::make_unique<std::byte[]>(kSlabBytes));
-      slab_cursor_ = slabs_.back().get();
+      slab_cursor_ = slabs().take(kSlabBytes);
       slab_left_ = kSlabBytes;
     }
     void* p = slab_cursor_;
@@ -68,8 +68,31 @@ private:
     return p;
   }
 
+  // Slabs belong to the process, not to a thread: a frame allocated on one
+  // thread may be destroyed on another (a worker's simulation is torn down by
+  // whoever destroys the runner), and its block then sits on that thread's
+  // free list. Slabs are returned only at exit, when no frame is alive.
+  class SlabStore
+  {
+  public:
+    std::byte* take(std::size_t n)
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      slabs_.push_back(std::unique_ptr<std::byte[]>(new std::byte[n]));
+      return slabs_.back().get();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<std::byte[]>> slabs_;
+  };
+  static SlabStore& slabs()
+  {
+    static SlabStore store;
+    return store;
+  }
+
   std::array<FreeBlock*, kClasses> free_{};
-  std::vector<std::unique_ptr<std::byte[]>> slabs_;
   std::byte* slab_cursor_ = nullptr;
   std::size_t slab_left_ = 0;
 };
