@@ -6,6 +6,7 @@
 #include "passage/run/scenario.hpp"
 #include "registry.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,6 +18,19 @@ inline std::string source_dir()
   return PASSAGE_SOURCE_DIR;
 }
 
+//! Added to every seed of the statistical tests: scripts/stat-stability.sh runs
+//! them over many seeds (PASSAGE_TEST_SEED_OFFSET=1..100) to show that their
+//! tolerances hold; CI runs them with the fixed seeds (offset 0).
+inline std::uint64_t seed_offset()
+{
+  const char* v = std::getenv("PASSAGE_TEST_SEED_OFFSET");
+  return v ? std::strtoull(v, nullptr, 10) : 0;
+}
+inline std::uint64_t seed(std::uint64_t base)
+{
+  return base + seed_offset();
+}
+
 inline engine::Scenario scenario_from_text(const std::string& yaml,
                                            const std::string& name = "test.yaml")
 {
@@ -24,13 +38,16 @@ inline engine::Scenario scenario_from_text(const std::string& yaml,
   s.file = name;
   s.root = engine::config::parse(yaml, name);
   engine::refresh_scenario(s);
+  s.seed = seed(s.seed);
   return s;
 }
 
 inline engine::Scenario scenario_from_file(const std::string& relative,
                                            const std::vector<std::string>& sets = {})
 {
-  return engine::load_scenario(source_dir() + "/" + relative, sets);
+  auto s = engine::load_scenario(source_dir() + "/" + relative, sets);
+  s.seed = seed(s.seed);
+  return s;
 }
 
 struct Collected

@@ -36,6 +36,8 @@ std::vector<engine::TraceRecord> records(const test::Collected& c, const std::st
 
 } // namespace
 
+TEST_SUITE_BEGIN("statistical");
+
 TEST_CASE("mali: migrants and money are conserved in every replication")
 {
   const auto s = test::scenario_from_file(kMali);
@@ -252,3 +254,5 @@ TEST_CASE("mali: -j1 equals -j2, and inline stepping equals event-by-event, bit 
     CHECK(one.totals.histograms[h].counts() == slow.totals.histograms[h].counts());
   }
 }
+
+TEST_SUITE_END();

@@ -26,7 +26,9 @@ std::string write_overlay(const std::string& name, const std::string& text)
 engine::Scenario with(const std::vector<std::string>& overlays,
                       const std::vector<std::string>& sets = {})
 {
-  return engine::load_scenario(test::source_dir() + "/" + kMali, sets, overlays);
+  auto s = engine::load_scenario(test::source_dir() + "/" + kMali, sets, overlays);
+  s.seed = test::seed(s.seed);
+  return s;
 }
 
 std::string policy(const std::string& name)
@@ -45,6 +47,8 @@ std::string errors_of(const engine::Scenario& s)
 }
 
 } // namespace
+
+TEST_SUITE_BEGIN("statistical");
 
 TEST_CASE("policies: every overlay in configs/policies validates against the baseline")
 {
@@ -197,3 +201,5 @@ TEST_CASE("policies: overlay errors name the overlay's file, line and column")
   std::filesystem::remove(bad);
   std::filesystem::remove(keys);
 }
+
+TEST_SUITE_END();

@@ -9,6 +9,8 @@
 
 using namespace passage;
 
+TEST_SUITE_BEGIN("statistical");
+
 TEST_CASE("M/M/1: mean wait and sojourn match Wq = rho/(mu - lambda), W = 1/(mu - lambda)")
 {
   // lambda = 0.5, mu = 1: Wq = 1, W = 2. Each replication starts empty; the
@@ -83,3 +85,5 @@ TEST_CASE("the horizon is honoured: nothing happens after it")
     CHECK(r.column("served")[i] > 0);
   }
 }
+
+TEST_SUITE_END();

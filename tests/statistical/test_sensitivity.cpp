@@ -29,6 +29,7 @@ Analysis sobol(const std::string& config, const std::string& design_file,
                const std::vector<std::string>& sets, std::uint64_t n, std::uint64_t replications,
                bool crn, std::uint64_t seed)
 {
+  seed = test::seed(seed);
   Analysis a;
   auto s = test::scenario_from_file(config, sets);
   s.seed = seed;
@@ -63,6 +64,8 @@ Ishigami ishigami(double a, double b)
 }
 
 } // namespace
+
+TEST_SUITE_BEGIN("statistical");
 
 TEST_CASE("sensitivity: Ishigami S1 and ST match theory, inside their bootstrap intervals")
 {
@@ -180,3 +183,5 @@ TEST_CASE("sensitivity: Morris ranks Sobol' G inputs by a, and mu* matches its e
   }
   CHECK(idx.stable());
 }
+
+TEST_SUITE_END();
