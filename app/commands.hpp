@@ -23,6 +23,21 @@ struct ScenarioArgs
   std::vector<std::string> policies;
 };
 
+//! What every simulating command takes: replications, seed, threads, output.
+struct JobArgs
+{
+  std::optional<std::uint64_t> replications;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::string out;
+  bool quiet = false;
+  bool force = false;
+};
+//! -r, --seed, -j, -o, -q, --force; `replications_help` and `default_out` say
+//! what -r counts and where -o defaults to.
+void add_job_options(CLI::App& cmd, JobArgs& args, const std::string& replications_help,
+                     const std::string& default_out);
+
 //! How a batch job runs: precision triggers, checkpoints, resumption.
 struct BatchArgs
 {

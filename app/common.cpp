@@ -75,6 +75,17 @@ void install_signal_handlers()
   std::signal(SIGXFSZ, SIG_IGN);
 }
 
+void add_job_options(CLI::App& cmd, JobArgs& a, const std::string& replications_help,
+                     const std::string& default_out)
+{
+  cmd.add_option("-r,--replications", a.replications, replications_help);
+  cmd.add_option("--seed", a.seed, "master seed (default: the scenario's)");
+  cmd.add_option("-j,--threads", a.threads, "worker threads (per rank; default: all cores)");
+  cmd.add_option("-o,--out", a.out, "results file (default: " + default_out + ")");
+  cmd.add_flag("-q,--quiet", a.quiet, "print nothing but errors");
+  cmd.add_flag("--force", a.force, "overwrite an existing results file");
+}
+
 void add_batch_options(CLI::App& cmd, BatchArgs& a)
 {
   cmd

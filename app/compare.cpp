@@ -21,12 +21,7 @@ namespace {
 struct CompareArgs
 {
   ScenarioArgs scenario;
-  std::optional<std::uint64_t> replications;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  std::string out;
-  bool quiet = false;
-  bool force = false;
+  JobArgs job;
   bool independent = false;
   BatchArgs batch;
 };
@@ -90,8 +85,8 @@ void compare_command(const CompareArgs& a)
     arms.push_back(std::move(arm));
   }
   const engine::Scenario& base = arms[0].scenario;
-  const std::uint64_t seed = a.seed.value_or(base.seed);
-  const std::uint64_t batch = check_replications(a.replications.value_or(base.replications));
+  const std::uint64_t seed = a.job.seed.value_or(base.seed);
+  const std::uint64_t batch = check_replications(a.job.replications.value_or(base.replications));
   for (auto& arm : arms) {
     arm.model = build(arm.scenario);
   }
@@ -114,12 +109,12 @@ void compare_command(const CompareArgs& a)
     }
   }
   auto& cluster = engine::Cluster::instance();
-  const std::string out_path = output_path(a.out, base.name + "-compare");
+  const std::string out_path = output_path(a.job.out, base.name + "-compare");
   std::optional<engine::OutputFile> out;
   std::optional<engine::h5::Group> arms_group;
   std::vector<engine::ReplicationColumns*> columns(arms.size(), nullptr);
   if (cluster.root()) {
-    out.emplace(out_path, a.force);
+    out.emplace(out_path, a.job.force);
     arms_group = out->file().create_group("arms");
   }
   std::vector<engine::CampaignArm> campaign_arms;
@@ -136,7 +131,7 @@ void compare_command(const CompareArgs& a)
     // Common random numbers: every arm runs replication i on the same streams.
     // --independent gives each policy arm its own seed, to measure what CRN buys.
     opt.seed = a.independent && k > 0 ? seed + 0x9e3779b97f4a7c15ULL * k : seed;
-    opt.threads = a.threads;
+    opt.threads = a.job.threads;
     campaign_arms.push_back(engine::CampaignArm{ arm.name, arm.model.get(), &arm.scenario, opt });
   }
   engine::Campaign campaign(std::move(campaign_arms), campaign_options(a.batch, "compare", batch));
@@ -152,7 +147,7 @@ void compare_command(const CompareArgs& a)
   {
     ProgressBar bar(
       [&] { return campaign.completed() * static_cast<std::uint64_t>(cluster.size()); },
-      batch * arms.size(), "arm-replications", !a.quiet && cluster.root());
+      batch * arms.size(), "arm-replications", !a.job.quiet && cluster.root());
     result = campaign.run(columns, out_path + ".checkpoint.h5");
     bar.finish();
   }
@@ -236,7 +231,7 @@ void compare_command(const CompareArgs& a)
   out->commit();
   remove_finished_checkpoints(a.batch);
 
-  if (!a.quiet) {
+  if (!a.job.quiet) {
     std::cout << format_compare_report(out_path, false);
     std::cout << "wrote " << out_path << "\n";
   }
@@ -250,13 +245,9 @@ void add_compare(CLI::App& app)
   auto* cmd = app.add_subcommand(
     "compare", "run the baseline and each policy with common random numbers; paired differences");
   add_scenario_options(*cmd, a->scenario);
-  cmd->add_option("-r,--replications", a->replications,
-                  "replications per arm (with --until: per batch; default: the scenario's)");
-  cmd->add_option("--seed", a->seed, "master seed (default: the scenario's)");
-  cmd->add_option("-j,--threads", a->threads, "worker threads (default: all cores)");
-  cmd->add_option("-o,--out", a->out, "results file (default: results/<scenario>-compare.h5)");
-  cmd->add_flag("-q,--quiet", a->quiet, "print nothing but errors");
-  cmd->add_flag("--force", a->force, "overwrite an existing results file");
+  add_job_options(*cmd, a->job,
+                  "replications per arm (with --until: per batch; default: the scenario's)",
+                  "results/<scenario>-compare.h5");
   add_batch_options(*cmd, a->batch);
   cmd->add_flag(
     "--independent", a->independent,

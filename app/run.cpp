@@ -19,12 +19,7 @@ namespace {
 struct RunArgs
 {
   ScenarioArgs scenario;
-  std::optional<std::uint64_t> replications;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  std::string out;
-  bool quiet = false;
-  bool force = false;
+  JobArgs job;
   std::uint64_t trace = 0;
   bool event_by_event = false;
   BatchArgs batch;
@@ -34,25 +29,25 @@ void run_command(const RunArgs& a)
 {
   auto& cluster = engine::Cluster::instance();
   auto scenario = load(a.scenario);
-  if (a.replications) {
-    scenario.replications = check_replications(*a.replications);
+  if (a.job.replications) {
+    scenario.replications = check_replications(*a.job.replications);
   }
-  if (a.seed) {
-    scenario.seed = *a.seed;
+  if (a.job.seed) {
+    scenario.seed = *a.job.seed;
   }
   const auto model = build(scenario);
-  const std::string out = output_path(a.out, scenario.name);
+  const std::string out = output_path(a.job.out, scenario.name);
   std::optional<engine::OutputFile> file;
   std::optional<engine::ReplicationColumns> columns;
   if (cluster.root()) {
-    file.emplace(out, a.force);
+    file.emplace(out, a.job.force);
     columns.emplace(file->file(), model->metrics(),
                     chunk_rows(scenario.replications, !a.batch.until.empty()));
   }
 
   engine::RunOptions opt;
   opt.seed = scenario.seed;
-  opt.threads = a.threads;
+  opt.threads = a.job.threads;
   opt.stepping = a.event_by_event ? engine::Stepping::EventByEvent : engine::Stepping::Inline;
   opt.trace_entities = a.trace;
   engine::Campaign campaign({ engine::CampaignArm{ "run", model.get(), &scenario, opt } },
@@ -70,7 +65,7 @@ void run_command(const RunArgs& a)
   {
     ProgressBar bar(
       [&] { return campaign.completed() * static_cast<std::uint64_t>(cluster.size()); },
-      scenario.replications, "replications", !a.quiet && cluster.root());
+      scenario.replications, "replications", !a.job.quiet && cluster.root());
     result = campaign.run({ columns ? &*columns : nullptr }, out + ".checkpoint.h5");
     bar.finish();
   }
@@ -100,7 +95,7 @@ void run_command(const RunArgs& a)
   file->commit();
   remove_finished_checkpoints(a.batch);
 
-  if (!a.quiet) {
+  if (!a.job.quiet) {
     std::cout << format_run_report(engine::read_run(out));
     if (!a.batch.until.empty()) {
       std::cout << "stopped: " << result.stop_reason << "\n";
@@ -116,13 +111,8 @@ void add_run(CLI::App& app)
   auto a = std::make_shared<RunArgs>();
   auto* cmd = app.add_subcommand("run", "run a scenario's replications and write a results file");
   add_scenario_options(*cmd, a->scenario);
-  cmd->add_option("-r,--replications", a->replications,
-                  "replications (with --until: per batch; default: the scenario's)");
-  cmd->add_option("--seed", a->seed, "master seed (default: the scenario's)");
-  cmd->add_option("-j,--threads", a->threads, "worker threads (per rank; default: all cores)");
-  cmd->add_option("-o,--out", a->out, "results file (default: results/<scenario>.h5)");
-  cmd->add_flag("-q,--quiet", a->quiet, "print nothing but errors");
-  cmd->add_flag("--force", a->force, "overwrite an existing results file");
+  add_job_options(*cmd, a->job, "replications (with --until: per batch; default: the scenario's)",
+                  "results/<scenario>.h5");
   cmd
     ->add_option("--trace", a->trace, "record every event of the first K migrants of replication 0")
     ->type_name("K");

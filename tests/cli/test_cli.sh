@@ -7,24 +7,10 @@ SRC=$(realpath "$2")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-fails=0
+source "$SRC/tests/cli/lib.sh"
 
 # expect CODE PATTERN -- command...: the exit code must be CODE and the combined
 # output must contain PATTERN (a fixed string).
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" != "$code" ]; then
-    echo "FAIL: '$*' exited $rc, expected $code"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-  fi
-  if ! grep -qF -- "$pattern" <<<"$out"; then
-    echo "FAIL: '$*' output lacks: $pattern"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-  fi
-  echo "ok: $*"
-}
 
 MM1=$SRC/configs/verification/mm1.yaml
 
@@ -159,5 +145,4 @@ if command -v h5diff >/dev/null; then
     echo "ok: sensitivity -j1 and -j2 identical" || { echo "FAIL: sensitivity -j1 and -j2 differ"; fails=$((fails + 1)); }
 fi
 
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish

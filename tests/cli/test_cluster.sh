@@ -7,25 +7,7 @@ SRC=$(realpath "$2")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" != "$code" ]; then
-    echo "FAIL: '$*' exited $rc, expected $code"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-  fi
-  if ! grep -qF -- "$pattern" <<<"$out"; then
-    echo "FAIL: '$*' output lacks: $pattern"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-  fi
-  echo "ok: $*"
-}
-same() {  # same FILE1 FILE2 OBJECT
-  if h5diff "$1" "$2" "$3" "$3"; then echo "ok: $1 and $2 have the same $3"; else fail "$1 and $2 differ in $3"; fi
-}
+source "$SRC/tests/cli/lib.sh"
 MALI=$SRC/configs/mali-2016.yaml
 SMALL=(--set parameters.flows.mali_route.annual_migrants=6000)
 
@@ -113,5 +95,4 @@ expect 0 "met after" -- "$PASSAGE" run "$MALI" "${SMALL[@]}" -r 10 --until abduc
 expect 2 "no metric 'abducted_shares'" -- "$PASSAGE" run "$MALI" --until abducted_shares:rel_ci=0.1 -o never.h5
 expect 2 "unknown trigger" -- "$PASSAGE" run "$MALI" --until died:relci=0.1 -o never.h5
 
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish

@@ -7,21 +7,7 @@ SRC=$(realpath "$2")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-fails=0
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" != "$code" ]; then
-    echo "FAIL: '$*' exited $rc, expected $code"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-  fi
-  if ! grep -qF -- "$pattern" <<<"$out"; then
-    echo "FAIL: '$*' output lacks: $pattern"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-  fi
-  echo "ok: $*"
-}
+source "$SRC/tests/cli/lib.sh"
 MALI=$SRC/configs/mali-2016.yaml
 SMALL=(--set parameters.flows.mali_route.annual_migrants=4000)
 
@@ -63,5 +49,4 @@ expect 2 "unknown trigger" -- "$PASSAGE" compare "$MALI" --policy null.yaml --un
 expect 2 "missing.yaml: error: cannot open file" -- "$PASSAGE" run "$MALI" --policy missing.yaml -o never.h5
 [ -e never.h5 ] && { echo "FAIL: an output file was written for bad input"; fails=$((fails + 1)); }
 
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish

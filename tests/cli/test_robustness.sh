@@ -9,26 +9,15 @@ WORK=$(mktemp -d)
 chmod 755 "$WORK"
 trap 'chmod -R u+w "$WORK"; rm -rf "$WORK"' EXIT
 cd "$WORK"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect() {  # expect CODE EXACT-LINE -- command...: one line of the output must equal EXACT-LINE
-  local code=$1 line=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  [ "$rc" = "$code" ] || { fail "'$*' exited $rc, expected $code"; echo "$out" | sed 's/^/    /'; return; }
-  grep -qxF -- "$line" <<<"$out" || { fail "'$*' lacks the line: $line"; echo "$out" | sed 's/^/    /'; return; }
-  echo "ok: ${line:0:110}"
-}
+source "$SRC/tests/cli/lib.sh"
 MALI=$SRC/configs/mali-2016.yaml
 bad() {  # bad "--set ..." "exact message line"
-  expect 2 "$2" -- "$PASSAGE" run "$MALI" --set "$1" -r 1 -o never.h5
+  expect_line 2 "$2" -- "$PASSAGE" run "$MALI" --set "$1" -r 1 -o never.h5
 }
 
 # Unknown keys, with a did-you-mean.
 bad "parameters.hub.ghetto_fee_per_dya=5" "(--set parameters.hub.ghetto_fee_per_dya=5):1:1: error: unknown key 'ghetto_fee_per_dya' in hub"
-expect 2 "  hint: did you mean 'ghetto_fee_per_day'?" -- "$PASSAGE" validate "$MALI" --set parameters.hub.ghetto_fee_per_dya=5
+expect_line 2 "  hint: did you mean 'ghetto_fee_per_day'?" -- "$PASSAGE" validate "$MALI" --set parameters.hub.ghetto_fee_per_dya=5
 # Wrong types.
 bad "parameters.cash.median=lots" "(--set parameters.cash.median=lots):1:1: error: median must be an amount of CFA > 0, got 'lots'"
 bad "parameters.places.gao.hub=maybe" "(--set parameters.places.gao.hub=maybe):1:1: error: hub must be true or false, got 'maybe'"
@@ -49,18 +38,18 @@ bad "parameters.modes.bus.speed_km_per_day=0" "(--set parameters.modes.bus.speed
 # Unknown place names.
 bad "parameters.segments.gao_anefis.to=anefiz" "(--set parameters.segments.gao_anefis.to=anefiz):1:1: error: unknown place 'anefiz' in segment 'gao_anefis' to"
 # Routes that cannot reach an exit.
-expect 2 "$MALI:160:5: error: no route leads from 'conakry' to the exit 'exited_niger' (needed by destination 'niger')" -- \
+expect_line 2 "$MALI:160:5: error: no route leads from 'conakry' to the exit 'exited_niger' (needed by destination 'niger')" -- \
   "$PASSAGE" run "$MALI" --set parameters.segments.gao_labbezanga.from=labbezanga --set parameters.segments.gao_labbezanga.to=gao -o never.h5
 # A network where a migrant could loop forever.
-expect 2 "$MALI:166:5: error: the network has a cycle: bamako -> gao -> bamako" -- \
+expect_line 2 "$MALI:166:5: error: the network has a cycle: bamako -> gao -> bamako" -- \
   "$PASSAGE" run "$MALI" --set "parameters.segments.gao_bamako={from: gao, to: bamako, mode: bus, distance_km: 1200}" -o never.h5
 # ... and the runtime guard on steps per migrant (exit 1: it is found while running).
-expect 1 "error: migrant 29 of replication 0 took more than 100000 steps, at Tin Zaouatene on day 12.502421: the scenario lets a migrant loop (check retries and routes)" -- \
+expect_line 1 "error: migrant 29 of replication 0 took more than 100000 steps, at Tin Zaouatene on day 12.502421: the scenario lets a migrant loop (check retries and routes)" -- \
   "$PASSAGE" run "$MALI" -r 1 -o never.h5 --set parameters.border.max_attempts=10000000 --set parameters.border.retry_probability=1 \
   --set parameters.border.retry_days=0 --set parameters.border.interception_foreign=1 --set parameters.border.interception_malian_papers=1
 # Horizons and replication counts that would overflow.
 bad "horizon_days=1e9" "(--set horizon_days=1e9):1:1: error: horizon_days must be a horizon in days in (0, 36500], got 1000000000"
-expect 2 "error: -r must be between 1 and 10^12 replications, got 10000000000000" -- "$PASSAGE" run "$MALI" -r 10000000000000 -o never.h5
+expect_line 2 "error: -r must be between 1 and 10^12 replications, got 10000000000000" -- "$PASSAGE" run "$MALI" -r 10000000000000 -o never.h5
 # Every problem at once.
 out=$("$PASSAGE" validate "$MALI" --set parameters.cash.sigma=7 --set parameters.bandits.kill_probability=2 --set parameters.hub.foo=1 2>&1)
 [ "$(grep -c ': error: ' <<<"$out")" = 3 ] && echo "ok: three problems reported together" || { fail "all at once"; echo "$out"; }
@@ -68,11 +57,11 @@ out=$("$PASSAGE" validate "$MALI" --set parameters.cash.sigma=7 --set parameters
 
 # Output safety: existing files, missing and read-only directories, a full disk.
 "$PASSAGE" run "$MALI" -r 2 -q -o done.h5 --set parameters.flows.mali_route.annual_migrants=2000
-expect 2 "error: 'done.h5' already exists" -- "$PASSAGE" run "$MALI" -r 2 -o done.h5
-expect 2 "error: cannot write 'nodir/x.h5': directory 'nodir' does not exist" -- "$PASSAGE" run "$MALI" -r 2 -o nodir/x.h5
+expect_line 2 "error: 'done.h5' already exists" -- "$PASSAGE" run "$MALI" -r 2 -o done.h5
+expect_line 2 "error: cannot write 'nodir/x.h5': directory 'nodir' does not exist" -- "$PASSAGE" run "$MALI" -r 2 -o nodir/x.h5
 mkdir ro && chmod 555 ro
 if command -v runuser >/dev/null && runuser -u nobody -- test -x "$PASSAGE" 2>/dev/null; then
-  expect 2 "error: cannot write 'ro/x.h5': directory 'ro' is read-only" -- runuser -u nobody -- "$PASSAGE" run "$MALI" -r 2 -o ro/x.h5
+  expect_line 2 "error: cannot write 'ro/x.h5': directory 'ro' is read-only" -- runuser -u nobody -- "$PASSAGE" run "$MALI" -r 2 -o ro/x.h5
 else
   echo "SKIP: no unprivileged user to test a read-only directory"
 fi
@@ -86,7 +75,6 @@ cp done.h5 cut.h5 && truncate -s 20000 cut.h5
 out=$("$PASSAGE" report cut.h5 2>&1); rc=$?
 [ "$rc" = 1 ] && grep -q "^error: cut.h5" <<<"$out" && echo "ok: a truncated file is reported" || { fail "truncated: exit $rc"; echo "$out"; }
 printf 'x' > foreign.h5
-expect 1 "error: foreign.h5: not an HDF5 file" -- "$PASSAGE" report foreign.h5
+expect_line 1 "error: foreign.h5: not an HDF5 file" -- "$PASSAGE" report foreign.h5
 
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish

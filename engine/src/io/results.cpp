@@ -328,21 +328,6 @@ h5::File open_results(const std::string& path)
 
 namespace {
 
-template<class T>
-T attr_or(const h5::Object& o, const std::string& name, T fallback)
-{
-  if (!o.has_attr(name)) {
-    return fallback;
-  }
-  if constexpr (std::is_same_v<T, std::string>) {
-    return o.attr_string(name);
-  } else if constexpr (std::is_floating_point_v<T>) {
-    return o.attr_double(name);
-  } else {
-    return static_cast<T>(o.attr_int(name));
-  }
-}
-
 } // namespace
 
 ResultsView read_run(const std::string& path)
@@ -350,13 +335,13 @@ ResultsView read_run(const std::string& path)
   h5::File f = open_results(path);
   ResultsView v;
   v.path = path;
-  v.kind = attr_or<std::string>(f, "kind", "run");
-  v.model = attr_or<std::string>(f, "model", "");
-  v.scenario_name = attr_or<std::string>(f, "scenario_name", "");
-  v.seed = attr_or<std::uint64_t>(f, "seed", 0);
-  v.replications = attr_or<std::uint64_t>(f, "replications", 0);
-  v.events = attr_or<std::uint64_t>(f, "events", 0);
-  v.wall_seconds = attr_or<double>(f, "wall_seconds", 0.0);
+  v.kind = f.attr_or<std::string>("kind", "run");
+  v.model = f.attr_or<std::string>("model", "");
+  v.scenario_name = f.attr_or<std::string>("scenario_name", "");
+  v.seed = f.attr_or<std::uint64_t>("seed", 0);
+  v.replications = f.attr_or<std::uint64_t>("replications", 0);
+  v.events = f.attr_or<std::uint64_t>("events", 0);
+  v.wall_seconds = f.attr_or<double>("wall_seconds", 0.0);
   if (!f.exists("summary")) {
     throw h5::IoError(path + ": no /summary group; the file is incomplete or not a run file");
   }
@@ -380,8 +365,8 @@ ResultsView read_run(const std::string& path)
     m.unit = units[i];
     if (reps && reps->exists(names[i])) {
       const auto ds = reps->open_dataset(names[i]);
-      m.description = attr_or<std::string>(ds, "description", "");
-      m.group = attr_or<std::string>(ds, "group", "");
+      m.description = ds.attr_or<std::string>("description", "");
+      m.group = ds.attr_or<std::string>("group", "");
     }
     m.summary = stats::Summary{ n[i], mean[i], sd[i], lo[i], hi[i] };
     v.metrics.push_back(std::move(m));
@@ -392,12 +377,12 @@ ResultsView read_run(const std::string& path)
       const auto g = hg.open_group(name);
       HistogramData h;
       h.name = name;
-      h.unit = attr_or<std::string>(g, "unit", "");
-      h.description = attr_or<std::string>(g, "description", "");
+      h.unit = g.attr_or<std::string>("unit", "");
+      h.description = g.attr_or<std::string>("description", "");
       h.edges = g.read<double>("edges");
       h.counts = g.read<std::uint64_t>("counts");
-      h.underflow = attr_or<std::uint64_t>(g, "underflow", 0);
-      h.overflow = attr_or<std::uint64_t>(g, "overflow", 0);
+      h.underflow = g.attr_or<std::uint64_t>("underflow", 0);
+      h.overflow = g.attr_or<std::uint64_t>("overflow", 0);
       v.histograms.push_back(std::move(h));
     }
   }

@@ -295,6 +295,19 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
 // ---------------------------------------------------------------------------
 // Checkpoints
 
+std::array<std::string, 3> Campaign::identity() const
+{
+  std::vector<std::string> names;
+  std::vector<std::string> hashes;
+  std::vector<std::string> seeds;
+  for (const auto& a : arms_) {
+    names.push_back(a.name);
+    hashes.push_back(a.scenario->hash());
+    seeds.push_back(std::to_string(a.options.seed));
+  }
+  return { join(names), join(hashes), join(seeds) };
+}
+
 void Campaign::write_checkpoint(const std::string& path,
                                 const std::vector<ReplicationColumns*>& columns, std::uint64_t done,
                                 const std::vector<RunTotals>& totals) const
@@ -305,17 +318,10 @@ void Campaign::write_checkpoint(const std::string& path,
     f.set_attr("passage_checkpoint", std::int64_t{ 1 });
     f.set_attr("passage_version", BuildInfo::version());
     f.set_attr("kind", options_.kind);
-    std::vector<std::string> names;
-    std::vector<std::string> hashes;
-    std::vector<std::string> seeds;
-    for (const auto& a : arms_) {
-      names.push_back(a.name);
-      hashes.push_back(a.scenario->hash());
-      seeds.push_back(std::to_string(a.options.seed));
-    }
-    f.set_attr("arms", join(names));
-    f.set_attr("scenario_hashes", join(hashes));
-    f.set_attr("seeds", join(seeds));
+    const auto id = identity();
+    f.set_attr("arms", id[0]);
+    f.set_attr("scenario_hashes", id[1]);
+    f.set_attr("seeds", id[2]);
     f.set_attr("replications_done", done);
     f.set_attr("batch", options_.batch);
     f.set_attr("max_replications", options_.max_replications);
@@ -365,17 +371,10 @@ std::uint64_t Campaign::read_checkpoint(const std::vector<ReplicationColumns*>& 
     }
   };
   expect("kind", options_.kind, "kind of run");
-  std::vector<std::string> names;
-  std::vector<std::string> hashes;
-  std::vector<std::string> seeds;
-  for (const auto& a : arms_) {
-    names.push_back(a.name);
-    hashes.push_back(a.scenario->hash());
-    seeds.push_back(std::to_string(a.options.seed));
-  }
-  expect("arms", join(names), "set of policies");
-  expect("scenario_hashes", join(hashes), "scenario (its resolved text differs)");
-  expect("seeds", join(seeds), "seed");
+  const auto id = identity();
+  expect("arms", id[0], "set of policies");
+  expect("scenario_hashes", id[1], "scenario (its resolved text differs)");
+  expect("seeds", id[2], "seed");
   if (static_cast<std::uint64_t>(f.attr_int("batch")) != options_.batch ||
       static_cast<std::uint64_t>(f.attr_int("max_replications")) != options_.max_replications) {
     throw UsageError(path + " was made with -r " + std::to_string(f.attr_int("batch")) +

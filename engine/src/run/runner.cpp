@@ -1,5 +1,7 @@
 #include "passage/run/runner.hpp"
 
+#include "passage/run/thread_pool.hpp"
+
 #include <algorithm>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -7,8 +9,6 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
-
-#include "passage/run/thread_pool.hpp"
 #include <thread>
 
 namespace passage::engine {
@@ -35,12 +35,12 @@ struct Runner::Impl
   std::vector<Local> locals;
   std::vector<HistogramInfo> histogram_info;
   explicit Impl(unsigned threads) : pool(threads), locals(threads) {}
-  template <class F>
+  template<class F>
   void each(std::uint64_t n, F&& body)
   {
     pool.run(n, [&](std::uint64_t i, unsigned slot) { body(i, locals[slot]); });
   }
-  template <class F>
+  template<class F>
   void for_locals(F&& f) const
   {
     for (const auto& l : locals) {
@@ -64,7 +64,7 @@ struct Runner::Impl
   {
   }
   // body(i, local) for i in [0, n), on the arena's threads; one Local per thread.
-  template <class F>
+  template<class F>
   void each(std::uint64_t n, F&& body)
   {
     arena.execute([&] {
@@ -77,7 +77,7 @@ struct Runner::Impl
                         });
     });
   }
-  template <class F>
+  template<class F>
   void for_locals(F&& f) const
   {
     for (const auto& l : locals) {

@@ -2,8 +2,8 @@
 
 #include "passage/errors.hpp"
 #include "passage/run/cluster.hpp"
-#include "passage/run/thread_pool.hpp"
 #include "passage/run/runner.hpp"
+#include "passage/run/thread_pool.hpp"
 
 #include <cmath>
 #include <limits>
@@ -112,7 +112,8 @@ Evaluation Evaluator::run(std::span<const double> values)
       e.reasons[p] = ex.what();
       for (std::size_t o = 0; o < e.outputs.size(); ++o) {
         for (std::size_t r = 0; r < e.replications; ++r) {
-          e.runs[(o * e.points + p) * e.replications + r] = std::numeric_limits<double>::quiet_NaN();
+          e.runs[(o * e.points + p) * e.replications + r] =
+            std::numeric_limits<double>::quiet_NaN();
         }
       }
     }

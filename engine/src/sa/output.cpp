@@ -150,21 +150,6 @@ void write_morris(h5::Group& indices, const std::string& output, const Design& d
 
 namespace {
 
-template<class T>
-T attr_or(const h5::Object& o, const std::string& name, T fallback)
-{
-  if (!o.has_attr(name)) {
-    return fallback;
-  }
-  if constexpr (std::is_same_v<T, std::string>) {
-    return o.attr_string(name);
-  } else if constexpr (std::is_floating_point_v<T>) {
-    return o.attr_double(name);
-  } else {
-    return static_cast<T>(o.attr_int(name));
-  }
-}
-
 std::vector<double> read_or_empty(const h5::Group& g, const std::string& name)
 {
   return g.exists(name) ? g.read<double>(name) : std::vector<double>{};
@@ -175,7 +160,7 @@ std::vector<double> read_or_empty(const h5::Group& g, const std::string& name)
 std::string results_kind(const std::string& path)
 {
   const auto f = open_results(path);
-  return attr_or<std::string>(f, "kind", "run");
+  return f.attr_or<std::string>("kind", "run");
 }
 
 SaView read_sa(const std::string& path)
@@ -183,21 +168,21 @@ SaView read_sa(const std::string& path)
   const auto f = open_results(path);
   SaView v;
   v.path = path;
-  v.kind = attr_or<std::string>(f, "kind", "");
+  v.kind = f.attr_or<std::string>("kind", "");
   if (v.kind != "sweep" && v.kind != "sensitivity") {
     throw h5::IoError(path + ": not a sweep or sensitivity file (kind '" + v.kind + "')");
   }
-  v.method = attr_or<std::string>(f, "method", "");
-  v.model = attr_or<std::string>(f, "model", "");
-  v.scenario_name = attr_or<std::string>(f, "scenario_name", "");
-  v.design_file = attr_or<std::string>(f, "design_file", "");
-  v.seed = attr_or<std::uint64_t>(f, "seed", 0);
-  v.replications = attr_or<std::uint64_t>(f, "replications", 1);
-  v.points = attr_or<std::uint64_t>(f, "points", 0);
-  v.samples = attr_or<std::uint64_t>(f, "samples", 0);
-  v.levels = attr_or<std::uint64_t>(f, "levels", 0);
-  v.common_random_numbers = attr_or<std::int64_t>(f, "common_random_numbers", 1) != 0;
-  v.wall_seconds = attr_or<double>(f, "wall_seconds", 0.0);
+  v.method = f.attr_or<std::string>("method", "");
+  v.model = f.attr_or<std::string>("model", "");
+  v.scenario_name = f.attr_or<std::string>("scenario_name", "");
+  v.design_file = f.attr_or<std::string>("design_file", "");
+  v.seed = f.attr_or<std::uint64_t>("seed", 0);
+  v.replications = f.attr_or<std::uint64_t>("replications", 1);
+  v.points = f.attr_or<std::uint64_t>("points", 0);
+  v.samples = f.attr_or<std::uint64_t>("samples", 0);
+  v.levels = f.attr_or<std::uint64_t>("levels", 0);
+  v.common_random_numbers = f.attr_or<std::int64_t>("common_random_numbers", 1) != 0;
+  v.wall_seconds = f.attr_or<double>("wall_seconds", 0.0);
   if (!f.exists("design") || !f.exists("outputs") || !f.exists("failed")) {
     throw h5::IoError(path + ": no /design, /outputs or /failed; the file is incomplete");
   }
@@ -226,7 +211,7 @@ SaView read_sa(const std::string& path)
     SaView::Output o;
     o.name = name;
     const auto ds = outs.open_dataset(name);
-    o.unit = attr_or<std::string>(ds, "unit", "");
+    o.unit = ds.attr_or<std::string>("unit", "");
     const auto dims = ds.dims();
     const auto values = ds.read<double>();
     const std::size_t np = dims.empty() ? 0 : dims[0];
@@ -253,7 +238,7 @@ SaView read_sa(const std::string& path)
     o.noise = estimate_noise(runs, ran);
     if (indices && indices->exists(name)) {
       const auto g = indices->open_group(name);
-      o.noise.share = attr_or<double>(g, "noise_share", o.noise.share);
+      o.noise.share = g.attr_or<double>("noise_share", o.noise.share);
       o.s1 = read_or_empty(g, "S1");
       o.s1_low = read_or_empty(g, "S1_ci95_low");
       o.s1_high = read_or_empty(g, "S1_ci95_high");
@@ -265,18 +250,18 @@ SaView read_sa(const std::string& path)
       o.s2 = read_or_empty(g, "S2");
       o.s2_low = read_or_empty(g, "S2_ci95_low");
       o.s2_high = read_or_empty(g, "S2_ci95_high");
-      o.max_change_s1 = attr_or<double>(g, "max_change_S1", kNaN);
-      o.max_change_st = attr_or<double>(g, "max_change_ST", kNaN);
-      o.rows_used = attr_or<std::uint64_t>(g, "rows_used", 0);
-      o.rows_dropped = attr_or<std::uint64_t>(g, "rows_dropped", 0);
+      o.max_change_s1 = g.attr_or<double>("max_change_S1", kNaN);
+      o.max_change_st = g.attr_or<double>("max_change_ST", kNaN);
+      o.rows_used = g.attr_or<std::uint64_t>("rows_used", 0);
+      o.rows_dropped = g.attr_or<std::uint64_t>("rows_dropped", 0);
       o.mu = read_or_empty(g, "mu");
       o.mu_star = read_or_empty(g, "mu_star");
       o.mu_star_low = read_or_empty(g, "mu_star_ci95_low");
       o.mu_star_high = read_or_empty(g, "mu_star_ci95_high");
       o.sigma = read_or_empty(g, "sigma");
       o.mu_star_half = read_or_empty(g, "mu_star_half");
-      o.ee_noise_sd = attr_or<double>(g, "ee_noise_sd", kNaN);
-      o.max_change = attr_or<double>(g, "max_change", kNaN);
+      o.ee_noise_sd = g.attr_or<double>("ee_noise_sd", kNaN);
+      o.max_change = g.attr_or<double>("max_change", kNaN);
       const std::size_t k = v.parameters.size();
       for (const auto* col : { &o.s1, &o.st, &o.mu_star }) {
         if (!col->empty() && col->size() != k) {

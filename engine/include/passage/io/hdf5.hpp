@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -128,6 +129,21 @@ public:
   std::int64_t attr_int(const std::string& name) const;
   std::vector<double> attr_doubles(const std::string& name) const;
   std::vector<std::string> attr_names() const;
+  //! An attribute, or `fallback` when the object does not have it.
+  template<class T>
+  T attr_or(const std::string& name, T fallback) const
+  {
+    if (!has_attr(name)) {
+      return fallback;
+    }
+    if constexpr (std::is_same_v<T, std::string>) {
+      return attr_string(name);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return attr_double(name);
+    } else {
+      return static_cast<T>(attr_int(name));
+    }
+  }
 
 protected:
   Object() = default;

@@ -19,6 +19,7 @@
 #include "passage/run/scenario.hpp"
 #include "passage/run/trigger.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -81,7 +82,8 @@ public:
   unsigned threads() const;
 
 private:
-  struct State;
+  //! What a checkpoint must match: arm names, scenario hashes, seeds.
+  std::array<std::string, 3> identity() const;
   void write_checkpoint(const std::string& path, const std::vector<ReplicationColumns*>& columns,
                         std::uint64_t done, const std::vector<RunTotals>& totals) const;
   std::uint64_t read_checkpoint(const std::vector<ReplicationColumns*>& columns,

@@ -20,8 +20,9 @@
 
 namespace passage::engine {
 
-class ThreadPool {
- public:
+class ThreadPool
+{
+public:
   explicit ThreadPool(unsigned threads)
   {
     for (unsigned k = 0; k < threads; ++k) {
@@ -63,7 +64,7 @@ class ThreadPool {
     }
   }
 
- private:
+private:
   void loop(unsigned slot)
   {
     std::uint64_t seen = 0;
@@ -111,4 +112,4 @@ class ThreadPool {
   std::exception_ptr error_;
 };
 
-}  // namespace passage::engine
+} // namespace passage::engine
