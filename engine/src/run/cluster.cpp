@@ -15,6 +15,7 @@ Cluster& Cluster::instance()
   return c;
 }
 
+#ifdef PASSAGE_HAVE_MPI
 namespace {
 // Launched by an MPI launcher? (OpenMPI, MPICH/Hydra and PMI set these.)
 bool launched_by_mpi()
@@ -27,6 +28,7 @@ bool launched_by_mpi()
   return false;
 }
 } // namespace
+#endif
 
 void Cluster::init(int* argc, char*** argv)
 {
