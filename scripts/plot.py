@@ -3,8 +3,10 @@
 
     scripts/plot.py results/mali-2016.h5 -o results/plots/mali-2016
 
-reads a file written by `passage run` and writes PNG figures into the output
-folder:
+reads a file written by `passage run`, `compare`, `sensitivity` or `sweep` (the
+root attribute `kind` says which) and writes PNG figures into the output folder.
+
+A run file (`passage run`):
 
     outcomes.png             where the migrants ended up: shares with 95% intervals
     ledger.png               who earns: revenue by actor, million CFA, 95% intervals
@@ -12,13 +14,38 @@ folder:
                              hub, total paid per migrant)
     network.png              the route network, line width proportional to flow
 
-A figure whose data the file lacks is skipped with a note. Intervals are
-Student-t 95% intervals of the mean over replications; outcome shares are
-computed per replication (outcome / migrants) before averaging.
+Intervals are Student-t 95% intervals of the mean over replications; outcome
+shares are computed per replication (outcome / migrants) before averaging.
+
+A compare file (`passage compare`):
+
+    forest.png               every policy's effect on the headline metrics (every
+                             shared metric for other models, at most 12): the paired
+                             difference policy - baseline with its 95% interval and
+                             the relative change of the mean, one panel per metric
+    variance_reduction.png   what common random numbers bought, per policy and
+                             metric (log colour scale)
+
+A sensitivity file (`passage sensitivity`), one figure per output:
+
+    sobol_<output>.png       S1 and ST, ranked by ST, with 95% intervals and the
+                             estimates on the first N/2 base samples
+    morris_<output>.png      mu* ranked, with its 95% interval, sigma, mu*'s sign
+                             and the first-half estimate; beside it mu* against sigma
+
+at most the 15 most important parameters, with a note of how many were left
+out; the captions give the noise share and the convergence check.
+
+A sweep file (`passage sweep`):
+
+    sweep.png                each output against each varied parameter (the first 8
+                             parameters and 4 outputs), with a binned mean
+
+A figure whose data the file lacks is skipped with a note.
 
 Exit codes: 0 figures written; 2 bad input (no such file, not HDF5, not a passage
-results file, a kind of file these plots do not cover yet, nothing to plot);
-1 a missing Python module or another failure.
+results file, an unknown kind of file, a damaged file, nothing to plot); 1 a
+missing Python module or another failure.
 
 Needs Debian's python3-h5py, python3-numpy and python3-matplotlib; PyYAML
 (python3-yaml), when present, is used to name the exits on the network map.
@@ -213,8 +240,211 @@ class Run:
         return s
 
 
-def open_run(path):
-    """Open a results file, or raise BadInput saying why it cannot be plotted."""
+def human(v, sig=3):
+    """A number as `passage report` prints it: thousands separators from 1,000,
+    otherwise `sig` significant digits without trailing zeros."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    v = float(v)
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    a = abs(v)
+    if a >= 1000.0:
+        return f"{round(v):,}"
+    if a == 0.0:
+        return "0"
+    if a < 1e-4:
+        return f"{v:.{max(0, sig - 1)}e}"
+    decimals = min(max(sig - 1 - math.floor(math.log10(a)), 0), 10)
+    s = f"{v:.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+def signed(v, sig=3):
+    """human() with a + on positive numbers."""
+    s = human(v, sig)
+    return "+" + s if isinstance(v, (int, float)) and v > 0 and s != "0" else s
+
+
+def tick(v, _pos=None, sig=3, plus=False):
+    """A tick label: human() with a true minus sign (as matplotlib's own ticks)."""
+    if v == 0:
+        return "0"
+    return (signed(v, sig) if plus else human(v, sig)).replace("-", "\u2212")
+
+
+def display_for(unit, magnitude):
+    """(factor, unit) to show a quantity in, as `passage report` does: large CFA sums in
+    million CFA."""
+    if unit == "CFA" and abs(magnitude) >= 1e7:
+        return 1e6, "million CFA"
+    return 1.0, unit
+
+
+def wrap_name(name, width=40):
+    """A dotted parameter name broken after dots (after underscores where a part is too
+    long) so that no line is longer than `width` characters, where it can be."""
+    lines, rest = [], name
+    while len(rest) > width:
+        cut = rest.rfind(".", 0, width)
+        if cut <= 0:
+            cut = rest.rfind("_", 0, width)
+        if cut <= 0:
+            break
+        lines.append(rest[:cut + 1])
+        rest = rest[cut + 1:]
+    return "\n".join(lines + [rest])
+
+
+def lines_of(a):
+    return [s for s in text(a).split("\n") if s]
+
+
+# Metrics a policy analyst quotes first (app/report_compare.cpp shows the same).
+HEADLINE = ("arrived_algeria", "died", "ransoms_paid", "revenue_state_security",
+            "revenue_armed_groups", "revenue_smugglers", "mean_paid_per_migrant",
+            "mean_journey_days", "turned_back")
+COMPARISON_FIELDS = ("base_mean", "policy_mean", "diff_mean", "diff_ci95_low",
+                     "diff_ci95_high", "ratio_mean", "variance_reduction")
+
+
+class Compare:
+    """What the figures need from a `passage compare` file."""
+
+    def __init__(self, f, path):
+        self.kind = "compare"
+        self.path = path
+        self.scenario = text(f.attrs.get("scenario_name", os.path.basename(path)))
+        self.model = text(f.attrs.get("model", "?"))
+        self.replications = int(f.attrs.get("replications", 0))
+        self.seed = int(f.attrs.get("seed", 0))
+        self.horizon = float(f.attrs.get("horizon_days", float("nan")))
+        self.overrides = lines_of(f.attrs.get("overrides", ""))
+        if "comparison" not in f:
+            raise BadInput(f"{path}: no /comparison group; the compare file is incomplete")
+        cmp = f["comparison"]
+        self.crn = int(cmp.attrs.get("common_random_numbers", 1)) != 0
+        self.stop_reason = ""
+        if "manifest" in f:
+            self.stop_reason = text(f["manifest"].attrs.get("stop_reason", ""))
+        order = lines_of(f.attrs["policies"]) if "policies" in f.attrs else list(cmp.keys())
+        self.policies = []
+        for name in order:
+            if name not in cmp:
+                raise BadInput(f"{path}: policy '{name}' has no /comparison/{name} group")
+            g = cmp[name]
+            p = {"name": name, "title": text(g.attrs.get("title", "")),
+                 "metric": strings(g["metric"]),
+                 "unit": strings(g["unit"]) if "unit" in g else None}
+            for k in COMPARISON_FIELDS:
+                p[k] = g[k][()].astype(float)
+            if p["unit"] is None:
+                p["unit"] = [""] * len(p["metric"])
+            p["row"] = {m: i for i, m in enumerate(p["metric"])}
+            self.policies.append(p)
+        if not self.policies:
+            raise BadInput(f"{path}: the compare file lists no policies")
+
+    def reps_text(self):
+        return (f"{self.replications:,}{' paired' if self.crn else ''} replication"
+                + ("" if self.replications == 1 else "s"))
+
+    def subtitle(self):
+        s = f"scenario {self.scenario}, baseline and {len(self.policies)} "
+        s += "policy" if len(self.policies) == 1 else "policies"
+        s += f", {self.reps_text()}"
+        if math.isfinite(self.horizon):
+            s += f" of {self.horizon:g} days"
+        s += (", common random numbers" if self.crn else ", independent streams")
+        s += f", seed {self.seed}"
+        if self.overrides:
+            s += "; --set " + ", ".join(self.overrides)
+        return s
+
+    def metrics(self):
+        """The metrics to show: the headline ones when every policy has them, else every
+        metric the policies share, in file order."""
+        if all(all(m in p["row"] for m in HEADLINE) for p in self.policies):
+            return list(HEADLINE), True
+        first = self.policies[0]["metric"]
+        return [m for m in first if all(m in p["row"] for p in self.policies)], False
+
+
+class Sa:
+    """What the figures need from a `passage sweep` or `passage sensitivity` file."""
+
+    def __init__(self, f, path, kind):
+        self.kind = kind
+        self.path = path
+        self.method = text(f.attrs.get("method", "?"))
+        self.scenario = text(f.attrs.get("scenario_name", os.path.basename(path)))
+        self.model = text(f.attrs.get("model", "?"))
+        self.seed = int(f.attrs.get("seed", 0))
+        self.replications = int(f.attrs.get("replications", 0))
+        self.points = int(f.attrs.get("points", 0))
+        self.samples = int(f.attrs.get("samples", 0))
+        self.levels = int(f.attrs.get("levels", 0))
+        self.design_file = text(f.attrs.get("design_file", ""))
+        self.overrides = lines_of(f.attrs.get("overrides", ""))
+        d = f["design"]
+        self.parameters = strings(d["parameters"])
+        self.paths = strings(d["paths"]) if "paths" in d else list(self.parameters)
+        self.distributions = (strings(d["distributions"]) if "distributions" in d
+                              else ["uniform"] * len(self.parameters))
+        self.output_names = strings(d["outputs"]) if "outputs" in d else list(f["outputs"])
+        self.inputs = d["inputs"][()].astype(float) if "inputs" in d else None
+        self.runs, self.unit = {}, {}
+        for name in self.output_names:
+            if "outputs" in f and name in f["outputs"]:
+                ds = f["outputs"][name]
+                y = ds[()].astype(float)
+                self.runs[name] = y.reshape(y.shape[0], -1)
+                self.unit[name] = text(ds.attrs.get("unit", ""))
+        self.failures = []
+        if "failed" in f and "point" in f["failed"]:
+            reasons = strings(f["failed"]["reason"]) if "reason" in f["failed"] else []
+            points = [int(x) for x in f["failed"]["point"][()]]
+            self.failures = list(zip(points, reasons + [""] * (len(points) - len(reasons))))
+        self.indices = {}
+        if "indices" in f:
+            for name in self.output_names:
+                if name in f["indices"]:
+                    g = f["indices"][name]
+                    ix = {k: g[k][()] for k in g if k != "parameter"}
+                    ix["parameter"] = strings(g["parameter"]) if "parameter" in g else \
+                        list(self.parameters)
+                    ix["attrs"] = {k: g.attrs[k] for k in g.attrs}
+                    self.indices[name] = ix
+
+    def subtitle(self):
+        if self.kind == "sensitivity" and self.method == "sobol":
+            what = f"N = {self.samples:,} base samples, "
+        elif self.kind == "sensitivity" and self.method == "morris":
+            what = f"{self.samples:,} trajectories on {self.levels} levels, "
+        else:
+            what = ""
+        reps = f"{self.replications:,} replication" + ("" if self.replications == 1 else "s")
+        s = (f"scenario {self.scenario} (model {self.model}): {what}{self.points:,} points x "
+             f"{reps}, seed {self.seed}")
+        if self.design_file:
+            s += f", design {self.design_file}"
+        if self.overrides:
+            s += "; --set " + ", ".join(self.overrides)
+        return s
+
+    def failed_note(self):
+        if not self.failures:
+            return ""
+        reason = self.failures[0][1].split("\n")[0]
+        return (f"{len(self.failures):,} of {self.points:,} points failed and are left out; the "
+                f"first (point {self.failures[0][0]}): {reason}")
+
+
+def open_results(path):
+    """Open a results file and read what its figures need: a Run, Compare or Sa; or
+    raise BadInput saying why it cannot be plotted."""
     import h5py
 
     if not os.path.exists(path):
@@ -227,7 +457,7 @@ def open_run(path):
         raise BadInput(f"{path}: cannot read: {e}")
     if not is_h5:
         raise BadInput(f"{path}: not an HDF5 file (a passage results file is HDF5, "
-                       "written by 'passage run')")
+                       "written by 'passage run', 'compare', 'sweep' or 'sensitivity')")
     try:
         f = h5py.File(path, "r")
     except OSError as e:
@@ -237,16 +467,20 @@ def open_run(path):
             raise BadInput(f"{path}: not a passage results file (no 'passage_version' "
                            "attribute)")
         kind = text(f.attrs.get("kind", "run"))
-        if kind in ("compare", "sweep", "sensitivity"):
-            raise BadInput(f"{path}: a '{kind}' results file; plots for '{kind}' files are "
-                           "not supported yet (this version plots 'passage run' files)")
-        if kind != "run":
+        if kind not in ("run", "compare", "sweep", "sensitivity"):
             raise BadInput(f"{path}: unknown kind of results file '{kind}' (this version "
-                           "plots 'passage run' files)")
+                           "plots 'run', 'compare', 'sweep' and 'sensitivity' files)")
         try:
-            return Run(f, path)
-        except (KeyError, OSError, ValueError) as e:
-            raise BadInput(f"{path}: damaged or incomplete results file: {e}")
+            if kind == "run":
+                return Run(f, path)
+            if kind == "compare":
+                return Compare(f, path)
+            if "design" not in f or "parameters" not in f["design"]:
+                raise BadInput(f"{path}: damaged or incomplete {kind} file: no "
+                               "/design/parameters")
+            return Sa(f, path, kind)
+        except (KeyError, OSError, ValueError, TypeError) as e:
+            raise BadInput(f"{path}: damaged or incomplete {kind} file: {e}")
 
 
 # ---------------------------------------------------------------------------
@@ -913,18 +1147,728 @@ def plot_network(run, out, dpi):
 
 
 # ---------------------------------------------------------------------------
+# Compare files
+
+
+INCREASE_COLOUR = "#c05a00"
+DECREASE_COLOUR = "#1f4e79"
+NULL_COLOUR = "#8c8c8c"
+
+
+def wrap_lines(lines, fig_w):
+    """Caption lines re-broken to fit a figure fig_w inches wide (8-point text)."""
+    import textwrap
+
+    width = max(40, int(fig_w * 16) - 4)
+    out = []
+    for line in lines:
+        out += textwrap.wrap(line, width, break_on_hyphens=False) or [""]
+    return out
+
+
+def policy_label(p, width=30):
+    import textwrap
+
+    title = p["title"] or p["name"].replace("_", " ")
+    return "\n".join(textwrap.wrap(title, width)) or p["name"]
+
+
+def plot_forest(cmp, out, dpi):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    metrics, headline = cmp.metrics()
+    if not metrics:
+        return None, "the policies share no metric"
+    cap = 12
+    left_out = max(0, len(metrics) - cap)
+    metrics = metrics[:cap]
+    pols = cmp.policies
+    n = len(metrics)
+    ncols = min(3, n)
+    nrows = math.ceil(n / ncols)
+    row_h = 0.34 * max(len(pols), 2) + 0.55            # inches per panel
+    label_w = 2.45                                      # inches for the policy titles
+    gap_w = 0.3
+    panel_w = max(3.75, (11.5 - label_w - 0.25 - (ncols - 1) * gap_w) / ncols)
+    fig_w = label_w + ncols * panel_w + (ncols - 1) * gap_w + 0.25
+    pairing = ("paired by replication on common random numbers" if cmp.crn else
+               "over replications run on independent streams (--independent)")
+    cfa = any(u == "CFA" for p in pols for u in p["unit"])
+    lines = [
+        f"Each row: the mean over {cmp.reps_text()} of the difference policy - baseline, "
+        f"{pairing}; whiskers: Student-t 95% interval of that mean.",
+        "Label: the difference and, in parentheses, the relative change of the mean "
+        "(policy mean / baseline mean - 1). Colour says only whether the interval excludes 0,",
+        "not whether the change is good. "
+        + ("Headline metrics (passage report shows the same); `passage report FILE --all` "
+           "lists every metric." if headline else "Metrics the policies share, in file order."),
+    ]
+    last = ("Units as in `passage report`: large CFA sums in million CFA. " if cfa else "")
+    if cmp.stop_reason:
+        last += f"The run stopped on: {cmp.stop_reason}."
+    if last:
+        lines.append(last.strip())
+    if left_out:
+        lines.append(f"{left_out} more metrics left out (the first {cap} are shown); "
+                     "`passage report FILE --all` lists them.")
+    lines = wrap_lines(lines, fig_w)
+    caption_lines = len(lines)
+    top_in, bottom_in = 1.3, 0.55 + 0.165 * caption_lines + 0.3
+    row_gap = 0.95
+    fig_h = top_in + nrows * row_h + (nrows - 1) * row_gap + bottom_in
+    fig, axes = plt.subplots(nrows, ncols, figsize=(fig_w, fig_h), sharey=True,
+                             squeeze=False)
+    fig.subplots_adjust(left=label_w / fig_w, right=1 - 0.25 / fig_w,
+                        wspace=gap_w / panel_w, hspace=row_gap / row_h)
+    y = np.arange(len(pols))[::-1]
+    for k, m in enumerate(metrics):
+        ax = axes[k // ncols][k % ncols]
+        rows = [p["row"][m] for p in pols]
+        unit = pols[0]["unit"][rows[0]]
+        base = pols[0]["base_mean"][rows[0]]
+        factor, shown_unit = display_for(unit, base)
+        d = np.array([p["diff_mean"][i] for p, i in zip(pols, rows)]) / factor
+        lo = np.array([p["diff_ci95_low"][i] for p, i in zip(pols, rows)]) / factor
+        hi = np.array([p["diff_ci95_high"][i] for p, i in zip(pols, rows)]) / factor
+        ratio = np.array([p["ratio_mean"][i] for p, i in zip(pols, rows)])
+        ax.axvline(0, color="black", lw=0.9, zorder=1)
+        for yi, dm, l, h, r in zip(y, d, lo, hi, ratio):
+            if not math.isfinite(dm):
+                ax.text(0, yi, "  no value", va="center", fontsize=7.5, color=NULL_COLOUR)
+                continue
+            known = math.isfinite(l) and math.isfinite(h)
+            clear = known and (l > 0 or h < 0)
+            colour = (INCREASE_COLOUR if dm > 0 else DECREASE_COLOUR) if clear else NULL_COLOUR
+            if known:
+                ax.plot([l, h], [yi, yi], color=colour, lw=1.6, zorder=2,
+                        solid_capstyle="butt")
+                for e in (l, h):
+                    ax.plot([e, e], [yi - 0.18, yi + 0.18], color=colour, lw=1.2, zorder=2)
+            ax.plot([dm], [yi], "o", ms=5.5, zorder=3, color=colour,
+                    mfc=colour if clear else "white", mew=1.3)
+        span_lo = np.nanmin(np.concatenate([lo, d, [0.0]]))
+        span_hi = np.nanmax(np.concatenate([hi, d, [0.0]]))
+        span = span_hi - span_lo or 1.0
+        # Room on the right for the value labels.
+        ax.set_xlim(span_lo - 0.06 * span, span_hi + 0.62 * span)
+        for yi, dm, h, r in zip(y, d, hi, ratio):
+            if not math.isfinite(dm):
+                continue
+            rel = f" ({signed(100 * (r - 1), 2)}%)" if math.isfinite(r) and base != 0 else ""
+            x = max(h if math.isfinite(h) else dm, dm)
+            ax.text(x + 0.025 * span, yi, f"{signed(dm)}{rel}", va="center", ha="left",
+                    fontsize=7.5, color="#222222", zorder=4,
+                    bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.85))
+        ax.set_title(f"{m}" + (f" ({shown_unit})" if shown_unit else ""), fontsize=9.5,
+                     loc="left", fontweight="bold", pad=15)
+        base_txt = f"baseline mean {human(base / factor)} {shown_unit}".rstrip()
+        ax.text(0.0, 1.015, base_txt, transform=ax.transAxes, ha="left", va="bottom",
+                fontsize=7.5, color="#555555")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, symmetric=False))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: tick(v, sig=2, plus=True)))
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel("difference" + (f" ({shown_unit})" if shown_unit else ""), fontsize=8.5)
+        ax.grid(axis="x", color="#eeeeee")
+        ax.set_axisbelow(True)
+        ax.set_ylim(-0.6, len(pols) - 0.4)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for k in range(n, nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    axes[0][0].set_yticks(y, [policy_label(p) for p in pols])
+    for r in range(nrows):
+        axes[r][0].tick_params(axis="y", length=0, labelsize=8.5)
+    handles = [
+        Line2D([], [], color=INCREASE_COLOUR, marker="o", lw=1.6, label="increase: the "
+               "interval lies above 0"),
+        Line2D([], [], color=DECREASE_COLOUR, marker="o", lw=1.6, label="decrease: the "
+               "interval lies below 0"),
+        Line2D([], [], color=NULL_COLOUR, marker="o", mfc="white", lw=1.6,
+               label="the interval includes 0"),
+    ]
+    fig.legend(handles=handles, loc="upper right", ncol=3, fontsize=8.5, frameon=False,
+               bbox_to_anchor=(1 - 0.2 / fig_w, 1 - 0.62 / fig_h))
+    frame(fig, "Policy effects: policy minus baseline, with 95% intervals", cmp,
+          caption_lines=caption_lines, xlabel_rows=1, top_in=top_in)
+    fig.subplots_adjust(bottom=bottom_in / fig_h)
+    caption(fig, "\n".join(lines))
+    path = os.path.join(out, "forest.png")
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path, None
+
+
+def plot_variance_reduction(cmp, out, dpi):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import LogNorm
+
+    metrics, headline = cmp.metrics()
+    metrics = metrics[:12]
+    if not metrics:
+        return None, "the policies share no metric"
+    pols = cmp.policies
+    vr = np.array([[p["variance_reduction"][p["row"][m]] for m in metrics] for p in pols])
+    finite = vr[np.isfinite(vr) & (vr > 0)]
+    if finite.size == 0:
+        return None, "no finite variance reduction in /comparison"
+    label_w = 2.45
+    cell_w = max(0.72, 5.5 / len(metrics))
+    cell_h = max(0.36, 1.8 / len(pols))
+    fig_w = label_w + cell_w * len(metrics) + 1.6
+    lines = [
+        "VR = (Var(baseline) + Var(policy)) / Var(difference) over replications: how many "
+        "times more replications",
+        "independent streams would need for the same interval of the difference. "
+        + ("Below 1 (bold): common random numbers made that comparison less precise."
+           if cmp.crn else "This file was run with --independent: VR near 1 is expected."),
+        f"Estimated from {cmp.reps_text()}; the same metrics as forest.png.",
+    ]
+    lines = wrap_lines(lines, fig_w)
+    caption_lines = len(lines)
+    top_in = 0.95
+    labels_in = 0.25 + 0.068 * 0.64 * max(len(m) for m in metrics)    # rotated 40 degrees
+    bottom_in = 0.08 + 0.165 * caption_lines + 0.25 + labels_in
+    fig_h = top_in + cell_h * len(pols) + bottom_in
+    fig = plt.figure(figsize=(fig_w, fig_h))
+    ax = fig.add_axes([label_w / fig_w, bottom_in / fig_h, cell_w * len(metrics) / fig_w,
+                       cell_h * len(pols) / fig_h])
+    cax = fig.add_axes([(label_w + cell_w * len(metrics) + 0.25) / fig_w, bottom_in / fig_h,
+                        0.18 / fig_w, cell_h * len(pols) / fig_h])
+    vmin = min(1.0, float(finite.min()))
+    vmax = max(10.0, float(finite.max()))
+    norm = LogNorm(vmin=vmin, vmax=vmax)
+    cmap = plt.get_cmap("viridis")
+    shown = np.where(np.isfinite(vr) & (vr > 0), vr, np.nan)
+    im = ax.imshow(shown, cmap=cmap, norm=norm, aspect="auto")
+    for i in range(len(pols)):
+        for j in range(len(metrics)):
+            v = vr[i, j]
+            if not (math.isfinite(v) and v > 0):
+                ax.text(j, i, "-", ha="center", va="center", fontsize=8)
+                continue
+            r, g, b, _ = cmap(norm(v))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+            ax.text(j, i, human(v, 2), ha="center", va="center", fontsize=7.5,
+                    color="white" if dark else "black",
+                    fontweight="bold" if v < 1 else "normal")
+    ax.set_yticks(range(len(pols)), [policy_label(p) for p in pols], fontsize=8.5)
+    ax.set_xticks(range(len(metrics)), metrics, rotation=40, ha="right",
+                  rotation_mode="anchor", fontsize=8.5)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    cb = fig.colorbar(im, cax=cax)
+    cb.set_label("variance reduction (log scale)", fontsize=8.5)
+    cb.ax.yaxis.set_major_formatter(plt.FuncFormatter(tick))
+    cb.ax.tick_params(labelsize=8)
+    frame(fig, "What common random numbers bought: variance reduction", cmp,
+          caption_lines=caption_lines, top_in=top_in)
+    ax.set_position([label_w / fig_w, bottom_in / fig_h, cell_w * len(metrics) / fig_w,
+                     cell_h * len(pols) / fig_h])
+    fig.subplots_adjust(bottom=bottom_in / fig_h)
+    caption(fig, "\n".join(lines))
+    path = os.path.join(out, "variance_reduction.png")
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path, None
+
+
+# ---------------------------------------------------------------------------
+# Sensitivity and sweep files
+
+TOP_PARAMETERS = 15
+S1_COLOUR = "#6baed6"
+ST_COLOUR = "#08519c"
+
+
+def file_stem(name):
+    """An output name made safe for a file name."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def ranking(key):
+    """Indices by key, largest first, NaN last; ties keep design order."""
+    import numpy as np
+
+    k = np.where(np.isfinite(key), key, -np.inf)
+    return list(np.argsort(-k, kind="stable"))
+
+
+def label_width_in(fig, labels, fontsize):
+    """Width in inches of the widest of these labels at this font size."""
+    r = fig.canvas.get_renderer()
+    widest = 0.0
+    for s in labels:
+        t = fig.text(0, 0, s, fontsize=fontsize)
+        widest = max(widest, t.get_window_extent(r).width / fig.dpi)
+        t.remove()
+    return widest
+
+
+def noise_text(sa, ix):
+    a = ix["attrs"]
+    share = float(a.get("noise_share", float("nan")))
+    if sa.replications < 2 or not math.isfinite(share):
+        return ("Noise: not estimated (1 replication per point; use -r 2 or more for a "
+                "stochastic model).")
+    return (f"Noise share: {human(100 * share, 3)}% of the variance of single runs is "
+            "run-to-run noise" + (" (indices corrected for it)." if sa.kind == "sensitivity"
+                                  else "."))
+
+
+def left_out_text(sa, order, shown, key_name, key):
+    n = len(order) - shown
+    if n <= 0:
+        return ""
+    return (f"{n} more parameter{'s' if n > 1 else ''} with {key_name} <= "
+            f"{human(float(key[order[shown]]), 3)} left out; `passage report "
+            f"{os.path.basename(sa.path)} --all` lists them.")
+
+
+def plot_sobol(sa, name, out, dpi):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    ix = sa.indices[name]
+    if "S1" not in ix or "ST" not in ix:
+        return None, f"no S1/ST in /indices/{name}"
+    params = ix["parameter"]
+    st, s1 = ix["ST"].astype(float), ix["S1"].astype(float)
+    get = lambda k: ix[k].astype(float) if k in ix else np.full(len(params), np.nan)  # noqa
+    st_lo, st_hi, s1_lo, s1_hi = (get("ST_ci95_low"), get("ST_ci95_high"),
+                                  get("S1_ci95_low"), get("S1_ci95_high"))
+    st_half, s1_half = get("ST_half"), get("S1_half")
+    if not (np.isfinite(st).any() or np.isfinite(s1).any()):
+        return None, (f"no finite S1 or ST for {name} (too few base samples, or the points "
+                      "failed)")
+    order = ranking(st)
+    shown = min(TOP_PARAMETERS, len(order))
+    top = order[:shown]
+    labels = [f"{r + 1}. {wrap_name(params[i])}" for r, i in enumerate(top)]
+    n_lines = sum(lab.count("\n") + 1 for lab in labels)
+
+    a = ix["attrs"]
+    ch1 = float(a.get("max_change_S1", float("nan")))
+    cht = float(a.get("max_change_ST", float("nan")))
+    stable = bool(int(a.get("stable", 0))) if "stable" in a else (
+        max(ch1, cht) <= 0.05 if math.isfinite(ch1) and math.isfinite(cht) else False)
+    unit = sa.unit.get(name, "")
+    sum_s1 = float(np.nansum(s1))
+    lines = [
+        noise_text(sa, ix),
+        f"Convergence: max |S1(N) - S1(N/2)| = {human(ch1, 2)}, max |ST(N) - ST(N/2)| = "
+        f"{human(cht, 2)}: " + ("stable (both <= 0.05)." if stable else
+                                "not yet stable, increase -n."),
+        "S1: share of the output's variance due to the parameter alone; ST: including its "
+        f"interactions. Sum of S1 = {human(sum_s1, 3)}"
+        + ("; 1 - sum: the share due to interactions." if -0.05 <= sum_s1 <= 1.05 else
+           ", outside [0, 1]: the estimates are still noisy."),
+        "Whiskers: 95% bootstrap intervals over base samples (conservative for scrambled "
+        "Sobol' points); ticks: estimates on the first N/2 base samples.",
+    ]
+    rows_dropped = int(a.get("rows_dropped", 0))
+    if rows_dropped:
+        lines.append(f"{rows_dropped} of {rows_dropped + int(a.get('rows_used', 0))} base "
+                     "samples dropped: a point of theirs failed.")
+    more = left_out_text(sa, order, shown, "ST", st)
+    if more:
+        lines.append(more)
+    if sa.failures:
+        lines.append(sa.failed_note())
+
+    fig_w = 12.0
+    lines = wrap_lines(lines, fig_w)
+    fig = plt.figure(figsize=(fig_w, 4))
+    label_w = label_width_in(fig, labels, 9) + 0.3
+    top_in = 1.15
+    bottom_in = 0.08 + 0.165 * len(lines) + 0.2 + 0.45
+    plot_h = 0.22 * n_lines + 0.3 * shown + 0.2
+    fig_h = top_in + plot_h + bottom_in
+    fig.set_size_inches(fig_w, fig_h)
+    ax = fig.add_axes([label_w / fig_w, bottom_in / fig_h, 1 - (label_w + 0.3) / fig_w,
+                       plot_h / fig_h])
+    # Rows spaced by their number of text lines.
+    heights = [lab.count("\n") + 1 for lab in labels]
+    y, pos = [], 0.0
+    for h in heights:
+        y.append(-(pos + 0.5 * (h - 1) * 0.4))
+        pos += 1 + 0.4 * (h - 1)
+    y = np.array(y)
+    bh = 0.36
+    vals = []
+    for yi, i in zip(y, top):
+        for v, l, h, half, dy, col in ((st[i], st_lo[i], st_hi[i], st_half[i], +bh / 2,
+                                        ST_COLOUR),
+                                       (s1[i], s1_lo[i], s1_hi[i], s1_half[i], -bh / 2,
+                                        S1_COLOUR)):
+            ax.barh(yi + dy, v, height=bh, color=col, zorder=2)
+            if math.isfinite(l) and math.isfinite(h):
+                ax.errorbar([v], [yi + dy], xerr=[[v - l], [h - v]], fmt="none",
+                            ecolor="black", capsize=2.5, lw=0.9, zorder=3)
+            if math.isfinite(half):
+                ax.plot([half], [yi + dy], marker="|", ms=9, mew=1.6, color="#e6550d",
+                        zorder=4)
+            vals += [v, l, h, half]
+    vals = np.array(vals, dtype=float)
+    vmin = min(0.0, float(np.nanmin(vals)))
+    vmax = max(float(np.nanmax(vals)), 0.05)
+    span = vmax - vmin
+    ax.set_xlim(vmin - 0.03 * span, vmax + 0.32 * span)
+    for yi, i in zip(y, top):
+        right = np.nanmax([st[i], st_hi[i], s1[i], s1_hi[i]])
+        ax.text(right + 0.02 * span, yi + bh / 2, f"ST {human(st[i], 3)} "
+                f"[{human(st_lo[i], 2)}, {human(st_hi[i], 2)}]", va="center", fontsize=7.5)
+        ax.text(right + 0.02 * span, yi - bh / 2, f"S1 {human(s1[i], 3)} "
+                f"[{human(s1_lo[i], 2)}, {human(s1_hi[i], 2)}]", va="center", fontsize=7.5,
+                color="#333333")
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(y.min() - 0.6 - 0.2 * (heights[-1] - 1), 0.6 + 0.2 * (heights[0] - 1))
+    ax.set_xlabel("Sobol' index (share of the variance of the output)")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(tick))
+    ax.grid(axis="x", color="#eeeeee")
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    handles = [Patch(color=ST_COLOUR, label="ST (total)"),
+               Patch(color=S1_COLOUR, label="S1 (first order)"),
+               Line2D([], [], color="black", lw=0.9, label="95% interval"),
+               Line2D([], [], color="#e6550d", marker="|", ls="", ms=9, mew=1.6,
+                      label="estimate at N/2")]
+    fig.legend(handles=handles, loc="upper right", ncol=4, fontsize=8.5, frameon=False,
+               bbox_to_anchor=(1 - 0.2 / fig_w, 1 - 0.62 / fig_h))
+    frame(fig, f"Sobol' indices of {name}" + (f" ({unit})" if unit else "")
+          + f": {len(params)} parameters", sa,
+          caption_lines=len(lines), top_in=top_in)
+    caption(fig, "\n".join(lines))
+    path = os.path.join(out, f"sobol_{file_stem(name)}.png")
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path, None
+
+
+def label_points(fig, ax, xs, ys, texts, fontsize=8):
+    """Label points, each at the first of a few offsets that does not overlap a label
+    already placed or another point; the least crowded one otherwise."""
+    r = fig.canvas.get_renderer()
+    marks = [ax.transData.transform((x, y)) for x, y in zip(xs, ys)]
+    taken = []
+    axes_box = ax.get_window_extent(r)
+    for k, (x, y, s) in enumerate(zip(xs, ys, texts)):
+        tried = []
+        for dx, dy in ((5, 4), (5, -4), (-5, 4), (-5, -4), (9, 0), (-9, 0), (0, 9), (0, -9),
+                       (14, 10), (-14, 10), (14, -10), (-14, -10)):
+            t = ax.annotate(s, (x, y), xytext=(dx, dy), textcoords="offset points",
+                            fontsize=fontsize, ha="left" if dx > 0 else
+                            ("right" if dx < 0 else "center"),
+                            va="bottom" if dy > 0 else ("top" if dy < 0 else "center"),
+                            color="#08306b", zorder=6)
+            box = t.get_window_extent(r)
+            clashes = sum(box.overlaps(o) for o in taken) + sum(
+                box.contains(*marks[j]) for j in range(len(marks)) if j != k)
+            outside = (box.x0 < axes_box.x0 or box.x1 > axes_box.x1 or
+                       box.y0 < axes_box.y0 or box.y1 > axes_box.y1)
+            tried.append((clashes + 10 * outside, len(tried), t))
+            if clashes == 0 and not outside:
+                break
+        best = min(tried, key=lambda c: (c[0], c[1]))[2]
+        for _, _, t in tried:
+            if t is not best:
+                t.remove()
+        taken.append(best.get_window_extent(r))
+    return taken
+
+
+def plot_morris(sa, name, out, dpi):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    ix = sa.indices[name]
+    if "mu_star" not in ix:
+        return None, f"no mu_star in /indices/{name}"
+    params = ix["parameter"]
+    k = len(params)
+    get = lambda key: ix[key].astype(float) if key in ix else np.full(k, np.nan)  # noqa
+    mus, mu, sigma = get("mu_star"), get("mu"), get("sigma")
+    lo, hi, half = get("mu_star_ci95_low"), get("mu_star_ci95_high"), get("mu_star_half")
+    if not np.isfinite(mus).any():
+        return None, f"no finite mu* for {name} (the points failed)"
+    a = ix["attrs"]
+    noise_sd = float(a.get("ee_noise_sd", float("nan")))
+    change = float(a.get("max_change", float("nan")))
+    stable = bool(int(a.get("stable", 0))) if "stable" in a else change <= 0.1
+    unit = sa.unit.get(name, "")
+    factor, shown_unit = display_for(unit, float(np.nanmax(np.abs(mus))) if k else 0.0)
+    mus, mu, sigma, lo, hi, half = (v / factor for v in (mus, mu, sigma, lo, hi, half))
+    noise_sd /= factor
+    order = ranking(mus)
+    shown = min(TOP_PARAMETERS, k)
+    top = order[:shown]
+    labels = [f"{r + 1}. {wrap_name(params[i])}" for r, i in enumerate(top)]
+    heights = [lab.count("\n") + 1 for lab in labels]
+    u = f" ({shown_unit})" if shown_unit else ""
+
+    lines = [
+        noise_text(sa, ix) + (f" An effect's sd from noise alone: {human(noise_sd, 3)}"
+                              f"{' ' + shown_unit if shown_unit else ''} "
+                              "(dotted line: a mu* near it is noise)."
+                              if math.isfinite(noise_sd) else ""),
+        f"Convergence: max |mu*(r) - mu*(r/2)| = {human(100 * change, 3)}% of the largest mu*: "
+        + ("stable (<= 10%)." if stable else "not yet stable, increase -n.")
+        + " Orange ticks: mu* on the first r/2 trajectories.",
+        "mu*: mean |elementary effect|, the change of the output when the parameter moves "
+        "across its whole range (importance); colour: the sign of mu, the mean effect (grey: "
+        "|mu| < mu*/2, the effect's sign varies).",
+        "sigma: sd of the effects (non-linearity, interactions). Whiskers: 95% bootstrap "
+        "interval of mu* over trajectories. Label: mu* (mu).",
+        "Right: every parameter; the ranked ones numbered. Lines sigma/mu* = 0.1, 0.5, 1 "
+        "(Garcia Sanchez et al. 2014): linear below 0.1, monotonic below 0.5,",
+        "almost monotonic below 1, non-linear or non-monotonic above.",
+    ]
+    more = left_out_text(sa, order, shown, "mu*", mus)
+    if more:
+        lines.append(more)
+    if sa.failures:
+        lines.append(sa.failed_note())
+
+    fig_w = 15.0
+    lines = wrap_lines(lines, fig_w)
+    fig = plt.figure(figsize=(fig_w, 4))
+    label_w = label_width_in(fig, labels, 9) + 0.3
+    top_in = 1.15
+    bottom_in = 0.08 + 0.165 * len(lines) + 0.2 + 0.45
+    plot_h = max(0.3 * shown + 0.2 * sum(h - 1 for h in heights) + 0.3, 4.2)
+    fig_h = top_in + plot_h + bottom_in
+    fig.set_size_inches(fig_w, fig_h)
+    scatter_w = 4.6
+    bars_w = fig_w - label_w - scatter_w - 1.3 - 0.3
+    ax = fig.add_axes([label_w / fig_w, bottom_in / fig_h, bars_w / fig_w, plot_h / fig_h])
+    sx = fig.add_axes([(fig_w - scatter_w - 0.3) / fig_w, bottom_in / fig_h,
+                       scatter_w / fig_w, plot_h / fig_h])
+
+    # Left: ranked bars of mu* with sigma.
+    y, pos = [], 0.0
+    for h in heights:
+        y.append(-(pos + 0.5 * (h - 1) * 0.4))
+        pos += 1 + 0.4 * (h - 1)
+    y = np.array(y)
+    pos_col, neg_col = INCREASE_COLOUR, DECREASE_COLOUR
+
+    def colour(i):
+        """The sign of the effect: mu against mu* (mixed when |mu| < mu*/2)."""
+        if not (math.isfinite(mu[i]) and math.isfinite(mus[i])) or abs(mu[i]) < 0.5 * mus[i]:
+            return NULL_COLOUR
+        return pos_col if mu[i] > 0 else neg_col
+
+    for yi, i in zip(y, top):
+        col = colour(i)
+        ax.barh(yi, mus[i], height=0.62, color=col, alpha=0.85, zorder=2)
+        if math.isfinite(lo[i]) and math.isfinite(hi[i]):
+            ax.errorbar([mus[i]], [yi], xerr=[[mus[i] - lo[i]], [hi[i] - mus[i]]], fmt="none",
+                        ecolor="black", capsize=2.5, lw=0.9, zorder=3)
+        ax.plot([sigma[i]], [yi], marker="D", ms=5, mfc="white", mec="black", mew=1.0,
+                ls="", zorder=4)
+        if math.isfinite(half[i]):
+            ax.plot([half[i]], [yi], marker="|", ms=11, mew=1.6, color="#e6550d", zorder=4)
+    vals = np.concatenate([mus[top], hi[top], sigma[top], half[top]])
+    vmax = float(np.nanmax(vals)) if np.isfinite(vals).any() else 1.0
+    vmax = vmax or 1.0
+    ax.set_xlim(0, vmax * 1.36)
+    for yi, i in zip(y, top):
+        right = np.nanmax([mus[i], hi[i], sigma[i]])
+        ax.text(right + 0.02 * vmax, yi, f"{human(mus[i])} (mu {signed(mu[i])})",
+                va="center", fontsize=7.5)
+    if math.isfinite(noise_sd) and noise_sd > 0:
+        ax.axvline(noise_sd, color="#555555", ls=":", lw=1.2, zorder=1)
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(y.min() - 0.6 - 0.2 * (heights[-1] - 1), 0.6 + 0.2 * (heights[0] - 1))
+    ax.set_xlabel(f"mu* and sigma{u}: per whole range of the parameter")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(tick))
+    ax.grid(axis="x", color="#eeeeee")
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+    # Right: mu* against sigma, every parameter.
+    ok = np.isfinite(mus) & np.isfinite(sigma)
+    sx.scatter(mus[ok], sigma[ok], s=14, color="#bdbdbd", edgecolor="none", zorder=2)
+    tcol = [colour(i) for i in top]
+    sx.scatter(mus[top], sigma[top], s=26, color=tcol, edgecolor="black", lw=0.5, zorder=3)
+    xm = float(np.nanmax(mus[ok])) * 1.12 if ok.any() else 1.0
+    ym = float(np.nanmax(sigma[ok])) * 1.12 if ok.any() else 1.0
+    xm, ym = xm or 1.0, ym or 1.0
+    sx.set_xlim(0, xm)
+    sx.set_ylim(0, ym)
+    for ratio in (0.1, 0.5, 1.0):
+        xe = min(xm, ym / ratio)
+        sx.plot([0, xe], [0, ratio * xe], color="#999999", lw=0.8, ls="--", zorder=1)
+        sx.text(xe, ratio * xe, f" sigma/mu* = {ratio:g}", fontsize=7.5, color="#777777",
+                ha="right" if xe >= xm * 0.99 else "left",
+                va="bottom" if xe >= xm * 0.99 else "top")
+    if math.isfinite(noise_sd) and noise_sd > 0 and noise_sd < xm:
+        sx.axvline(noise_sd, color="#555555", ls=":", lw=1.2, zorder=1)
+    sx.set_xlabel(f"mu*{u}")
+    sx.set_ylabel(f"sigma{u}")
+    sx.xaxis.set_major_formatter(plt.FuncFormatter(tick))
+    sx.yaxis.set_major_formatter(plt.FuncFormatter(tick))
+    sx.set_title("mu* against sigma", fontsize=10, loc="left")
+    sx.grid(color="#f0f0f0")
+    sx.set_axisbelow(True)
+    for side in ("top", "right"):
+        sx.spines[side].set_visible(False)
+    fig.canvas.draw()
+    label_points(fig, sx, mus[top], sigma[top], [str(r + 1) for r in range(shown)])
+
+    handles = [Patch(color=pos_col, alpha=0.85, label="mu*: rises with the parameter"),
+               Patch(color=neg_col, alpha=0.85, label="mu*: falls"),
+               Patch(color=NULL_COLOUR, alpha=0.85, label="mu*: sign varies (|mu| < mu*/2)"),
+               Line2D([], [], color="black", lw=0.9, label="95% interval of mu*"),
+               Line2D([], [], marker="D", ms=5, mfc="white", mec="black", ls="",
+                      label="sigma"),
+               Line2D([], [], color="#e6550d", marker="|", ls="", ms=9, mew=1.6,
+                      label="mu* at r/2")]
+    if math.isfinite(noise_sd) and noise_sd > 0:
+        handles.append(Line2D([], [], color="#555555", ls=":", lw=1.2, label="noise sd"))
+    fig.legend(handles=handles, loc="upper right", ncol=len(handles), fontsize=8.5,
+               frameon=False, bbox_to_anchor=(1 - 0.2 / fig_w, 1 - 0.62 / fig_h))
+    frame(fig, f"Morris screening of {name}" + (f" ({shown_unit})" if shown_unit else ""),
+          sa, caption_lines=len(lines), top_in=top_in)
+    caption(fig, "\n".join(lines))
+    path = os.path.join(out, f"morris_{file_stem(name)}.png")
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path, None
+
+
+def plot_sweep(sa, out, dpi):
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    if sa.inputs is None or not sa.runs:
+        return None, "no /design/inputs or /outputs"
+    max_p, max_o = 8, 4
+    params = list(range(min(max_p, len(sa.parameters))))
+    outs = [o for o in sa.output_names if o in sa.runs][:max_o]
+    n_outs = len([o for o in sa.output_names if o in sa.runs])
+    means = {}
+    for o in outs:
+        runs = sa.runs[o]
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(runs).all(axis=1)
+            means[o] = np.where(ok, np.nanmean(np.where(np.isfinite(runs), runs, 0), axis=1)
+                                if runs.shape[1] else np.nan, np.nan)
+    factors = {o: display_for(sa.unit.get(o, ""), float(np.nanmax(np.abs(means[o])))
+                              if np.isfinite(means[o]).any() else 0.0) for o in outs}
+    ncols, nrows = len(params), len(outs)
+    left_in, right_in = 1.0, 0.25
+    cell_w, cell_h = max(2.35, (8.5 - left_in - right_in) / ncols), 2.0
+    lines = [
+        ("Each dot: one design point's output" if sa.replications == 1 else
+         f"Each dot: one design point, the mean of its {sa.replications:,} replications")
+        + "; line (30 points or more): mean of the points in up to ten bins of equal "
+        "count along the parameter.",
+        "Log-uniform parameters on a log axis; a choice parameter by the index of its choice "
+        "(design order).",
+    ]
+    if len(sa.parameters) > max_p or n_outs > max_o:
+        lines.append(f"Shown: the first {len(params)} of {len(sa.parameters)} parameters and "
+                     f"{len(outs)} of {n_outs} outputs, in design order.")
+    if sa.failures:
+        lines.append(sa.failed_note())
+    top_in = 0.75
+    fig_w = max(left_in + ncols * cell_w + right_in, 8.5)
+    lines = wrap_lines(lines, fig_w)
+    bottom_in = 0.08 + 0.165 * len(lines) + 0.2 + 0.4
+    header_in = 0.2 + 0.16 * max(wrap_name(sa.parameters[j], 26).count("\n") + 1
+                                 for j in params)
+    fig_h = top_in + header_in + nrows * cell_h + (nrows - 1) * 0.15 + bottom_in
+    fig = plt.figure(figsize=(fig_w, fig_h))
+    gap_x = 0.12
+    axes = {}
+    for r, o in enumerate(outs):
+        for c, j in enumerate(params):
+            x0 = left_in + c * cell_w + gap_x
+            y0 = bottom_in + (nrows - 1 - r) * (cell_h + 0.15)
+            ax = fig.add_axes([x0 / fig_w, y0 / fig_h, (cell_w - 2 * gap_x) / fig_w,
+                               cell_h / fig_h],
+                              sharex=axes.get((0, c)), sharey=axes.get((r, 0)))
+            axes[(r, c)] = ax
+            x = sa.inputs[:, j]
+            yv = means[o] / factors[o][0]
+            ok = np.isfinite(x) & np.isfinite(yv)
+            dist = sa.distributions[j] if j < len(sa.distributions) else ""
+            n_ok = int(ok.sum())
+            alpha = 0.7 if n_ok < 100 else (0.5 if n_ok < 300 else
+                                            max(0.12, 0.5 * (300 / n_ok) ** 0.5))
+            ax.scatter(x[ok], yv[ok], s=14 if n_ok < 100 else 7, color="#2c7fb8", alpha=alpha,
+                       edgecolor="none", zorder=2)
+            n_bins = min(10, n_ok // 10)
+            if n_bins >= 3:
+                xs, ys = x[ok], yv[ok]
+                srt = np.argsort(xs, kind="stable")
+                bins = np.array_split(srt, n_bins)
+                bx = [float(np.mean(xs[b])) for b in bins if b.size]
+                by = [float(np.mean(ys[b])) for b in bins if b.size]
+                ax.plot(bx, by, color="#d94801", lw=1.6, zorder=3)
+            if dist == "log_uniform":
+                ax.set_xscale("log")
+            if dist == "choice":
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            elif dist != "log_uniform":
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+                ax.xaxis.set_major_formatter(plt.FuncFormatter(tick))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+            ax.tick_params(labelsize=7.5)
+            ax.grid(color="#f0f0f0")
+            ax.set_axisbelow(True)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            if r == 0:
+                ax.set_title(wrap_name(sa.parameters[j], 26), fontsize=8.5, va="bottom")
+            if r < nrows - 1:
+                ax.tick_params(labelbottom=False)
+            if c == 0:
+                unit = factors[o][1]
+                ax.set_ylabel(wrap_name(o, 22) + (f"\n({unit})" if unit else ""), fontsize=8.5)
+                ax.yaxis.set_major_formatter(plt.FuncFormatter(tick))
+            else:
+                ax.tick_params(labelleft=False)
+    frame(fig, f"Sweep: outputs against the parameters ({sa.method}, "
+          f"{sa.points:,} points)", sa, caption_lines=len(lines), top_in=top_in)
+    caption(fig, "\n".join(lines))
+    path = os.path.join(out, "sweep.png")
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path, None
+
+
+# ---------------------------------------------------------------------------
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="plot.py",
-        description="Write PNG figures from a 'passage run' results file: outcome shares, the "
-        "revenue ledger by actor, histograms (journey days, days in a hub, total paid per "
-        "migrant) and a map of the route network with flows.",
-        epilog="Exit codes: 0 figures written; 2 bad input (not a passage results file, a "
-        "compare/sweep/sensitivity file, nothing to plot); 1 other failures. "
+        description="Write PNG figures from a passage results file. 'run' files: outcome "
+        "shares, the revenue ledger by actor, histograms and a map of the route network. "
+        "'compare' files: a forest plot of the policies' effects and the variance reduction "
+        "of common random numbers. 'sensitivity' files: ranked Sobol' indices or Morris "
+        "effects per output. 'sweep' files: each output against each parameter.",
+        epilog="Exit codes: 0 figures written; 2 bad input (not a passage results file, an "
+        "unknown kind of file, nothing to plot); 1 other failures. "
         "Example: scripts/plot.py results/mali-2016.h5 -o results/plots/mali-2016")
-    ap.add_argument("result", metavar="RESULT.h5", help="results file written by 'passage run'")
+    ap.add_argument("result", metavar="RESULT.h5", help="results file written by 'passage run', "
+                    "'compare', 'sweep' or 'sensitivity'")
     ap.add_argument("-o", "--out", metavar="DIR",
                     help="folder for the PNG files (created if missing; default: "
                     "plots/<file name without .h5> beside the results file)")
@@ -943,7 +1887,7 @@ def main(argv=None):
     matplotlib.use("Agg")
 
     try:
-        run = open_run(a.result)
+        res = open_results(a.result)
     except BadInput as e:
         print(f"plot.py: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -957,11 +1901,37 @@ def main(argv=None):
         print(f"plot.py: error: cannot create {out}: {e}", file=sys.stderr)
         return EXIT_FAILURE
 
-    jobs = [("outcomes", lambda: plot_outcomes(run, out, a.dpi)),
-            ("ledger", lambda: plot_ledger(run, out, a.dpi))]
-    for name in run.histograms:
-        jobs.append((f"hist_{name}", lambda name=name: plot_histogram(run, name, out, a.dpi)))
-    jobs.append(("network", lambda: plot_network(run, out, a.dpi)))
+    if isinstance(res, Run):
+        jobs = [("outcomes", lambda: plot_outcomes(res, out, a.dpi)),
+                ("ledger", lambda: plot_ledger(res, out, a.dpi))]
+        for name in res.histograms:
+            jobs.append((f"hist_{name}",
+                         lambda name=name: plot_histogram(res, name, out, a.dpi)))
+        jobs.append(("network", lambda: plot_network(res, out, a.dpi)))
+        needs = ("these figures need the outcome, revenue, histogram or network data the mali "
+                 "model writes")
+    elif isinstance(res, Compare):
+        jobs = [("forest", lambda: plot_forest(res, out, a.dpi)),
+                ("variance_reduction", lambda: plot_variance_reduction(res, out, a.dpi))]
+        needs = "no metric is shared by the policies"
+    elif res.kind == "sensitivity":
+        draw = {"sobol": plot_sobol, "morris": plot_morris}.get(res.method)
+        jobs = []
+        for name in res.output_names:
+            if draw is None:
+                break
+            if name not in res.indices:
+                jobs.append((f"{res.method}_{name}",
+                             lambda name=name: (None, f"no /indices/{name}")))
+            else:
+                jobs.append((f"{res.method}_{name}",
+                             lambda name=name: draw(res, name, out, a.dpi)))
+        needs = ("no output has indices to draw" if draw else
+                 f"unknown sensitivity method '{res.method}' (this version draws 'sobol' and "
+                 "'morris')")
+    else:
+        jobs = [("sweep", lambda: plot_sweep(res, out, a.dpi))]
+        needs = "the sweep has no design inputs or outputs"
     written = []
     for name, job in jobs:
         path, why = job()
@@ -973,11 +1943,14 @@ def main(argv=None):
     if not written:
         if created:
             os.rmdir(out)
-        print(f"plot.py: error: {a.result}: nothing to plot for model '{run.model}' (these "
-              "figures need the outcome, revenue, histogram or network data the mali model "
-              "writes)", file=sys.stderr)
+        print(f"plot.py: error: {a.result}: nothing to plot for this {res_kind(res)} file of "
+              f"model '{res.model}' ({needs})", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
+
+
+def res_kind(res):
+    return "run" if isinstance(res, Run) else res.kind
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# scripts/plot.py on a small real run file: exit codes and the PNG files it writes.
+# scripts/plot.py on small real run, compare and sensitivity files: exit codes and the PNG
+# files it writes.
 # Usage: test_plot.sh PASSAGE_BINARY SOURCE_DIR
 # Skips (exit 0, printing SKIP) only when /usr/bin/python3 lacks h5py, numpy or matplotlib.
 set -u
@@ -54,6 +55,48 @@ for f in outcomes ledger hist_journey_days hist_hub_days hist_paid_per_migrant n
   fi
 done
 
+# png NAME...: each $WORK/NAME is a non-empty PNG file.
+png() {
+  local f
+  for f in "$@"; do
+    if [ ! -s "$WORK/$f" ]; then
+      fail "$f missing or empty"
+    elif [ "$(head -c 8 "$WORK/$f" | od -An -tx1 | tr -d ' \n')" != "89504e470d0a1a0a" ]; then
+      fail "$f is not a PNG file"
+    else
+      echo "ok: $f written"
+    fi
+  done
+}
+
+# A tiny comparison: two policies, 3 paired replications of a tenth of the flow.
+"$PASSAGE" compare "$SRC/configs/mali-2016.yaml" -r 3 -q -j 2 \
+  --policy "$SRC/configs/policies/close_tal_handak.yaml" \
+  --policy "$SRC/configs/policies/peace_settlement.yaml" \
+  --set parameters.flows.mali_route.annual_migrants=3000 -o "$WORK/cmp.h5" ||
+  fail "passage compare exited $?"
+expect 0 "wrote $WORK/cmp/forest.png" -- "$PY" "$PLOT" "$WORK/cmp.h5" -o "$WORK/cmp"
+png cmp/forest.png cmp/variance_reduction.png
+
+# A tiny Sobol' analysis of Ishigami (N = 64: 320 points) and a Morris screening of G.
+"$PASSAGE" sensitivity "$SRC/configs/verification/ishigami.yaml" -q -j 2 \
+  --design "$SRC/configs/sa/ishigami.yaml" --method sobol -n 64 -o "$WORK/ish.h5" ||
+  fail "passage sensitivity --method sobol exited $?"
+expect 0 "wrote $WORK/ish/sobol_y.png" -- "$PY" "$PLOT" "$WORK/ish.h5" -o "$WORK/ish"
+png ish/sobol_y.png
+"$PASSAGE" sensitivity "$SRC/configs/verification/sobol_g.yaml" -q -j 2 \
+  --design "$SRC/configs/sa/sobol_g.yaml" --method morris -n 10 -o "$WORK/g.h5" ||
+  fail "passage sensitivity --method morris exited $?"
+expect 0 "wrote $WORK/g/morris_y.png" -- "$PY" "$PLOT" "$WORK/g.h5" -o "$WORK/g"
+png g/morris_y.png
+
+# A sweep: one scatter grid.
+"$PASSAGE" sweep "$SRC/configs/verification/ishigami.yaml" -q -j 2 \
+  --design "$SRC/configs/sa/ishigami.yaml" --method lhs -n 50 -o "$WORK/sweep.h5" ||
+  fail "passage sweep exited $?"
+expect 0 "wrote $WORK/sweep/sweep.png" -- "$PY" "$PLOT" "$WORK/sweep.h5" -o "$WORK/sweep"
+png sweep/sweep.png
+
 # Files it cannot plot: exit 2 and a message saying why.
 echo "plain text" > foreign.h5
 expect 2 "not an HDF5 file" -- "$PY" "$PLOT" foreign.h5 -o "$WORK/never"
@@ -65,9 +108,17 @@ with h5py.File("other.h5", "w") as f:
 with h5py.File("compare.h5", "w") as f:
     f.attrs["passage_version"] = "0.1.0"
     f.attrs["kind"] = "compare"
+with h5py.File("sens.h5", "w") as f:
+    f.attrs["passage_version"] = "0.1.0"
+    f.attrs["kind"] = "sensitivity"
+with h5py.File("future.h5", "w") as f:
+    f.attrs["passage_version"] = "9.0.0"
+    f.attrs["kind"] = "optimisation"
 '
 expect 2 "not a passage results file" -- "$PY" "$PLOT" other.h5 -o "$WORK/never"
-expect 2 "not supported yet" -- "$PY" "$PLOT" compare.h5 -o "$WORK/never"
+expect 2 "no /comparison group" -- "$PY" "$PLOT" compare.h5 -o "$WORK/never"
+expect 2 "damaged or incomplete sensitivity file" -- "$PY" "$PLOT" sens.h5 -o "$WORK/never"
+expect 2 "unknown kind of results file 'optimisation'" -- "$PY" "$PLOT" future.h5 -o "$WORK/never"
 [ -e "$WORK/never" ] && fail "an output folder was made for a file that cannot be plotted"
 
 if [ "$fails" -ne 0 ]; then
