@@ -17,24 +17,7 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# expect CODE PATTERN -- command...: exit code CODE and output containing PATTERN.
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" != "$code" ]; then
-    fail "'$*' exited $rc, expected $code"; echo "$out" | sed 's/^/    /'; return
-  fi
-  if ! grep -qF -- "$pattern" <<<"$out"; then
-    fail "'$*' output lacks: $pattern"; echo "$out" | sed 's/^/    /'; return
-  fi
-  echo "ok: $*"
-}
+source "$SRC/tests/cli/lib.sh"
 
 expect 0 "RESULT.h5" -- "$PY" "$PLOT" --help
 
