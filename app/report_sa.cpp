@@ -136,11 +136,17 @@ std::string sobol_output(const sa::SaView& v, const sa::SaView::Output& o, std::
 
 std::string morris_output(const sa::SaView& v, const sa::SaView::Output& o, std::size_t shown)
 {
-  std::string out = o.name + (o.unit.empty() ? "" : " (" + o.unit + ")") +
+  // Effects in the output's unit; large CFA sums in millions, as in the run report.
+  double largest = 0.0;
+  for (const double x : o.mu_star) {
+    largest = std::isfinite(x) ? std::max(largest, x) : largest;
+  }
+  const Display d = display_for(o.unit, largest);
+  std::string out = o.name + (d.unit.empty() ? "" : " (" + d.unit + ")") +
                     ": effects per whole range of each parameter\n";
   out += noise_line(v, o);
   if (std::isfinite(o.ee_noise_sd)) {
-    out += "  an effect's sd from noise alone: " + human(o.ee_noise_sd, 3) +
+    out += "  an effect's sd from noise alone: " + human(o.ee_noise_sd / d.factor, 3) +
            " (a mu* near it is noise)\n";
   }
   out += "  convergence: max |mu*(r) - mu*(r/2)| = " + percent(o.max_change) +
@@ -151,14 +157,14 @@ std::string morris_output(const sa::SaView& v, const sa::SaView::Output& o, std:
   const auto order = ranking(o.mu_star);
   for (std::size_t r = 0; r < order.size() && r < shown; ++r) {
     const std::size_t i = order[r];
-    t.row({ std::to_string(r + 1), v.parameters[i], human(o.mu_star[i], 3),
-            interval(o.mu_star_low[i], o.mu_star_high[i]), human(o.mu[i], 3),
-            human(o.sigma[i], 3) });
+    t.row({ std::to_string(r + 1), v.parameters[i], human(o.mu_star[i] / d.factor, 3),
+            interval(o.mu_star_low[i] / d.factor, o.mu_star_high[i] / d.factor),
+            human(o.mu[i] / d.factor, 3), human(o.sigma[i] / d.factor, 3) });
   }
   out += t.str("  ");
   if (order.size() > shown) {
     out += "  ... " + std::to_string(order.size() - shown) +
-           " more with mu* <= " + human(o.mu_star[order[shown]], 3) +
+           " more with mu* <= " + human(o.mu_star[order[shown]] / d.factor, 3) +
            " (report --all lists them)\n";
   }
   return out + "\n";
