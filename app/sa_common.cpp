@@ -9,6 +9,7 @@
 #include "registry.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 namespace passage::app {
@@ -34,6 +35,14 @@ void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& me
   cmd.add_option("-o,--out", a.out, "output file (default: results/<scenario>-<method>.h5)");
   cmd.add_flag("--force", a.force, "overwrite an existing output file");
   cmd.add_flag("-q,--quiet", a.quiet, "print nothing but errors");
+  cmd
+    .add_option("--checkpoint", a.checkpoint,
+                "save the points evaluated to this file periodically and when stopped")
+    ->type_name("FILE");
+  cmd.add_option("--checkpoint-every", a.checkpoint_every,
+                 "seconds between checkpoints (default 300)");
+  cmd.add_option("--resume", a.resume, "finish the run saved in this checkpoint")
+    ->type_name("FILE");
 }
 
 SaSetup sa_setup(const SaArgs& a, const std::string& kind)
@@ -74,6 +83,14 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
   o.threads = a.threads;
   o.replications = s.design.replications;
   o.common_random_numbers = s.design.common_random_numbers;
+  if (!(a.checkpoint_every > 0.0)) {
+    throw engine::UsageError("--checkpoint-every must be a number of seconds > 0");
+  }
+  o.checkpoint = a.checkpoint;
+  o.checkpoint_every = a.checkpoint_every;
+  o.default_checkpoint = s.out + ".checkpoint.h5";
+  o.resume = a.resume;
+  o.stop = &stop_flag();
   engine::sa::Evaluator ev(models::registry(), s.scenario, s.design, o);
   const std::size_t k = s.design.parameters.size();
   const auto t0 = std::chrono::steady_clock::now();
@@ -87,6 +104,11 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
     e = ev.run(values);
   }
   wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (e.interrupted) {
+    throw engine::Interrupted("interrupted after " + std::to_string(e.completed) + " of " +
+                              std::to_string(e.points) + " points; checkpoint written to " +
+                              e.checkpoint + "\n  resume with: " + resume_command(e.checkpoint));
+  }
   return e;
 }
 
@@ -105,6 +127,7 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
   m.finished = engine::utc_now();
   m.wall_seconds = wall_seconds;
   m.stop_reason = "points";
+  m.resumed = e.resumed;
   engine::sa::write_atomically(s.out, a.force, [&](engine::h5::File& f) {
     engine::write_manifest(f, s.scenario, *s.model, e.events, m);
     f.set_attr("kind", kind);
@@ -125,6 +148,14 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
       extra(f, design);
     }
   });
+  // The file is whole: the checkpoints are spent.
+  std::error_code ec;
+  if (!a.checkpoint.empty()) {
+    std::filesystem::remove(a.checkpoint, ec);
+  }
+  if (!a.resume.empty()) {
+    std::filesystem::remove(a.resume, ec);
+  }
 }
 
 void sa_check_failures(const engine::sa::Evaluation& e, bool quiet)

@@ -28,6 +28,9 @@ struct SaArgs
   std::string out;
   bool force = false;
   bool quiet = false;
+  std::string checkpoint;
+  double checkpoint_every = 300.0;
+  std::string resume;
 };
 
 //! CONFIG, --design, --method (one of `methods`), -n, -r, --seed, -j, -o, --set, --force, -q.

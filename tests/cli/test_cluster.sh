@@ -59,6 +59,25 @@ else
   fail "the run was not interrupted (exit $rc): machine too fast for the test?"
 fi
 
+# 2b. The same for a sensitivity analysis: the design points done are saved.
+D=$SRC/configs/sa/mali-2016.yaml
+SA_SMALL=(--set parameters.flows.mali_route.annual_migrants=3000 --design "$D" --method morris -n 24 -r 1 -q)
+"$PASSAGE" sensitivity "$MALI" "${SA_SMALL[@]}" -o sa_full.h5
+"$PASSAGE" sensitivity "$MALI" "${SA_SMALL[@]}" -o sa_cut.h5 -j 2 --checkpoint sa.ckpt &
+pid=$!
+sleep 2
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ "$rc" = 75 ] && [ -f sa.ckpt ]; then
+  echo "ok: a sensitivity analysis stopped by SIGTERM saved its points"
+  expect 0 "" -- "$PASSAGE" sensitivity "$MALI" "${SA_SMALL[@]}" -o sa_cut.h5 -j 1 --resume sa.ckpt
+  same sa_full.h5 sa_cut.h5 /outputs
+  same sa_full.h5 sa_cut.h5 /indices
+else
+  fail "the sensitivity analysis was not interrupted (exit $rc): machine too fast for the test?"
+fi
+
 # 3. A checkpoint of another scenario or seed is refused.
 "$PASSAGE" run "$MALI" "${SMALL[@]}" -r 400 -q -o other.h5 --checkpoint other.ckpt &
 pid=$!

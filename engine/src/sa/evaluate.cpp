@@ -1,15 +1,19 @@
 #include "passage/sa/evaluate.hpp"
 
 #include "passage/errors.hpp"
+#include "passage/io/hdf5.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/run/thread_pool.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <unistd.h>
 
 namespace passage::engine::sa {
 
@@ -93,14 +97,7 @@ Evaluation Evaluator::run(std::span<const double> values)
   e.reasons.assign(e.points, std::string());
   std::vector<std::uint64_t> events(e.points, 0);
   completed_.store(0);
-
-  // Under mpirun each rank runs a contiguous slice of the points; the root
-  // gathers them in point order (results do not depend on the ranks).
-  auto& cluster = Cluster::instance();
-  const auto ranks = static_cast<std::size_t>(cluster.size());
-  const auto rank = static_cast<std::size_t>(cluster.rank());
-  const std::size_t p0 = e.points * rank / ranks;
-  const std::size_t p1 = e.points * (rank + 1) / ranks;
+  const std::size_t reps = e.replications;
 
   auto point = [&](std::size_t p) {
     try {
@@ -111,63 +108,201 @@ Evaluation Evaluator::run(std::span<const double> values)
       // with its reason, never fatal.
       e.reasons[p] = ex.what();
       for (std::size_t o = 0; o < e.outputs.size(); ++o) {
-        for (std::size_t r = 0; r < e.replications; ++r) {
-          e.runs[(o * e.points + p) * e.replications + r] =
-            std::numeric_limits<double>::quiet_NaN();
+        for (std::size_t r = 0; r < reps; ++r) {
+          e.runs[(o * e.points + p) * reps + r] = std::numeric_limits<double>::quiet_NaN();
         }
       }
     }
     completed_.fetch_add(1, std::memory_order_relaxed);
   };
+
+  auto& cluster = Cluster::instance();
+  std::size_t done = 0;
+  if (!options_.resume.empty()) {
+    std::string error;
+    if (cluster.root()) {
+      try {
+        done = read_checkpoint(values, e, events);
+      } catch (const std::exception& ex) {
+        error = ex.what();
+      }
+    }
+    error = cluster.broadcast(error);
+    if (!error.empty()) {
+      throw UsageError(error, "resume with the scenario, design, method, -n, -r and seed of the "
+                              "interrupted run");
+    }
+    done = static_cast<std::size_t>(cluster.broadcast(static_cast<std::uint64_t>(done)));
+    e.resumed = true;
+    completed_.store(done);
+  }
+
 #ifdef PASSAGE_STD_THREADS
   ThreadPool pool(threads_);
-  pool.run(p1 - p0, [&](std::uint64_t i, unsigned) { point(p0 + static_cast<std::size_t>(i)); });
 #else
   tbb::task_arena arena(static_cast<int>(threads_));
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(p0, p1, 1),
-                      [&](const tbb::blocked_range<std::size_t>& range) {
-                        for (std::size_t p = range.begin(); p != range.end(); ++p) {
-                          point(p);
-                        }
-                      });
-  });
 #endif
-  if (ranks > 1) {
-    const std::size_t reps = e.replications;
-    for (std::size_t o = 0; o < e.outputs.size(); ++o) {
-      const std::span<const double> mine(e.runs.data() + (o * e.points + p0) * reps,
-                                         (p1 - p0) * reps);
-      const auto all = cluster.gather(mine);
+  // Blocks of about a second, each split over the ranks (a contiguous slice
+  // per rank, gathered in point order on the root): a stop request is honoured
+  // within seconds, and results do not depend on ranks, threads or blocks.
+  const auto ranks = static_cast<std::size_t>(cluster.size());
+  const auto rank = static_cast<std::size_t>(cluster.rank());
+  std::size_t block = std::max<std::size_t>(1, 2 * ranks * threads_);
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  while (done < e.points) {
+    const std::size_t n = std::min(block, e.points - done);
+    const std::size_t p0 = done + n * rank / ranks;
+    const std::size_t p1 = done + n * (rank + 1) / ranks;
+    const auto t0 = std::chrono::steady_clock::now();
+#ifdef PASSAGE_STD_THREADS
+    pool.run(p1 - p0, [&](std::uint64_t i, unsigned) { point(p0 + static_cast<std::size_t>(i)); });
+#else
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(p0, p1, 1),
+                        [&](const tbb::blocked_range<std::size_t>& range) {
+                          for (std::size_t p = range.begin(); p != range.end(); ++p) {
+                            point(p);
+                          }
+                        });
+    });
+#endif
+    if (ranks > 1) {
+      for (std::size_t o = 0; o < e.outputs.size(); ++o) {
+        const std::span<const double> mine(e.runs.data() + (o * e.points + p0) * reps,
+                                           (p1 - p0) * reps);
+        const auto all = cluster.gather(mine);
+        if (cluster.root()) {
+          std::copy(all.begin(), all.end(),
+                    e.runs.begin() + static_cast<std::ptrdiff_t>((o * e.points + done) * reps));
+        }
+      }
+      std::vector<double> ok(e.ok.begin() + static_cast<std::ptrdiff_t>(p0),
+                             e.ok.begin() + static_cast<std::ptrdiff_t>(p1));
+      std::vector<double> ev(events.begin() + static_cast<std::ptrdiff_t>(p0),
+                             events.begin() + static_cast<std::ptrdiff_t>(p1));
+      const auto all_ok = cluster.gather(ok);
+      const auto all_ev = cluster.gather(ev);
+      const auto all_reasons = cluster.gather(
+        std::vector<std::string>(e.reasons.begin() + static_cast<std::ptrdiff_t>(p0),
+                                 e.reasons.begin() + static_cast<std::ptrdiff_t>(p1)));
       if (cluster.root()) {
-        std::copy(all.begin(), all.end(),
-                  e.runs.begin() + static_cast<std::ptrdiff_t>(o * e.points * reps));
+        for (std::size_t i = 0; i < n; ++i) {
+          e.ok[done + i] = static_cast<std::uint8_t>(all_ok[i]);
+          events[done + i] = static_cast<std::uint64_t>(all_ev[i]);
+          e.reasons[done + i] = all_reasons[i];
+        }
       }
     }
-    std::vector<double> ok(e.ok.begin() + static_cast<std::ptrdiff_t>(p0),
-                           e.ok.begin() + static_cast<std::ptrdiff_t>(p1));
-    const auto all_ok = cluster.gather(ok);
-    const auto all_reasons =
-      cluster.gather(std::vector<std::string>(e.reasons.begin() + static_cast<std::ptrdiff_t>(p0),
-                                              e.reasons.begin() + static_cast<std::ptrdiff_t>(p1)));
-    std::vector<std::uint64_t> total = { 0 };
-    for (std::size_t p = p0; p < p1; ++p) {
-      total[0] += events[p];
+    done += n;
+    const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::size_t next = block;
+    if (seconds < 0.5) {
+      next = block * 2;
+    } else if (seconds > 2.0) {
+      next = std::max<std::size_t>(ranks * threads_, block / 2);
     }
-    cluster.sum(total);
-    if (cluster.root()) {
-      for (std::size_t p = 0; p < e.points; ++p) {
-        e.ok[p] = static_cast<std::uint8_t>(all_ok[p]);
-        e.reasons[p] = all_reasons[p];
+    block = static_cast<std::size_t>(
+      cluster.broadcast(static_cast<std::uint64_t>(std::min<std::size_t>(next, 1u << 20))));
+
+    const bool stop = cluster.any(options_.stop != nullptr && options_.stop->load());
+    const bool due =
+      cluster.broadcast(static_cast<std::uint64_t>(
+        !options_.checkpoint.empty() &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
+          options_.checkpoint_every)) != 0;
+    if ((stop || due) && done < e.points) {
+      if (cluster.root()) {
+        write_checkpoint(stop && options_.checkpoint.empty() ? options_.default_checkpoint
+                                                             : options_.checkpoint,
+                         values, e, events, done);
+      }
+      cluster.barrier();
+      last_checkpoint = std::chrono::steady_clock::now();
+      if (stop) {
+        e.interrupted = true;
+        e.checkpoint =
+          options_.checkpoint.empty() ? options_.default_checkpoint : options_.checkpoint;
+        e.completed = done;
+        return e;
       }
     }
-    e.events = total[0];
-    return e;
   }
+  e.completed = done;
   for (const auto ev : events) {
     e.events += ev;
   }
   return e;
+}
+
+// A checkpoint holds the design points (so a resumed run is the same run) and
+// every point evaluated so far.
+void Evaluator::write_checkpoint(const std::string& path, std::span<const double> values,
+                                 const Evaluation& e, const std::vector<std::uint64_t>& events,
+                                 std::size_t done) const
+{
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    auto f = h5::File::create(tmp);
+    f.set_attr("passage_checkpoint", std::int64_t{ 1 });
+    f.set_attr("kind", "design points");
+    f.set_attr("scenario_hash", base_.hash());
+    f.set_attr("seed", options_.seed);
+    f.set_attr("replications", static_cast<std::uint64_t>(e.replications));
+    f.set_attr("common_random_numbers", static_cast<std::int64_t>(options_.common_random_numbers));
+    f.set_attr("points_done", static_cast<std::uint64_t>(done));
+    f.write<double>("values", std::vector<double>(values.begin(), values.end()));
+    f.write<double>("runs", e.runs);
+    f.write<std::uint8_t>("ok", e.ok);
+    f.write_strings("reasons", e.reasons);
+    f.write<std::uint64_t>("events", events);
+    f.close();
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    throw h5::IoError(path + ": cannot write the checkpoint: " + ec.message());
+  }
+}
+
+std::size_t Evaluator::read_checkpoint(std::span<const double> values, Evaluation& e,
+                                       std::vector<std::uint64_t>& events) const
+{
+  const std::string& path = options_.resume;
+  h5::File f = h5::File::open_read(path);
+  if (!f.has_attr("passage_checkpoint") || f.attr_or<std::string>("kind", "") != "design points") {
+    throw UsageError(path + " is not a checkpoint of design points");
+  }
+  if (f.attr_string("scenario_hash") != base_.hash()) {
+    throw UsageError(path + " belongs to a different scenario (its resolved text differs)");
+  }
+  if (static_cast<std::uint64_t>(f.attr_int("seed")) != options_.seed) {
+    throw UsageError(
+      path + " belongs to a different seed (checkpoint: " + std::to_string(f.attr_int("seed")) +
+      "; this run: " + std::to_string(options_.seed) + ")");
+  }
+  if (static_cast<std::size_t>(f.attr_int("replications")) != e.replications ||
+      (f.attr_int("common_random_numbers") != 0) != options_.common_random_numbers) {
+    throw UsageError(path + " was made with other replications per point");
+  }
+  const auto stored = f.read<double>("values");
+  if (stored.size() != values.size() || !std::equal(stored.begin(), stored.end(), values.begin())) {
+    throw UsageError(
+      path + " belongs to a different design (its points differ: design file, method, -n or seed)");
+  }
+  const auto runs = f.read<double>("runs");
+  const auto ok = f.read<std::uint8_t>("ok");
+  const auto reasons = f.read_strings("reasons");
+  const auto ev = f.read<std::uint64_t>("events");
+  if (runs.size() != e.runs.size() || ok.size() != e.ok.size() ||
+      reasons.size() != e.reasons.size() || ev.size() != events.size()) {
+    throw UsageError(path + " is damaged: its arrays do not fit this design");
+  }
+  e.runs = runs;
+  e.ok = ok;
+  e.reasons = reasons;
+  events = ev;
+  return static_cast<std::size_t>(f.attr_int("points_done"));
 }
 
 } // namespace passage::engine::sa

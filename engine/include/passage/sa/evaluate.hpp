@@ -24,10 +24,20 @@ namespace passage::engine::sa {
 
 struct EvaluationOptions
 {
+  EvaluationOptions() = default;
+  EvaluationOptions(std::uint64_t seed_, unsigned threads_, std::uint64_t replications_, bool crn)
+    : seed(seed_), threads(threads_), replications(replications_), common_random_numbers(crn)
+  {
+  }
   std::uint64_t seed = 1;
   unsigned threads = 0; //!< 0: all cores
   std::uint64_t replications = 1;
   bool common_random_numbers = true;
+  std::string checkpoint;          //!< where to save finished points ("" = only on a stop request)
+  std::string default_checkpoint;  //!< where a stop request saves them without `checkpoint`
+  double checkpoint_every = 300.0; //!< seconds between periodic checkpoints
+  std::string resume;              //!< a checkpoint to continue from
+  const std::atomic<bool>* stop = nullptr;
 };
 
 //! The runs of every point, for the design's outputs.
@@ -40,6 +50,10 @@ struct Evaluation
   std::vector<std::uint8_t> ok;     //!< per point
   std::vector<std::string> reasons; //!< per point: why it failed ("" if it ran)
   std::uint64_t events = 0;
+  bool interrupted = false; //!< a stop request ended it; `checkpoint` holds the points done
+  bool resumed = false;
+  std::string checkpoint;
+  std::size_t completed = 0; //!< points evaluated
 
   std::size_t failed() const noexcept;
   //! The runs of output k: points x replications.
@@ -63,6 +77,11 @@ public:
   unsigned threads() const noexcept { return threads_; }
 
 private:
+  void write_checkpoint(const std::string& path, std::span<const double> values,
+                        const Evaluation& e, const std::vector<std::uint64_t>& events,
+                        std::size_t done) const;
+  std::size_t read_checkpoint(std::span<const double> values, Evaluation& e,
+                              std::vector<std::uint64_t>& events) const;
   //! Build and run one point; throws what the model throws.
   void run_point(std::size_t p, std::span<const double> values, Evaluation& e,
                  std::uint64_t& events) const;
