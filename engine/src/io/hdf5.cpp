@@ -305,7 +305,14 @@ Dataset Group::create_dataset(const std::string& name, hid_t type, std::size_t s
       H5Pset_deflate(dcpl.id(), static_cast<unsigned>(layout.deflate));
     }
   }
-  Handle h(H5Dcreate2(id(), name.c_str(), type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+  // The default chunk cache (1 MiB a dataset) keeps written chunks too, so a
+  // growing dataset's memory would grow with its length up to 1 MiB each: keep
+  // two chunks, the one filling and the one before, and evict written ones first.
+  const Handle dapl(H5Pcreate(H5P_DATASET_ACCESS), &H5Pclose);
+  if (chunk > 0) {
+    H5Pset_chunk_cache(dapl.id(), 11, 2 * chunk * H5Tget_size(type), 1.0);
+  }
+  Handle h(H5Dcreate2(id(), name.c_str(), type, space.id(), H5P_DEFAULT, dcpl.id(), dapl.id()),
            &H5Dclose);
   if (!h.valid()) {
     fail("cannot create dataset '" + name + "'");

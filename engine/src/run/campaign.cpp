@@ -167,6 +167,10 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
 
   const std::uint64_t unit = static_cast<std::uint64_t>(cl.size()) * threads();
   std::uint64_t block = std::max<std::uint64_t>(1, 2 * unit);
+  // A block's rows are held until written: at most about 1 MiB of them, so that
+  // memory stays flat in the number of replications however fast they come.
+  const std::uint64_t max_block =
+    std::max<std::uint64_t>(unit, (std::uint64_t{ 1 } << 17) / std::max<std::size_t>(1, m * arms));
   auto last_checkpoint = WallClock::now();
   const std::string checkpoint_path =
     options_.checkpoint.empty() ? default_checkpoint : options_.checkpoint;
@@ -205,7 +209,7 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
     } else if (seconds > 2.0) {
       next = std::max<std::uint64_t>(unit, block / 2);
     }
-    block = cl.broadcast(std::max<std::uint64_t>(1, std::min<std::uint64_t>(next, 1u << 20)));
+    block = cl.broadcast(std::max<std::uint64_t>(1, std::min<std::uint64_t>(next, max_block)));
 
     const bool stop = cl.any(options_.stop != nullptr && options_.stop->load());
     const bool due = cl.broadcast(static_cast<std::uint64_t>(
