@@ -84,12 +84,14 @@ void run_command(const RunArgs& a)
     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   manifest.finished = engine::utc_now();
   columns->close();
-  // Time spent writing HDF5: the appends during the run and the rest of the file.
+  // Time the run spent on HDF5: waiting for rows written behind the next block,
+  // and the rest of the file.
   const auto w0 = std::chrono::steady_clock::now();
   engine::write_run_data(file->file(), *model, result.totals[0]);
   manifest.write_seconds =
-    columns->seconds() +
+    result.write_wait_seconds +
     std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+  manifest.write_behind_seconds = columns->seconds();
   engine::write_manifest(file->file(), scenario, *model, result.totals[0].events, manifest);
   file->file().set_attr("kind", "run");
   file->commit();

@@ -288,6 +288,7 @@ void write_manifest(h5::Group& root, const Scenario& scenario, const Model& mode
   g.set_attr("resumed", static_cast<std::int64_t>(m.resumed ? 1 : 0));
   g.set_attr("stop_reason", m.stop_reason);
   g.set_attr("write_seconds", m.write_seconds);
+  g.set_attr("write_behind_seconds", m.write_behind_seconds);
 }
 
 void write_run_data(h5::Group& root, const Model& model, const RunTotals& totals)

@@ -41,7 +41,8 @@ struct RunManifest
   double wall_seconds = 0.0;
   bool resumed = false;
   std::string stop_reason = "replications"; //!< what ended the run
-  double write_seconds = 0.0;               //!< of wall_seconds, spent writing HDF5
+  double write_seconds = 0.0; //!< of wall_seconds, spent waiting for HDF5 writes
+  double write_behind_seconds = 0.0; //!< rows written on another thread, overlapping the run
 };
 
 //! Build facts compiled into the binary.

@@ -59,6 +59,9 @@ struct CampaignResult
   std::string stop_reason;
   std::vector<RunTotals> totals; //!< per arm (on rank 0: all ranks, and the resumed part)
   int ranks = 1;
+  //! Seconds the run waited for its rows to be written (they are written
+  //! behind the next block, on another thread).
+  double write_wait_seconds = 0.0;
 };
 
 class Campaign
