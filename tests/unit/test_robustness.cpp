@@ -22,3 +22,30 @@ TEST_CASE("robustness: a --set list index too large for size_t is an unknown key
   CHECK(d.items()[0].message == "unknown key '99999999999999999999999' under 'changes' in "
                                 "'changes.99999999999999999999999'");
 }
+
+TEST_CASE("robustness: aliases that expand to a huge tree are refused")
+{
+  // "Billion laughs": 9 levels of 10 aliases each took minutes and gigabytes.
+  std::string text = "model: mm1\nnotes:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    text += "  a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 1; k < 10; ++k) {
+      text += ", " + prev;
+    }
+    text += "]\n";
+  }
+  CHECK_THROWS_WITH_AS(parse(text, "laughs.yaml"),
+                       doctest::Contains("error: the document holds more than 1,000,000 values"),
+                       ConfigError);
+  // Long scalars repeated by aliases count by their length.
+  std::string wide = "s: &s " + std::string(100000, 'x') + "\nt: [";
+  for (int i = 0; i < 700; ++i) {
+    wide += "*s, ";
+  }
+  wide += "*s]\n";
+  CHECK_THROWS_WITH_AS(parse(wide, "wide.yaml"), doctest::Contains("or 64 MiB of text"),
+                       ConfigError);
+  // A few aliases are fine.
+  CHECK(parse("a: &a [1, 2]\nb: *a\n", "ok.yaml").find("b")->items().size() == 2);
+}
