@@ -36,7 +36,9 @@ Bounds named(Bounds b, const char* what)
 
 const Bounds kDays = named(cfg::kDuration, "a number of days >= 0");
 const Bounds kHours = named(cfg::kNonNegative, "a number of hours >= 0");
-const Bounds kWeight = named(cfg::kNonNegative, "a weight >= 0");
+// Weights are relative choice shares; bounded so that their sums stay finite.
+const Bounds kWeight =
+  named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" }, "a weight in [0, 10^9]");
 const Bounds kFactor = named(cfg::kNonNegative, "a factor >= 0");
 const Bounds kPerKm = named(cfg::kNonNegative, "a hazard per km >= 0");
 const Bounds kKm = named(cfg::kPositive, "a distance in km > 0");

@@ -12,6 +12,12 @@
 using namespace passage;
 using namespace passage::engine::config;
 
+namespace {
+
+const char* kMali = "configs/mali-2016.yaml";
+
+} // namespace
+
 TEST_CASE("robustness: a --set list index too large for size_t is an unknown key")
 {
   // std::stoul threw std::out_of_range out of find_path.
@@ -48,4 +54,18 @@ TEST_CASE("robustness: aliases that expand to a huge tree are refused")
                        ConfigError);
   // A few aliases are fine.
   CHECK(parse("a: &a [1, 2]\nb: *a\n", "ok.yaml").find("b")->items().size() == 2);
+}
+
+TEST_CASE("robustness: segment weights whose sum overflows are refused")
+{
+  // Two weights of 1e308 summed to infinity; the normalised choice shares were all
+  // zero and engine::random::Discrete threw std::invalid_argument.
+  const auto s =
+    test::scenario_from_file(kMali, { "parameters.segments.bamako_gao.weight=1e308",
+                                      "parameters.segments.bamako_timbuktu.weight=1e308" });
+  CHECK_THROWS_WITH_AS(models::registry().create(s),
+                       doctest::Contains("weight must be a weight in [0, 10^9], got 1e+308"),
+                       ConfigError);
+  const auto ok = test::scenario_from_file(kMali, { "parameters.segments.bamako_gao.weight=1e9" });
+  CHECK_NOTHROW(models::registry().create(ok));
 }
