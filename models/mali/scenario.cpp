@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace passage::models::mali {
 
@@ -84,8 +85,10 @@ std::vector<std::string> ids_of(const std::vector<T>& v)
   return out;
 }
 
-// A reference to a place by id, with a did-you-mean when unknown.
-std::int32_t place_ref(const Node* n, const std::vector<Place>& places, Diagnostics& d,
+// A reference to a place by id, with a did-you-mean when unknown. `index` maps
+// ids to places (networks may have many thousands).
+std::int32_t place_ref(const Node* n, const std::vector<Place>& places,
+                       const std::unordered_map<std::string, std::int32_t>& index, Diagnostics& d,
                        const std::string& what)
 {
   if (n == nullptr) {
@@ -96,7 +99,8 @@ std::int32_t place_ref(const Node* n, const std::vector<Place>& places, Diagnost
     d.error(v.mark(), what + " must be a place id");
     return -1;
   }
-  const std::int32_t i = index_of(places, v.text());
+  const auto it = index.find(v.text());
+  const std::int32_t i = it == index.end() ? -1 : it->second;
   if (i < 0) {
     const auto s = cfg::did_you_mean(v.text(), ids_of(places));
     d.error(v.mark(), "unknown place '" + v.text() + "' in " + what,
@@ -127,6 +131,7 @@ struct Compiled
   Epoch epoch;
   std::vector<Mark> place_marks;
   std::vector<Mark> segment_marks;
+  std::unordered_map<std::string, std::int32_t> place_index; //!< id -> epoch.places
 };
 
 void read_places(const Node& params, Compiled& c, Diagnostics& d)
@@ -145,6 +150,7 @@ void read_places(const Node& params, Compiled& c, Diagnostics& d)
     Place p;
     p.id = e.key;
     p.site = engine::random::substream_id("place:" + e.key);
+    c.place_index.emplace(e.key, static_cast<std::int32_t>(places.size()));
     places.push_back(std::move(p));
     c.place_marks.push_back(e.key_mark);
   }
@@ -245,8 +251,9 @@ void read_segments(const Node& params, Compiled& c, Diagnostics& d)
       continue;
     }
     const std::int32_t from =
-      place_ref(r.require("from"), places, d, "segment '" + e.key + "' from");
-    const std::int32_t to = place_ref(r.require("to"), places, d, "segment '" + e.key + "' to");
+      place_ref(r.require("from"), places, c.place_index, d, "segment '" + e.key + "' from");
+    const std::int32_t to =
+      place_ref(r.require("to"), places, c.place_index, d, "segment '" + e.key + "' to");
     s.from = from < 0 ? 0 : static_cast<std::uint32_t>(from);
     s.to = to < 0 ? 0 : static_cast<std::uint32_t>(to);
     if (from >= 0 && from == to) {
@@ -504,7 +511,7 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
       if (r.ok()) {
         o.share = r.number("share", cfg::kShare);
         const std::int32_t s =
-          place_ref(r.require("start"), places, d, "origin '" + e.key + "' start");
+          place_ref(r.require("start"), places, c.place_index, d, "origin '" + e.key + "' start");
         o.start = s < 0 ? 0 : static_cast<std::uint32_t>(s);
         o.malian = r.boolean("malian", false);
         r.finish();
@@ -1088,15 +1095,14 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       }
     }
     // Places a migrant can reach but never leave.
+    std::vector<char> entered(open.places.size(), 0);
+    for (const auto& s : open.segments) {
+      entered[s.to] = 1;
+    }
     for (std::uint32_t v = 0; v < open.places.size(); ++v) {
       const Place& p = open.places[v];
-      bool has_out = !p.out.empty();
-      if (!has_out && p.exit < 0) {
-        bool reached = false;
-        for (const auto& s : open.segments) {
-          reached = reached || s.to == v;
-        }
-        if (reached) {
+      if (p.out.empty() && p.exit < 0) {
+        if (entered[v] != 0) {
           d.error(place_marks[v],
                   "place '" + p.id + "' is a dead end: no segment leaves it and it is no exit",
                   "add a segment from it, or give it exit: or crossing:");

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 #include <yaml-cpp/yaml.h>
 
 namespace passage::engine::config {
@@ -367,6 +368,8 @@ Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file
     }
     case YAML::NodeType::Map: {
       Node n = Node::map(m);
+      // Keys seen so far (a mapping may hold many thousands: places, segments).
+      std::unordered_map<std::string, std::size_t> seen;
       for (const auto& kv : y) {
         const Mark km = mark_of(kv.first.Mark(), file);
         if (!kv.first.IsScalar()) {
@@ -375,11 +378,12 @@ Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file
         }
         const std::string key = kv.first.Scalar();
         spend(budget, key.size(), km);
-        if (n.find(key) != nullptr) {
+        if (const auto it = seen.find(key); it != seen.end()) {
           d.error(km, "duplicate key '" + key + "'",
-                  "the first '" + key + "' is at " + n.find_entry(key)->key_mark.str());
+                  "the first '" + key + "' is at " + n.entries()[it->second].key_mark.str());
           continue;
         }
+        seen.emplace(key, n.entries().size());
         n.entries().push_back(Node::Entry{ key, km, convert(kv.second, file, d, budget) });
       }
       return n;
