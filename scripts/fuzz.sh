@@ -3,7 +3,8 @@
 # run each for a bounded time; docs/robustness.md says what they cover.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    run (default 60 s each, all targets)
-#   scripts/fuzz.sh --merge [TARGET...]                 add what the runs found to the corpus
+#   scripts/fuzz.sh --merge [TARGET...]                 add to the committed corpus what the
+#                                                       runs found that reaches new code
 #
 # Targets: scenario, overlay, set, changes. Each run starts from the committed seeds
 # (tests/fuzz/corpus/<target>/) and its own working corpus (build-fuzz/corpus/<target>/,
@@ -51,7 +52,9 @@ if [ $MERGE = 1 ]; then
   for t in "${TARGETS[@]}"; do
     mkdir -p "$BUILD/corpus/$t"
     before=$(find "tests/fuzz/corpus/$t" -type f | wc -l)
-    "$BUILD/tests/fuzz/fuzz_$t" -merge=1 -max_len="$(max_len "$t")" -timeout=10 \
+    # Only inputs that reach new edges (not new hit counts), chosen by a greedy set
+    # cover: the committed corpus stays at a few hundred small files.
+    "$BUILD/tests/fuzz/fuzz_$t" -set_cover_merge=1 -use_counters=0 -max_len="$(max_len "$t")" -timeout=10 \
       -rss_limit_mb=2048 "tests/fuzz/corpus/$t" "$BUILD/corpus/$t" >"$BUILD/merge-$t.log" 2>&1 ||
       { echo "fuzz.sh: merge of $t failed, see $BUILD/merge-$t.log" >&2; exit 1; }
     after=$(find "tests/fuzz/corpus/$t" -type f | wc -l)
@@ -92,15 +95,19 @@ total=0
 for t in "${TARGETS[@]}"; do
   log="$BUILD/logs/$t.log"
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  secs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  found=$(grep -E "^(==[0-9]+==ERROR|SUMMARY: |ERROR: libFuzzer)|deadly signal|uncaught exception" "$log" | head -1 || true)
-  printf '%-9s %12s executions  %6s exec/s  %s\n' "$t" "${execs:-?}" "${secs:-?}" \
+  # A run stopped by a finding may not print its final stats: take its last progress line.
+  [ -z "$execs" ] && execs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  found=$(grep -E "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|uncaught exception" "$log" | head -1 || true)
+  printf '%-9s %12s executions  %6s exec/s  %s\n' "$t" "${execs:-?}" "${rate:-?}" \
     "${found:-no finding}"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$SECS" "${execs:-0}" \
+    "${rate:-?}" "${found:-none}" >>"$BUILD/logs/history.tsv"
   total=$((total + ${execs:-0}))
   if [ -n "$found" ]; then
     status=1
-    grep -E "^(artifact_prefix|Test unit written to)" "$log" | sed 's/^/    /' || true
+    grep -E "Test unit written to" "$log" | sed 's/^/    /' || true
   fi
 done
-echo "total     $total executions"
+echo "total     $total executions (every run so far: $BUILD/logs/history.tsv)"
 exit $status

@@ -58,6 +58,8 @@ bool scenario(std::string_view input)
     s.root = config::parse(std::string(input), s.file);
     engine::refresh_scenario(s);
     build(s);
+    // A run stores the resolved scenario (YAML) and its hash in the results.
+    (void)s.hash();
   });
 }
 

@@ -14,7 +14,8 @@
 
 namespace passage::fuzz {
 
-//! A scenario's YAML text: parsed, its top level read, its model built.
+//! A scenario's YAML text: parsed, its top level read, its model built, the
+//! resolved scenario written back as YAML (as a run stores it).
 bool scenario(std::string_view input);
 //! A policy overlay's YAML text, applied to the mali-2016 baseline; model built.
 bool overlay(std::string_view input);
