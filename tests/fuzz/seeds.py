@@ -137,6 +137,11 @@ def main():
 changes:
   - {policy: p, scale: {parameters.protection.probability: $f}}
 """)
+    write("scenario", "small-mali-cycle.yaml",
+          SMALL_MALI + "    c_g: {from: c, to: g, mode: foot, distance_km: 5}\n")
+    write("scenario", "small-mali-dead-end.yaml",
+          SMALL_MALI.replace("    m: {}", "    m: {}\n    d: {}") +
+          "    g_d: {from: g, to: d, mode: bus, distance_km: 5}\n")
     for name in ("mm1.yaml", "batch.yaml"):
         write("scenario", name, read(os.path.join(CONFIGS, "verification", name)))
     write("scenario", "mm1-horizon.yaml",
@@ -192,6 +197,16 @@ changes:
         "parameters.flows.extra={annual_migrants: 100, origin_shares: {mali: 1}}",
         "=1\n.=2\na..b=3\nparameters.=4\nparameters.places.gao.=5",
         "parameters.trucks.capacity=[1, 100000]\nparameters.trucks.max_wait_days=.inf",
+        # The network's structure: a cycle, a dead end, an unreachable exit, another
+        # hub, a change of topology, weights that leave no way on.
+        "parameters.segments.gao_bamako={from: gao, to: bamako, mode: bus, distance_km: 10}",
+        "parameters.places.x={}\nparameters.segments.gao_x={from: gao, to: x, mode: bus, distance_km: 10}",
+        "parameters.segments.gao_labbezanga.to=ber",
+        "parameters.places.kidal.hub=true\nparameters.places.anefis.hub=true",
+        "changes=[{from_day: 10, set: {parameters.places.y: {exit: arrived_libya}}}]",
+        "parameters.segments.anefis_kidal.weight=0\nparameters.segments.anefis_tal_handak.weight=0",
+        "parameters.segments.kidal_aguelhok.mode=bus\nparameters.segments.ber_tal_handak.mode=foot",
+        "parameters.places.tal_handak.crossing={exit: arrived_libya, strictness: 2}\nparameters.destinations.libya.exit=arrived_libya",
     ]
     for i, text in enumerate(hand):
         write("set", f"hand-{i:02d}.txt", text + "\n")
@@ -209,6 +224,10 @@ changes:
         "- {from_day: 364.5, scale: {parameters.places.tal_handak.crossing.strictness: 2}}\n",
         "- {set: {parameters.segments.gao_anefis.mode: bus}}\n",
         "- {policy: p, scale: {parameters.bandits.hazard_scale: $k}}\n",
+        "- {from_day: 1, close: [gao, timbuktu]}\n- {from_day: 2, until_day: 3, open: [gao]}\n",
+        "- {from_day: 5, set: {parameters.segments.kidal_aguelhok.to: anefis}}\n",
+        "- {from_day: 5, set: {parameters.places.kidal.hub: true}}\n",
+        "- {from_day: 5, scale: {parameters.segments.anefis_kidal.weight: 0}}\n",
     ]
     for i, text in enumerate(ch):
         write("changes", f"changes-{i:02d}.yaml", text)
