@@ -37,7 +37,6 @@ constexpr std::uint64_t kRide = substream_id("mali.ride");
 constexpr std::uint64_t kRoute = substream_id("mali.route");
 constexpr std::uint64_t kPassport = substream_id("mali.passport");
 constexpr std::uint64_t kGendarmerie = substream_id("mali.gendarmerie");
-constexpr std::uint64_t kHub = substream_id("mali.hub");
 constexpr std::uint64_t kHostage = substream_id("mali.hostage");
 constexpr std::uint64_t kBorder = substream_id("mali.border");
 constexpr std::uint64_t kTruck = substream_id("mali.truck");

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace passage::models::mali {
 
@@ -36,7 +37,9 @@ Bounds named(Bounds b, const char* what)
 
 const Bounds kDays = named(cfg::kDuration, "a number of days >= 0");
 const Bounds kHours = named(cfg::kNonNegative, "a number of hours >= 0");
-const Bounds kWeight = named(cfg::kNonNegative, "a weight >= 0");
+// Weights are relative choice shares; bounded so that their sums stay finite.
+const Bounds kWeight =
+  named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" }, "a weight in [0, 10^9]");
 const Bounds kFactor = named(cfg::kNonNegative, "a factor >= 0");
 const Bounds kPerKm = named(cfg::kNonNegative, "a hazard per km >= 0");
 const Bounds kKm = named(cfg::kPositive, "a distance in km > 0");
@@ -82,8 +85,10 @@ std::vector<std::string> ids_of(const std::vector<T>& v)
   return out;
 }
 
-// A reference to a place by id, with a did-you-mean when unknown.
-std::int32_t place_ref(const Node* n, const std::vector<Place>& places, Diagnostics& d,
+// A reference to a place by id, with a did-you-mean when unknown. `index` maps
+// ids to places (networks may have many thousands).
+std::int32_t place_ref(const Node* n, const std::vector<Place>& places,
+                       const std::unordered_map<std::string, std::int32_t>& index, Diagnostics& d,
                        const std::string& what)
 {
   if (n == nullptr) {
@@ -94,7 +99,8 @@ std::int32_t place_ref(const Node* n, const std::vector<Place>& places, Diagnost
     d.error(v.mark(), what + " must be a place id");
     return -1;
   }
-  const std::int32_t i = index_of(places, v.text());
+  const auto it = index.find(v.text());
+  const std::int32_t i = it == index.end() ? -1 : it->second;
   if (i < 0) {
     const auto s = cfg::did_you_mean(v.text(), ids_of(places));
     d.error(v.mark(), "unknown place '" + v.text() + "' in " + what,
@@ -125,6 +131,7 @@ struct Compiled
   Epoch epoch;
   std::vector<Mark> place_marks;
   std::vector<Mark> segment_marks;
+  std::unordered_map<std::string, std::int32_t> place_index; //!< id -> epoch.places
 };
 
 void read_places(const Node& params, Compiled& c, Diagnostics& d)
@@ -143,6 +150,7 @@ void read_places(const Node& params, Compiled& c, Diagnostics& d)
     Place p;
     p.id = e.key;
     p.site = engine::random::substream_id("place:" + e.key);
+    c.place_index.emplace(e.key, static_cast<std::int32_t>(places.size()));
     places.push_back(std::move(p));
     c.place_marks.push_back(e.key_mark);
   }
@@ -243,8 +251,9 @@ void read_segments(const Node& params, Compiled& c, Diagnostics& d)
       continue;
     }
     const std::int32_t from =
-      place_ref(r.require("from"), places, d, "segment '" + e.key + "' from");
-    const std::int32_t to = place_ref(r.require("to"), places, d, "segment '" + e.key + "' to");
+      place_ref(r.require("from"), places, c.place_index, d, "segment '" + e.key + "' from");
+    const std::int32_t to =
+      place_ref(r.require("to"), places, c.place_index, d, "segment '" + e.key + "' to");
     s.from = from < 0 ? 0 : static_cast<std::uint32_t>(from);
     s.to = to < 0 ? 0 : static_cast<std::uint32_t>(to);
     if (from >= 0 && from == to) {
@@ -502,7 +511,7 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
       if (r.ok()) {
         o.share = r.number("share", cfg::kShare);
         const std::int32_t s =
-          place_ref(r.require("start"), places, d, "origin '" + e.key + "' start");
+          place_ref(r.require("start"), places, c.place_index, d, "origin '" + e.key + "' start");
         o.start = s < 0 ? 0 : static_cast<std::uint32_t>(s);
         o.malian = r.boolean("malian", false);
         r.finish();
@@ -635,41 +644,81 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
 // ---------------------------------------------------------------------------
 // The network's structure: cycles, truck lines, reachable exits.
 
+// The graph searches below keep their own stacks rather than recursing: a
+// network may be a chain of many thousands of places.
+
 // A cycle would let a migrant loop forever: report one.
 void check_acyclic(const Epoch& e, const std::vector<Mark>& place_marks, Diagnostics& d)
 {
   const std::size_t n = e.places.size();
-  std::vector<int> state(n, 0); // 0 new, 1 on stack, 2 done
-  std::vector<std::uint32_t> stack;
-  std::function<bool(std::uint32_t)> visit = [&](std::uint32_t v) -> bool {
-    state[v] = 1;
-    stack.push_back(v);
-    for (const auto s : e.places[v].out) {
-      const std::uint32_t w = e.segments[s].to;
+  std::vector<int> state(n, 0); // 0 new, 1 on the path, 2 done
+  // The path from the start: (place, next of its out-segments to follow).
+  std::vector<std::pair<std::uint32_t, std::size_t>> path;
+  for (std::uint32_t start = 0; start < n; ++start) {
+    if (state[start] != 0) {
+      continue;
+    }
+    state[start] = 1;
+    path.emplace_back(start, 0);
+    while (!path.empty()) {
+      const std::uint32_t v = path.back().first;
+      const std::size_t i = path.back().second++;
+      if (i == e.places[v].out.size()) {
+        state[v] = 2;
+        path.pop_back();
+        continue;
+      }
+      const std::uint32_t w = e.segments[e.places[v].out[i]].to;
       if (state[w] == 1) {
         std::string cycle;
-        auto it = std::find(stack.begin(), stack.end(), w);
-        for (; it != stack.end(); ++it) {
-          cycle += e.places[*it].id + " -> ";
+        auto it =
+          std::find_if(path.begin(), path.end(), [&](const auto& f) { return f.first == w; });
+        for (; it != path.end(); ++it) {
+          cycle += e.places[it->first].id + " -> ";
         }
         cycle += e.places[w].id;
         d.error(place_marks[w], "the network has a cycle: " + cycle,
                 "a migrant could loop forever; segments must lead onwards to an exit");
-        return true;
+        return;
       }
-      if (state[w] == 0 && visit(w)) {
-        return true;
+      if (state[w] == 0) {
+        state[w] = 1;
+        path.emplace_back(w, 0);
       }
-    }
-    stack.pop_back();
-    state[v] = 2;
-    return false;
-  };
-  for (std::uint32_t v = 0; v < n; ++v) {
-    if (state[v] == 0 && visit(v)) {
-      return;
     }
   }
+}
+
+// The places in depth-first postorder: in an acyclic network, each comes after
+// every place it leads to.
+std::vector<std::uint32_t> postorder(const Epoch& e)
+{
+  const std::size_t n = e.places.size();
+  std::vector<char> seen(n, 0);
+  std::vector<std::uint32_t> order;
+  std::vector<std::pair<std::uint32_t, std::size_t>> path;
+  for (std::uint32_t start = 0; start < n; ++start) {
+    if (seen[start] != 0) {
+      continue;
+    }
+    seen[start] = 1;
+    path.emplace_back(start, 0);
+    while (!path.empty()) {
+      const std::uint32_t v = path.back().first;
+      const std::size_t i = path.back().second++;
+      if (i == e.places[v].out.size()) {
+        order.push_back(v);
+        path.pop_back();
+        continue;
+      }
+      const std::uint32_t w = e.segments[e.places[v].out[i]].to;
+      if (seen[w] == 0) {
+        seen[w] = 1;
+        path.emplace_back(w, 0);
+      }
+    }
+  }
+  return order;
 }
 
 bool line_ends_at(const Place& p, const Epoch& e)
@@ -681,39 +730,62 @@ bool line_ends_at(const Place& p, const Epoch& e)
                       [&](std::uint32_t s) { return e.segments[s].mode == Mode::Truck; });
 }
 
-std::vector<Line> enumerate_lines(const Epoch& e)
+// Every path of truck segments from a hub is a line: their number can grow
+// exponentially with the branch points, so it is bounded.
+constexpr std::size_t kMaxLines = 10000;
+
+std::vector<Line> enumerate_lines(const Epoch& e, const std::vector<Mark>& place_marks,
+                                  Diagnostics& d)
 {
   std::vector<Line> lines;
   for (std::uint32_t h = 0; h < e.places.size(); ++h) {
     if (!e.places[h].hub) {
       continue;
     }
-    std::vector<std::uint32_t> path;
-    std::function<void(std::uint32_t)> walk = [&](std::uint32_t q) {
-      for (const auto s : e.places[q].out) {
-        if (e.segments[s].mode != Mode::Truck) {
-          continue;
+    std::vector<std::uint32_t> path; // segments from the hub
+    // (place, next of its out-segments to follow); each place after the hub's
+    // was reached by the segment at the same depth of `path`.
+    std::vector<std::pair<std::uint32_t, std::size_t>> at = { { h, 0 } };
+    while (!at.empty()) {
+      const std::uint32_t q = at.back().first;
+      const std::size_t i = at.back().second++;
+      if (i == e.places[q].out.size()) {
+        at.pop_back();
+        if (!path.empty()) {
+          path.pop_back();
         }
-        path.push_back(s);
-        const std::uint32_t to = e.segments[s].to;
-        if (line_ends_at(e.places[to], e)) {
-          Line l;
-          l.hub = h;
-          l.segments = path;
-          l.end = to;
-          l.name = e.places[h].id;
-          for (const auto x : path) {
-            l.name += ">" + e.places[e.segments[x].to].id;
-          }
-          l.site = engine::random::substream_id("line:" + l.name);
-          lines.push_back(std::move(l));
-        } else {
-          walk(to);
-        }
-        path.pop_back();
+        continue;
       }
-    };
-    walk(h);
+      const auto s = e.places[q].out[i];
+      if (e.segments[s].mode != Mode::Truck) {
+        continue;
+      }
+      const std::uint32_t to = e.segments[s].to;
+      path.push_back(s);
+      if (!line_ends_at(e.places[to], e)) {
+        at.emplace_back(to, 0);
+        continue;
+      }
+      if (lines.size() == kMaxLines) {
+        d.error(place_marks[h],
+                "more than " + std::to_string(kMaxLines) + " truck lines leave the hub '" +
+                  e.places[h].id + "'",
+                "a line is a path of truck segments from a hub to a hub, a crossing, an exit or a "
+                "place no truck leaves; each branch point multiplies the lines after it");
+        return lines;
+      }
+      Line l;
+      l.hub = h;
+      l.segments = path;
+      l.end = to;
+      l.name = e.places[h].id;
+      for (const auto x : path) {
+        l.name += ">" + e.places[e.segments[x].to].id;
+      }
+      l.site = engine::random::substream_id("line:" + l.name);
+      lines.push_back(std::move(l));
+      path.pop_back();
+    }
   }
   return lines;
 }
@@ -722,6 +794,7 @@ std::vector<Line> enumerate_lines(const Epoch& e)
 void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits)
 {
   const std::size_t n = e.places.size();
+  const std::vector<std::uint32_t> order = postorder(e);
   e.options.assign(n * exits, {});
   e.option_choice.assign(n * exits, {});
   auto seg_open = [&](std::uint32_t s) {
@@ -729,9 +802,10 @@ void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits
     return !g.closed && !e.places[g.to].closed && g.weight > 0.0;
   };
   for (std::uint32_t x = 0; x < exits; ++x) {
-    // can[v]: from v, exit x can be reached (memoised; the network is acyclic).
-    std::vector<int> can(n, -1);
-    std::function<bool(std::uint32_t)> reach;
+    // can[v]: from v, exit x can be reached. Places come after every place they
+    // lead to (the network is acyclic), so the ways on are known.
+    std::vector<char> can(n, 0);
+    auto reach = [&](std::uint32_t v) { return can[v] != 0; };
     auto line_ok = [&](const Line& l) {
       for (const auto s : l.segments) {
         if (!seg_open(s)) {
@@ -740,10 +814,7 @@ void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits
       }
       return reach(l.end);
     };
-    reach = [&](std::uint32_t v) -> bool {
-      if (can[v] >= 0) {
-        return can[v] == 1;
-      }
+    for (const std::uint32_t v : order) {
       const Place& p = e.places[v];
       bool ok = false;
       if (!p.closed) {
@@ -765,10 +836,6 @@ void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits
         }
       }
       can[v] = ok ? 1 : 0;
-      return ok;
-    };
-    for (std::uint32_t v = 0; v < n; ++v) {
-      reach(v);
     }
     for (std::uint32_t v = 0; v < n; ++v) {
       const Place& p = e.places[v];
@@ -788,46 +855,58 @@ void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits
       if (p.hub) {
         // Weight of each eligible line = product of normalised branch weights,
         // the first segment's weight left unnormalised.
-        std::function<void(std::uint32_t, std::size_t, double, const std::vector<std::size_t>&)>
-          split;
         std::vector<std::size_t> candidates;
         for (std::size_t li = 0; li < lines.size(); ++li) {
           if (lines[li].hub == v && line_ok(lines[li])) {
             candidates.push_back(li);
           }
         }
-        split = [&](std::uint32_t depth_unused, std::size_t depth, double w,
-                    const std::vector<std::size_t>& group) {
-          (void)depth_unused;
+        // Groups of lines that share their segments up to `depth`, expanded
+        // depth first (a stack, in the order a recursion would take).
+        struct Group
+        {
+          std::size_t depth;
+          double w;
+          std::vector<std::size_t> lines;
+        };
+        std::vector<Group> todo;
+        todo.push_back(Group{ 0, 1.0, std::move(candidates) });
+        while (!todo.empty()) {
+          const Group g = std::move(todo.back());
+          todo.pop_back();
+          const std::size_t depth = g.depth;
           // Group lines by their segment at this depth.
           std::vector<std::uint32_t> branch;
-          for (const auto li : group) {
+          for (const auto li : g.lines) {
             if (depth < lines[li].segments.size()) {
               const auto s = lines[li].segments[depth];
               if (std::find(branch.begin(), branch.end(), s) == branch.end()) {
                 branch.push_back(s);
               }
             } else {
-              opts.push_back(Option{ true, static_cast<std::uint32_t>(li), w });
+              opts.push_back(Option{ true, static_cast<std::uint32_t>(li), g.w });
             }
           }
           double total = 0.0;
           for (const auto s : branch) {
             total += e.segments[s].weight;
           }
+          std::vector<Group> next;
           for (const auto s : branch) {
             std::vector<std::size_t> sub;
-            for (const auto li : group) {
+            for (const auto li : g.lines) {
               if (depth < lines[li].segments.size() && lines[li].segments[depth] == s) {
                 sub.push_back(li);
               }
             }
             const double share =
-              depth == 0 ? e.segments[s].weight : w * e.segments[s].weight / total;
-            split(0, depth + 1, share, sub);
+              depth == 0 ? e.segments[s].weight : g.w * e.segments[s].weight / total;
+            next.push_back(Group{ depth + 1, share, std::move(sub) });
           }
-        };
-        split(0, 0, 1.0, candidates);
+          for (auto it = next.rbegin(); it != next.rend(); ++it) {
+            todo.push_back(std::move(*it));
+          }
+        }
       }
       double total = 0.0;
       for (const auto& o : opts) {
@@ -981,7 +1060,10 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   if (!d.empty()) {
     return out;
   }
-  out.lines = enumerate_lines(e0);
+  out.lines = enumerate_lines(e0, place_marks, d);
+  if (!d.empty()) {
+    return out;
+  }
   // Every origin must be able to reach every exit its destinations need, when
   // nothing is closed; closures in a scenario are fine (migrants turn back).
   {
@@ -1015,15 +1097,14 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       }
     }
     // Places a migrant can reach but never leave.
+    std::vector<char> entered(open.places.size(), 0);
+    for (const auto& s : open.segments) {
+      entered[s.to] = 1;
+    }
     for (std::uint32_t v = 0; v < open.places.size(); ++v) {
       const Place& p = open.places[v];
-      bool has_out = !p.out.empty();
-      if (!has_out && p.exit < 0) {
-        bool reached = false;
-        for (const auto& s : open.segments) {
-          reached = reached || s.to == v;
-        }
-        if (reached) {
+      if (p.out.empty() && p.exit < 0) {
+        if (entered[v] != 0) {
           d.error(place_marks[v],
                   "place '" + p.id + "' is a dead end: no segment leaves it and it is no exit",
                   "add a segment from it, or give it exit: or crossing:");

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 #include <yaml-cpp/yaml.h>
 
 namespace passage::engine::config {
@@ -323,9 +324,34 @@ Mark mark_of(const YAML::Mark& m, const std::shared_ptr<const std::string>& file
   return Mark{ file, m.line + 1, m.column + 1 };
 }
 
-Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file, Diagnostics& d)
+// Aliases (*a) repeat the node they name, so a short text can stand for a tree
+// of billions of nodes ("billion laughs"). The tree is built node by node, so
+// stop at a size no real scenario comes near.
+constexpr std::size_t kMaxNodes = 1'000'000;
+constexpr std::size_t kMaxText = 64u << 20;
+
+struct Budget
+{
+  std::size_t nodes = 0;
+  std::size_t text = 0; //!< characters of scalars and keys
+};
+
+void spend(Budget& b, std::size_t text, const Mark& m)
+{
+  b.nodes += 1;
+  b.text += text;
+  if (b.nodes > kMaxNodes || b.text > kMaxText) {
+    throw ConfigError(m, "the document holds more than 1,000,000 values or 64 MiB of text",
+                      "anchors and aliases (&a, *a) repeat what they name: is one used many "
+                      "times over?");
+  }
+}
+
+Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file, Diagnostics& d,
+             Budget& budget)
 {
   const Mark m = mark_of(y.Mark(), file);
+  spend(budget, y.IsScalar() ? y.Scalar().size() : 0, m);
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -336,12 +362,14 @@ Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file
     case YAML::NodeType::Sequence: {
       Node n = Node::sequence(m);
       for (const auto& item : y) {
-        n.push_back(convert(item, file, d));
+        n.push_back(convert(item, file, d, budget));
       }
       return n;
     }
     case YAML::NodeType::Map: {
       Node n = Node::map(m);
+      // Keys seen so far (a mapping may hold many thousands: places, segments).
+      std::unordered_map<std::string, std::size_t> seen;
       for (const auto& kv : y) {
         const Mark km = mark_of(kv.first.Mark(), file);
         if (!kv.first.IsScalar()) {
@@ -349,12 +377,14 @@ Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file
           continue;
         }
         const std::string key = kv.first.Scalar();
-        if (n.find(key) != nullptr) {
+        spend(budget, key.size(), km);
+        if (const auto it = seen.find(key); it != seen.end()) {
           d.error(km, "duplicate key '" + key + "'",
-                  "the first '" + key + "' is at " + n.find_entry(key)->key_mark.str());
+                  "the first '" + key + "' is at " + n.entries()[it->second].key_mark.str());
           continue;
         }
-        n.entries().push_back(Node::Entry{ key, km, convert(kv.second, file, d) });
+        seen.emplace(key, n.entries().size());
+        n.entries().push_back(Node::Entry{ key, km, convert(kv.second, file, d, budget) });
       }
       return n;
     }
@@ -372,7 +402,8 @@ Node parse_impl(const std::string& text, const std::string& name)
     throw ConfigError(mark_of(e.mark, file), "malformed YAML: " + e.msg);
   }
   Diagnostics d;
-  Node n = convert(y, file, d);
+  Budget budget;
+  Node n = convert(y, file, d, budget);
   d.raise_if_any();
   if (n.is_null()) {
     n.set_mark(Mark{ file, 1, 1 });

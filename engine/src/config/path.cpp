@@ -3,6 +3,7 @@
 #include "passage/config/reader.hpp"
 
 #include <cctype>
+#include <charconv>
 
 namespace passage::engine::config {
 
@@ -72,8 +73,9 @@ Node* find_path(Node& root, const std::string& path, const Mark& where, Diagnost
         numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
       }
       if (numeric) {
-        idx = std::stoul(part);
-        if (idx < cur->items().size()) {
+        // An index too large for size_t is past the end like any other.
+        const auto r = std::from_chars(part.data(), part.data() + part.size(), idx);
+        if (r.ec == std::errc{} && idx < cur->items().size()) {
           next = &cur->items()[idx];
         }
       } else {

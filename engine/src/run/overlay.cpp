@@ -63,10 +63,12 @@ struct Overlay
   Node root;
 };
 
-Overlay read_overlay(const std::string& path, Diagnostics& d)
+// `root` is the overlay as parsed; `path` names it (the file, or what stands
+// for it when the overlay is given as text).
+Overlay read_overlay(Node root, const std::string& path, Diagnostics& d)
 {
   Overlay o;
-  o.root = config::load_file(path);
+  o.root = std::move(root);
   config::MapReader r(&o.root, o.root.mark(), d, "the policy overlay",
                       { "policy", "title", "description", "parameters", "changes", "notes" });
   if (!r.ok()) {
@@ -113,15 +115,17 @@ Overlay read_overlay(const std::string& path, Diagnostics& d)
 std::string overlay_name(const std::string& path)
 {
   Diagnostics d;
-  const Overlay o = read_overlay(path, d);
+  const Overlay o = read_overlay(config::load_file(path), path, d);
   d.raise_if_any();
   return o.name;
 }
 
-void apply_overlay(Scenario& s, const std::string& path)
+namespace {
+
+void apply_overlay_tree(Scenario& s, Node tree, const std::string& path)
 {
   Diagnostics d;
-  Overlay o = read_overlay(path, d);
+  Overlay o = read_overlay(std::move(tree), path, d);
   d.raise_if_any();
 
   Node& root = s.root;
@@ -159,6 +163,18 @@ void apply_overlay(Scenario& s, const std::string& path)
     changes->push_back(std::move(item));
   }
   s.overlays.push_back(path);
+}
+
+} // namespace
+
+void apply_overlay(Scenario& s, const std::string& path)
+{
+  apply_overlay_tree(s, config::load_file(path), path);
+}
+
+void apply_overlay_text(Scenario& s, const std::string& text, const std::string& name)
+{
+  apply_overlay_tree(s, config::parse(text, name), name);
 }
 
 void resolve_references(Scenario& s)

@@ -69,7 +69,7 @@ public:
   //! Sequences.
   const std::vector<Node>& items() const noexcept { return items_; }
   std::vector<Node>& items() noexcept { return items_; }
-  void push_back(Node n) { items_.push_back(std::move(n)); }
+  void push_back(Node n);
 
   //! Maps (insertion order kept).
   const std::vector<Entry>& entries() const noexcept { return entries_; }
@@ -99,6 +99,13 @@ struct Node::Entry
   Mark key_mark;
   Node value;
 };
+
+// Defined once Entry is complete: clang 14 with libstdc++ 12 in C++20 instantiates
+// std::vector<Entry>'s (constexpr) members here, and refuses an incomplete Entry.
+inline void Node::push_back(Node n)
+{
+  items_.push_back(std::move(n));
+}
 
 //! One problem found in an input.
 struct Diagnostic

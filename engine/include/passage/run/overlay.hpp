@@ -27,6 +27,10 @@ namespace passage::engine {
 //! reported when the model is built, still pointing into the overlay).
 void apply_overlay(Scenario& scenario, const std::string& path);
 
+//! Apply an overlay given as YAML text; `name` stands for its file in messages
+//! and in the scenario's record of policies (used by the fuzz targets).
+void apply_overlay_text(Scenario& scenario, const std::string& text, const std::string& name);
+
 //! Replace every `$name` in the scenario's changes by the value of the policy
 //! parameter it names. ConfigError on an unknown name.
 void resolve_references(Scenario& scenario);

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Write the seed corpora and dictionaries of the fuzz targets (tests/fuzz/corpus/,
+tests/fuzz/*.dict) from the real configurations. Run once; the fuzzers then grow
+the corpora and scripts/fuzz.sh --merge keeps them small. Needs python3-yaml."""
+import os
+import re
+import sys
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+CONFIGS = os.path.join(ROOT, "configs")
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def write(target, name, text):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def plain(n):
+    """The tree with every {value: ..., source|assumption: ...} replaced by its value."""
+    if isinstance(n, dict):
+        if "value" in n:
+            return plain(n["value"])
+        return {k: plain(v) for k, v in n.items()}
+    if isinstance(n, list):
+        return [plain(x) for x in n]
+    return n
+
+
+def dump(tree):
+    return yaml.safe_dump(tree, sort_keys=False, default_flow_style=None, width=100)
+
+
+def strip_comments(text):
+    out = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#") or not line.strip():
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def leaves(n, path=""):
+    """(dotted path, value) of every parameter of a tree."""
+    if isinstance(n, dict):
+        if "value" in n:
+            yield path, n["value"]
+            return
+        for k, v in n.items():
+            yield from leaves(v, f"{path}.{k}" if path else k)
+    elif isinstance(n, list) or n is not None:
+        yield path, n
+
+
+def flow(v):
+    return yaml.safe_dump(v, default_flow_style=True, width=1000).strip().removesuffix("...").strip()
+
+
+SMALL_MALI = """name: small
+model: mali
+horizon_days: 30
+parameters:
+  cfa_per_eur: 667
+  flows: {f: {annual_migrants: 1000}}
+  origins: {o: {share: 1, start: a}}
+  nouakchott_share: 0
+  destinations: {alg: {share: 0.9, exit: arrived_algeria}, nig: {share: 0.1, exit: exited_niger}}
+  documents: {malian_passport_share: 0.5, false_passport_demand: 0.5, false_passport_rent_eur: [50, 200], passport_pool: 10, passport_return_days: 30}
+  cash: {median: 300000, sigma: 0.5}
+  modes:
+    bus: {speed_km_per_day: 700, sigma: 0.2}
+    pickup: {speed_km_per_day: 300, sigma: 0.3}
+    truck: {speed_km_per_day: 200, sigma: 0.3}
+    foot: {speed_km_per_day: 25, sigma: 0.4}
+  roadblocks: {toll: [1000, 5000], demand_foreign: 0.9, demand_malian_papers: 0.3, delay_hours: 0.5}
+  cokseurs: {share: 0.8, fee: 10000}
+  gendarmerie: {tax: [2000, 5000], tax_probability_foreign: 0.8, tax_probability_malian_papers: 0.2, arrest_probability: 0.1, bribe: 20000, detention_days: 2}
+  hub: {passeur_fee: 25000, passeur_networks: [o], foreign_ghetto_surcharge: 0.5, ghetto_fee_per_day: 1000, earnings_per_day: 2000, earnings_sigma: 0.4, cash_reserve: 30000, max_work_days: 180, truck_fare_foreign: 100000, truck_fare_malian: 32500}
+  trucks: {capacity: [60, 100], max_wait_days: 7}
+  checkpoints: {fee: 5000, delay_hours: 1}
+  protection: {probability: 0.5, fare_share: 0.2, hazard_factor: 0.3}
+  bandits: {hazard_scale: 1, robbery_share: 0.5, payoff: 10000, kill_probability: 0.03}
+  desert: {death_per_1000km: 0.004}
+  hostage: {ransom: 300000, pay_probability: 0.6, pay_delay_days: 14, pay_delay_sigma: 0.6, wait_limit_days: 45, abandoned_survival: 0.5}
+  border: {interception_foreign: 0.3, interception_malian_papers: 0.05, retry_probability: 0.7, retry_days: 5, retry_fee: 15000, max_attempts: 4}
+  places:
+    a: {name: A}
+    g: {hub: true, gendarmerie: true}
+    k: {ghetto_stop_days: 1}
+    m: {}
+    c: {crossing: {exit: arrived_algeria, strictness: 1}, hostage_probability: 0.1}
+    l: {exit: exited_niger, coordinates: [15, 0.7]}
+  segments:
+    a_g: {from: a, to: g, mode: bus, distance_km: 900, fare: 20000, roadblocks: 5}
+    g_k: {from: g, to: k, mode: truck, distance_km: 200, bandit_hazard: 1.0e-4}
+    k_c: {from: k, to: c, mode: truck, weight: 0.5, distance_km: 200, checkpoints: 2}
+    k_m: {from: k, to: m, mode: truck, weight: 0.5, distance_km: 100}
+    m_c: {from: m, to: c, mode: foot, distance_km: 50, fare_to: smugglers, fare: 1000}
+    g_l: {from: g, to: l, mode: bus, distance_km: 200, fare: 7500}
+"""
+
+YAML_SHAPES = [
+    "", "~", "null", "[]", "{}", "- a\n- b\n", "a: b\n", "a: &x {b: 1}\nc: *x\n",
+    "a: !!str 5\nb: '5'\nc: \"5\"\n", "--- \na: 1\n...\n---\nb: 2\n", "a: |\n  text\nb: >-\n  folded\n",
+    "{a: [1, 2, {b: c}], d: e}\n", "a: 1\na: 2\n", "? [a, b]\n: c\n", "a: .inf\nb: -.inf\nc: .nan\n",
+    "a: 0x1F\nb: 1e308\nc: -0\nd: 1_000\n",
+]
+
+
+def main():
+    mali_text = read(os.path.join(CONFIGS, "mali-2016.yaml"))
+    mali = yaml.safe_load(mali_text)
+    mali_plain = plain(mali)
+
+    # --- scenario -----------------------------------------------------------
+    write("scenario", "mali-2016.yaml", mali_text)
+    write("scenario", "mali-2016-nocomments.yaml", strip_comments(mali_text))
+    write("scenario", "mali-2016-plain.yaml", dump(mali_plain))
+    write("scenario", "small-mali.yaml", SMALL_MALI)
+    write("scenario", "small-mali-changes.yaml", SMALL_MALI + """changes:
+  - {from_day: 5, until_day: 20, scale: {parameters.bandits.hazard_scale: 2}}
+  - {from_day: 10, close: [k_m]}
+  - {add: {parameters.segments.g_k.bandit_hazard: 1.0e-4}, set: {parameters.hub.passeur_fee: 1000}}
+  - {from_day: 12, open: [k_m], note: again}
+""")
+    write("scenario", "small-mali-policy.yaml", SMALL_MALI + """policies:
+  p: {file: p.yaml, parameters: {f: {value: 0.5, assumption: x, range: [0, 1]}}}
+changes:
+  - {policy: p, scale: {parameters.protection.probability: $f}}
+""")
+    write("scenario", "small-mali-cycle.yaml",
+          SMALL_MALI + "    c_g: {from: c, to: g, mode: foot, distance_km: 5}\n")
+    write("scenario", "small-mali-dead-end.yaml",
+          SMALL_MALI.replace("    m: {}", "    m: {}\n    d: {}") +
+          "    g_d: {from: g, to: d, mode: bus, distance_km: 5}\n")
+    for name in ("mm1.yaml", "batch.yaml"):
+        write("scenario", name, read(os.path.join(CONFIGS, "verification", name)))
+    write("scenario", "mm1-horizon.yaml",
+          "model: mm1\nhorizon_days: {value: 100, source: x}\nparameters: {arrival_rate: 0.5, service_rate: 1, customers: 10}\n")
+    write("scenario", "batch-wait.yaml",
+          "model: batch_departure\nseed: 7\nreplications: 3\nhorizon_days: .inf\nparameters: {arrival_rate: 2, batch_size: 10, max_wait: 3, customers: 100}\n")
+    for i, shape in enumerate(YAML_SHAPES):
+        write("scenario", f"shape-{i:02d}.yaml", shape)
+
+    # --- overlay ------------------------------------------------------------
+    for f in sorted(os.listdir(os.path.join(CONFIGS, "policies"))):
+        write("overlay", f, read(os.path.join(CONFIGS, "policies", f)))
+    write("overlay", "scheduled.yaml", """policy: scheduled
+title: A scheduled policy
+parameters:
+  k: {value: 2, assumption: "a factor", range: [1, 3]}
+  fee: {value: 1500, source: "other: a note"}
+changes:
+  - {from_day: 100, until_day: 200, scale: {parameters.bandits.hazard_scale: $k}}
+  - {from_day: 150, close: [tal_handak, kidal]}
+  - {from_day: 250, open: [tal_handak], set: {parameters.hub.ghetto_fee_per_day: $fee}}
+  - add: {parameters.trucks.capacity: 10, parameters.segments.gao_anefis.checkpoints: 1}
+""")
+    write("overlay", "new-route.yaml", """policy: new_route
+changes:
+  - set:
+      parameters.segments.gao_labbezanga.closed: true
+      parameters.places.ber.hub: false
+""")
+
+    # --- set ----------------------------------------------------------------
+    paths = list(leaves(mali))
+    lines = []
+    for path, value in paths:
+        if path.startswith("parameters.") or path in ("seed", "replications", "horizon_days", "name", "model"):
+            lines.append(f"{path}={flow(value)}")
+    # A few files of a few assignments each, and the hand-written ones.
+    for i in range(0, len(lines), 12):
+        write("set", f"baseline-{i // 12:02d}.txt", "\n".join(lines[i:i + 12]) + "\n")
+    hand = [
+        "parameters.bandits.hazard_scale=2",
+        "parameters.segments.gao_anefis.to=anefiz",
+        "parameters.hub.passeur_networks.0=mali\nparameters.hub.passeur_networks=[mali, guinea]",
+        "changes=[{from_day: 200, close: [tal_handak]}]",
+        "changes=[{scale: {parameters.bandits.hazard_scale: 2}, until_day: 100}]",
+        "parameters.places.new_place={exit: arrived_libya}\nparameters.segments.x={from: gao, to: new_place, mode: truck, distance_km: 10}",
+        "parameters.segments.anefis_kidal.closed=true\nparameters.segments.anefis_tal_handak.closed=true",
+        "parameters.segments.anefis_kidal.weight={value: 0.2, assumption: x, range: [0, 1]}",
+        "horizon_days=.inf\nseed=-1\nreplications=0",
+        "model=mm1\nparameters={arrival_rate: 1, service_rate: 2, customers: 5}",
+        "model=batch_departure",
+        "policies.p.parameters.f=2\nchanges=[{policy: p, scale: {parameters.hub.passeur_fee: $f}}]",
+        "parameters.flows.extra={annual_migrants: 100, origin_shares: {mali: 1}}",
+        "=1\n.=2\na..b=3\nparameters.=4\nparameters.places.gao.=5",
+        "parameters.trucks.capacity=[1, 100000]\nparameters.trucks.max_wait_days=.inf",
+        # The network's structure: a cycle, a dead end, an unreachable exit, another
+        # hub, a change of topology, weights that leave no way on.
+        "parameters.segments.gao_bamako={from: gao, to: bamako, mode: bus, distance_km: 10}",
+        "parameters.places.x={}\nparameters.segments.gao_x={from: gao, to: x, mode: bus, distance_km: 10}",
+        "parameters.segments.gao_labbezanga.to=ber",
+        "parameters.places.kidal.hub=true\nparameters.places.anefis.hub=true",
+        "changes=[{from_day: 10, set: {parameters.places.y: {exit: arrived_libya}}}]",
+        "parameters.segments.anefis_kidal.weight=0\nparameters.segments.anefis_tal_handak.weight=0",
+        "parameters.segments.kidal_aguelhok.mode=bus\nparameters.segments.ber_tal_handak.mode=foot",
+        "parameters.places.tal_handak.crossing={exit: arrived_libya, strictness: 2}\nparameters.destinations.libya.exit=arrived_libya",
+    ]
+    for i, text in enumerate(hand):
+        write("set", f"hand-{i:02d}.txt", text + "\n")
+
+    # --- changes ------------------------------------------------------------
+    ch = [
+        "[]",
+        "- {from_day: 180, until_day: 270, scale: {parameters.bandits.hazard_scale: 2}}\n- {from_day: 200, close: [tal_handak]}\n",
+        "- close: [anefis_kidal]\n",
+        "- {from_day: 10, close: kidal}\n- {from_day: 20, open: [kidal]}\n",
+        "- add:\n    parameters.segments.kidal_aguelhok.checkpoints: -1\n    parameters.segments.ber_gao.checkpoints: -1\n  scale:\n    parameters.bandits.hazard_scale: 0.4\n",
+        "- scale: {parameters.roadblocks.toll: 0.7, parameters.gendarmerie.tax: 0.7}\n",
+        "- set: {parameters.flows.niger_diversion: {annual_migrants: 24500, origin_shares: {guinea: 0.5, other: 0.5}}}\n",
+        "- {until_day: 100, set: {parameters.hub.ghetto_fee_per_day: 1500}, note: x}\n",
+        "- {from_day: 364.5, scale: {parameters.places.tal_handak.crossing.strictness: 2}}\n",
+        "- {set: {parameters.segments.gao_anefis.mode: bus}}\n",
+        "- {policy: p, scale: {parameters.bandits.hazard_scale: $k}}\n",
+        "- {from_day: 1, close: [gao, timbuktu]}\n- {from_day: 2, until_day: 3, open: [gao]}\n",
+        "- {from_day: 5, set: {parameters.segments.kidal_aguelhok.to: anefis}}\n",
+        "- {from_day: 5, set: {parameters.places.kidal.hub: true}}\n",
+        "- {from_day: 5, scale: {parameters.segments.anefis_kidal.weight: 0}}\n",
+    ]
+    for i, text in enumerate(ch):
+        write("changes", f"changes-{i:02d}.yaml", text)
+
+    # --- dictionaries -------------------------------------------------------
+    keys = set()
+
+    def walk(n):
+        if isinstance(n, dict):
+            for k, v in n.items():
+                keys.add(str(k))
+                walk(v)
+        elif isinstance(n, list):
+            for x in n:
+                walk(x)
+    walk(mali)
+    keys |= {"policy", "title", "description", "parameters", "changes", "notes", "from_day",
+             "until_day", "set", "scale", "add", "close", "open", "note", "closed", "exit",
+             "crossing", "strictness", "hub", "weight", "fare_to", "mode", "policies", "file"}
+    words = sorted(keys) + ["bus", "pickup", "truck", "foot", "state_security", "bus_companies",
+                            "smugglers", "ghetto_chairmen", "passport_network", "transporters",
+                            "armed_groups", "bandits", "kidnappers", "mali", "mm1",
+                            "batch_departure", "arrival_rate", "service_rate", "customers",
+                            "batch_size", "max_wait", "arrived_algeria", "exited_niger", "died",
+                            "in_transit", "true", "false", "null", ".inf", "-.inf", ".nan",
+                            "1e308", "-1", "0", "1", "0.5", "4294967296", "9e15", "$"]
+    yaml_tokens = ["{", "}", "[", "]", ": ", "- ", ", ", "&a ", "*a", "!!str ", "!!map ", "---",
+                   "...", "|", ">-", "'", "\"", "~", "? ", "#", "\\x0A  ", "<<: "]
+    dotted = sorted({p for p, _ in paths})
+
+    def dict_file(name, entries):
+        with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
+            f.write(f"# libFuzzer dictionary, written by seeds.py\n")
+            for e in entries:
+                esc = e.replace("\\", "\\\\").replace('"', '\\"') if e != "\\x0A  " else "\\x0A  "
+                f.write(f"\"{esc}\"\n")
+
+    dict_file("scenario.dict", yaml_tokens + words)
+    dict_file("overlay.dict", yaml_tokens + words + dotted)
+    dict_file("changes.dict", yaml_tokens + words + dotted)
+    dict_file("set.dict", ["=", ".", "\\x0A  "] + yaml_tokens + words + dotted)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
