@@ -3,6 +3,8 @@
 
 #include <benchmark/benchmark.h>
 #include <cmath>
+#include <pcg_random.hpp>
+#include <random>
 #include <vector>
 
 using namespace passage::engine::random;
@@ -50,3 +52,40 @@ static void BM_derive(benchmark::State& state)
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_derive)->Name("random/derive_stream");
+
+// The same draws from alternatives, side by side: a 32-bit PCG (two outputs make
+// a 53-bit double) against the 64-bit one the streams use, and the standard
+// library's samplers against the ziggurat ones.
+static void BM_pcg32_uniform(benchmark::State& state)
+{
+  pcg32 g(1, 1);
+  for (auto _ : state) {
+    const std::uint64_t hi = g() >> 6; // 26 bits
+    const std::uint64_t lo = g() >> 5; // 27 bits
+    benchmark::DoNotOptimize(static_cast<double>((hi << 27) | lo) * 0x1.0p-53);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_pcg32_uniform)->Name("random/alt_pcg32_uniform");
+
+static void BM_std_normal(benchmark::State& state)
+{
+  pcg64 g(1, 1);
+  std::normal_distribution<double> d;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(d(g));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_std_normal)->Name("random/alt_std_normal");
+
+static void BM_std_exponential(benchmark::State& state)
+{
+  pcg64 g(1, 1);
+  std::exponential_distribution<double> d(2.0);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(d(g));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_std_exponential)->Name("random/alt_std_exponential");
