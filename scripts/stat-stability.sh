@@ -3,7 +3,7 @@
 # report how often each fails: with tolerances of 4-5 standard errors, a correct
 # test should (almost) never fail. Not part of CI: it takes minutes to hours.
 #
-#   scripts/stat-stability.sh [SEEDS=100] [BUILD_DIR=build]
+#   scripts/stat-stability.sh [SEEDS=100] [BUILD_DIR=build] [FIRST_SEED=1]
 #
 # Each seed s runs the suite with PASSAGE_TEST_SEED_OFFSET=s, which shifts every
 # seed the statistical tests use (tests/support.hpp). CI uses offset 0.
@@ -11,6 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 SEEDS=${1:-100}
 BUILD=${2:-build}
+FIRST=${3:-1}
 BIN=$BUILD/tests/passage_tests
 [ -x "$BIN" ] || { echo "build first: scripts/build.sh" >&2; exit 2; }
 LOG=$(mktemp)
@@ -18,7 +19,7 @@ trap 'rm -f "$LOG"' EXIT
 declare -A failed
 runs=0
 start=$(date +%s)
-for s in $(seq 1 "$SEEDS"); do
+for s in $(seq "$FIRST" $((FIRST + SEEDS - 1))); do
   out=$(PASSAGE_TEST_SEED_OFFSET=$s "$BIN" -ts=statistical 2>&1)
   runs=$((runs + 1))
   # doctest prints a block per test case with output; a failing one holds an
@@ -31,7 +32,7 @@ for s in $(seq 1 "$SEEDS"); do
                 /^TEST CASE:/ { sub(/^TEST CASE:  */, ""); name = $0; next }
                 / ERROR: | THREW exception/ { bad = 1 }
                 END { if (bad && name != "") print name }' <<<"$out" | sort -u)
-  printf '\rseed %d/%d' "$s" "$SEEDS" >&2
+  printf '\rseed %d (%d/%d)' "$s" "$runs" "$SEEDS" >&2
 done
 echo >&2
 cases=$("$BIN" -ts=statistical -ltc 2>/dev/null | grep -vE "^\[doctest\]|^=+$|^$" )

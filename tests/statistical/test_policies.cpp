@@ -88,12 +88,16 @@ TEST_CASE("policies: common random numbers give a narrower interval than indepen
 {
   const auto base_s = with({});
   auto arm_s = with({ policy("anti_corruption") });
-  const auto base = test::run_collect(base_s, 12, 2);
-  const auto crn = test::run_collect(arm_s, 12, 2);
+  // Metrics whose variance reduction under this policy is 8 or more (200 paired
+  // replications: arrivals 8.0, deaths 12.1, journey days 14.1). The ratio of the
+  // two sample variances of the differences is F(23, 23) times the true reduction,
+  // so either check fails with probability P(F(23, 23) > 8) < 1e-6 a metric.
+  // (State-security revenue, reduction 2.7, would fail about 1% of seeds.)
+  const auto base = test::run_collect(base_s, 24, 2);
+  const auto crn = test::run_collect(arm_s, 24, 2);
   arm_s.seed += 1000003; // independent streams
-  const auto ind = test::run_collect(arm_s, 12, 2);
-  for (const char* m :
-       { "arrived_algeria", "revenue_state_security", "mean_journey_days", "died" }) {
+  const auto ind = test::run_collect(arm_s, 24, 2);
+  for (const char* m : { "arrived_algeria", "mean_journey_days", "died" }) {
     const auto p_crn = engine::stats::paired(base.column(m), crn.column(m));
     const auto p_ind = engine::stats::paired(base.column(m), ind.column(m));
     CHECK_MESSAGE(p_crn.diff.half_width() < p_ind.diff.half_width(), m);

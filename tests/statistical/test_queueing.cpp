@@ -80,7 +80,11 @@ TEST_CASE("the horizon is honoured: nothing happens after it")
   const auto r = test::run_collect(s, 10, 2);
   for (std::size_t i = 0; i < 10; ++i) {
     CHECK(r.column("last_departure")[i] <= 50.0);
-    CHECK(r.column("last_departure")[i] > 40.0);
+    // Something still happens late in the run. The last departure is before day 5
+    // only if no customer arrived in [5, 27.5] (probability exp(-0.5 * 22.5)) or the
+    // first who did stayed more than 22.5 days (sojourn ~ Exp(mu - lambda = 0.5) at
+    // most, from empty): 2.6e-5 a replication, 2.6e-4 for the ten.
+    CHECK(r.column("last_departure")[i] > 5.0);
     CHECK(r.column("served")[i] < 100000);
     CHECK(r.column("served")[i] > 0);
   }

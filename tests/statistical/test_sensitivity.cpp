@@ -92,7 +92,12 @@ TEST_CASE("sensitivity: Ishigami S1 and ST match theory, inside their bootstrap 
                 << "] (theory " << want.s1[i] << "), ST " << s.st[i] << " [" << s.st_low[i] << ", "
                 << s.st_high[i] << "] (theory " << want.st[i] << ")");
   }
-  CHECK(s.variance == doctest::Approx(want.v).epsilon(0.02));
+  // The relative standard error of a sample variance is sqrt((kurtosis - 1) / n):
+  // Ishigami's output has kurtosis 3.51, and A and B hold n = 8,192 points, so
+  // 1.75% for plain Monte Carlo; scrambled Sobol' points do better (2% failed one
+  // seed in 100, about 2.6 of their sigmas). 5% is 2.9 Monte Carlo sigmas, over 6
+  // of the scrambled points'.
+  CHECK(s.variance == doctest::Approx(want.v).epsilon(0.05));
   CHECK(s.stable());                // N/2 and N agree within 0.05 (40 of 40 seeds at this N)
   CHECK(std::isnan(s.noise.share)); // one replication: noise unknown
 }

@@ -154,8 +154,10 @@ TEST_CASE("samplers: exponential (ziggurat) matches the distribution")
   }
   const double mean = std::accumulate(xs.begin(), xs.end(), 0.0) / kN;
   CHECK(std::fabs(mean - 0.5) < 5 * 0.5 / std::sqrt(kN)); // sd = 1/rate
-  // KS: P(sqrt(n) D > 1.95) ~ 0.001.
-  CHECK(std::sqrt(kN) * ks(xs, [](double x) { return 1 - std::exp(-2 * x); }) < 1.95);
+  // KS: P(sqrt(n) D > x) ~ 2 exp(-2 x^2): 9e-7 at x = 2.7 (1.95, P ~ 0.001, failed
+  // once in 100 seeds across the samplers). An error of 0.005 in the CDF anywhere
+  // still gives sqrt(n) D = 3.2.
+  CHECK(std::sqrt(kN) * ks(xs, [](double x) { return 1 - std::exp(-2 * x); }) < 2.7);
   // The tail beyond the ziggurat base (x > 7.7 for rate 1) is reached and right:
   // P(X > 7.7) = 4.5e-4 -> expect ~180 of 400000 (sigma ~ 13.4).
   std::size_t tail = 0;
@@ -182,7 +184,7 @@ TEST_CASE("samplers: normal (ziggurat) matches the distribution")
   CHECK(std::fabs(mean) < 5 / std::sqrt(kN));
   CHECK(std::fabs(ss / (kN - 1) - 1.0) < 5 * std::sqrt(2.0 / kN));
   CHECK(std::sqrt(kN) * ks(xs, [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }) <
-        1.95);
+        2.7); // P ~ 9e-7, as for the exponential
   // Tails beyond |x| > 3.44 (the ziggurat's base): P = 5.76e-4.
   std::size_t tail = 0;
   for (const double x : xs) {
