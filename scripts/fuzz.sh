@@ -6,15 +6,15 @@
 #   scripts/fuzz.sh --merge [TARGET...]                 add to the committed corpus what the
 #                                                       runs found that reaches new code
 #
-# Targets: scenario, overlay, set, changes. Each run starts from the committed seeds
-# (tests/fuzz/corpus/<target>/) and its own working corpus (build-fuzz/corpus/<target>/,
-# kept between runs, not committed); new crash reproducers go to
-# tests/fuzz/crashes/<target>/, logs to build-fuzz/logs/. FUZZ_JOBS=2 runs two targets
-# at a time. Exit 1 when any target found a crash, a timeout or an out-of-memory.
+# Targets: scenario, overlay, set, changes, design. Each run starts from the committed
+# seeds (tests/fuzz/corpus/<target>/) and its own working corpus
+# (build-fuzz/corpus/<target>/, kept between runs, not committed); new crash reproducers
+# go to tests/fuzz/crashes/<target>/, logs to build-fuzz/logs/. FUZZ_JOBS=2 runs two
+# targets at a time. Exit 1 when any target found a crash, a timeout or an out-of-memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL=(scenario overlay set changes)
+ALL=(scenario overlay set changes design)
 BUILD=${PASSAGE_FUZZ_BUILD_DIR:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 

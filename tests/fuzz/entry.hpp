@@ -23,6 +23,11 @@ bool overlay(std::string_view input);
 bool set(std::string_view input);
 //! A `changes:` list (YAML) put in the mali-2016 baseline; model built.
 bool changes(std::string_view input);
+//! A sensitivity design's YAML text, read against the mali-2016 baseline as
+//! `passage sensitivity` and `passage sweep` do: outputs checked against the
+//! model's metrics, unit-cube rows and grid levels mapped to values, one point
+//! written into the baseline and its model built (as the evaluator does).
+bool design(std::string_view input);
 
 struct Target
 {

@@ -232,6 +232,79 @@ changes:
     for i, text in enumerate(ch):
         write("changes", f"changes-{i:02d}.yaml", text)
 
+    # --- design -------------------------------------------------------------
+    # The real designs: mali-2016 applies to the baseline; ishigami and sobol_g name
+    # parameters of other models, so they are refused (still good YAML to mutate).
+    for f in sorted(os.listdir(os.path.join(CONFIGS, "sa"))):
+        write("design", f, read(os.path.join(CONFIGS, "sa", f)))
+    write("design", "mali-2016-nocomments.yaml",
+          strip_comments(read(os.path.join(CONFIGS, "sa", "mali-2016.yaml"))))
+    hz = "parameters.bandits.hazard_scale"
+    seg = "parameters.segments.gao_anefis"
+    designs = [
+        # Each distribution, alone.
+        f"assumptions: false\nparameters:\n  {hz}: {{distribution: uniform, range: [0.5, 2]}}\n",
+        f"parameters:\n  {hz}: {{distribution: log_uniform}}\n  {seg}.bandit_hazard: {{distribution: log_uniform, range: [1.0e-5, 1.0e-3]}}\n",
+        f"parameters:\n  {hz}: {{distribution: normal, mean: 1, sd: 0.2, name: hz}}\n",
+        f"parameters:\n  {seg}.mode: {{distribution: choice, choices: [bus, truck, pickup, foot]}}\n",
+        "parameters:\n  parameters.roadblocks.toll: {distribution: choice, choices: [[1000, 2000], [3000, 5000]]}\n",
+        "parameters:\n  parameters.places.kidal: {distribution: choice, choices: [{}, {hub: true}, {exit: arrived_algeria}]}\n",
+        f"parameters:\n  {seg}: {{distribution: choice, choices: [{{from: gao, to: anefis, mode: bus, distance_km: 10}}, {{closed: true}}]}}\n",
+        # Whole numbers: from the scenario's literals, asked for, refused.
+        "parameters:\n  parameters.segments.conakry_bamako.roadblocks: {}\n  parameters.documents.passport_pool: {integer: true, range: [300, 6000]}\n",
+        "parameters:\n  parameters.hub.max_work_days: {distribution: normal, mean: 180, sd: 30, integer: true}\n",
+        "parameters:\n  parameters.segments.conakry_bamako.roadblocks: {distribution: log_uniform, range: [1, 40], integer: true}\n",
+        "parameters:\n  parameters.segments.conakry_bamako.roadblocks: {range: [0.2, 0.8], integer: true}\n",
+        # Elements of lists, top-level values.
+        "parameters:\n  parameters.roadblocks.toll.0: {range: [500, 1000]}\n  parameters.roadblocks.toll.1: {range: [4000, 9000]}\n",
+        "parameters:\n  parameters.roadblocks.toll.value.0: {range: [500, 1000]}\n  parameters.roadblocks.toll.value.1: {range: [4000, 9000], integer: true}\n",
+        "parameters:\n  parameters.hub.passeur_networks.0: {distribution: choice, choices: [mali, guinea, senegal]}\n",
+        "parameters:\n  parameters.hub.passeur_networks.value.0: {distribution: choice, choices: [mali, guinea, senegal]}\n",
+        "parameters:\n  horizon_days: {range: [30, 730], integer: true}\n  seed: {distribution: choice, choices: [1, 2]}\n",
+        # Sampling settings.
+        f"parameters:\n  {hz}: {{}}\nreplications: 3\ncommon_random_numbers: false\nbootstrap: 0\nsobol: {{samples: 16, second_order: true}}\nmorris: {{trajectories: 3, levels: 6}}\n",
+        f"parameters:\n  {hz}: {{}}\nmorris: {{trajectories: 2, levels: 1000}}\n",
+        f"parameters:\n  {hz}: {{}}\nmorris: {{levels: 3}}\nsobol: {{samples: 1}}\nreplications: 0\nbootstrap: -1\n",
+        f"parameters:\n  {hz}: {{}}\nsobol: 64\nmorris: [10, 4]\nreplications: 1.5\n",
+        # Outputs.
+        f"parameters:\n  {hz}: {{}}\noutputs: [died, ransoms_paid, revenue_armed_groups, arrived_algeria, flow_gao_anefis]\n",
+        f"parameters:\n  {hz}: {{}}\noutputs: [deaths, died, died, '', [x]]\n",
+        f"parameters:\n  {hz}: {{}}\noutputs: died\n",
+        f"parameters:\n  {hz}: {{}}\noutputs: []\n",
+        # Assumptions and exclusions.
+        "assumptions: true\nexclude: [parameters.cash.sigma, parameters.nouakchott_share]\n",
+        "assumptions: true\nexclude: [parameters.cash.sigm, parameters.flows.mali_route.annual_migrants, [x]]\n",
+        f"assumptions: false\nexclude: [parameters.cash.sigma]\nparameters: {{{hz}: {{}}}}\n",
+        "assumptions: true\nexclude: parameters.cash.sigma\n",
+        "description: nothing\nassumptions: false\n",
+        "assumptions: maybe\n",
+        # Bad bounds, wrong keys, wrong shapes.
+        f"parameters:\n  {hz}: {{range: [2, 1]}}\n",
+        f"parameters:\n  {hz}: {{distribution: log_uniform, range: [0, 1]}}\n",
+        f"parameters:\n  {hz}: {{distribution: normal, mean: 1, sd: 0}}\n",
+        f"parameters:\n  {hz}: {{distribution: normal, mean: .inf, sd: 1.0e308}}\n",
+        f"parameters:\n  {hz}: {{range: [-1.0e308, 1.0e308]}}\n",
+        f"parameters:\n  {hz}: {{range: [.nan, 1]}}\n",
+        f"parameters:\n  {hz}: {{distribution: normal, range: [0, 1], choices: [1]}}\n",
+        f"parameters:\n  {hz}: {{distribution: choice, choices: []}}\n",
+        f"parameters:\n  {hz}: {{distribution: choice, choices: [1], integer: true}}\n",
+        f"parameters:\n  {hz}: {{distribution: gaussian}}\n",
+        f"parameters:\n  {hz}: {{distrbution: normal, mean: 1, sd: 1}}\nsamples: 5\n",
+        f"parameters:\n  {hz}: {{name: ''}}\n",
+        f"parameters:\n  {hz}: {{name: a}}\n  parameters.cash.sigma: {{name: a}}\n",
+        f"parameters:\n  {hz}: 1\n  parameters.bandits.hazard_scal: {{}}\n",
+        "parameters:\n  parameters.roadblocks: {range: [0, 1]}\n",
+        "parameters:\n  parameters.roadblocks.toll: {range: [0, 1]}\n",
+        "parameters:\n  parameters.cfa_per_eur: {}\n  parameters.flows.mali_route.annual_migrants: {}\n",
+        "parameters:\n  parameters.origins.guinea.share: {}\n",
+        "parameters: [parameters.bandits.hazard_scale]\n",
+        f"parameters:\n  {hz}: {{range: {{value: [0.5, 2], source: x}}}}\n",
+        "[]\n",
+        "a design\n",
+    ]
+    for i, text in enumerate(designs):
+        write("design", f"design-{i:02d}.yaml", text)
+
     # --- dictionaries -------------------------------------------------------
     keys = set()
 
@@ -269,6 +342,18 @@ changes:
     dict_file("overlay.dict", yaml_tokens + words + dotted)
     dict_file("changes.dict", yaml_tokens + words + dotted)
     dict_file("set.dict", ["=", ".", "\\x0A  "] + yaml_tokens + words + dotted)
+    metrics = re.findall(r'push_back\(\s*\{\s*"([a-z_]+)"',
+                         read(os.path.join(ROOT, "models", "mali", "journey.cpp")))
+    metrics += ["flow_" + k for k in mali_plain["parameters"]["segments"]]
+    metrics += ["entered_" + k for k in mali_plain["parameters"]["origins"]]
+    design_words = ["description", "assumptions", "exclude", "parameters", "outputs",
+                    "replications", "common_random_numbers", "bootstrap", "sobol", "morris",
+                    "samples", "second_order", "trajectories", "levels", "name", "distribution",
+                    "range", "mean", "sd", "choices", "integer", "uniform", "log_uniform",
+                    "normal", "choice", "value", "assumption", "source", "true", "false",
+                    "1.0e-12", "1e-300", "1.0e308", "1000", "1e9", "2", "3", "4", "0", "-1"]
+    assumed = sorted({p for p, _ in paths if p.startswith("parameters.")})
+    dict_file("design.dict", yaml_tokens + design_words + sorted(set(metrics)) + assumed)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include "mali/scenario.hpp"
 #include "passage/config/node.hpp"
 #include "passage/run/scenario.hpp"
+#include "passage/sa/design.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
@@ -178,4 +179,23 @@ TEST_CASE("robustness: truck lines that multiply at every branch point are bound
   CHECK_THROWS_WITH_AS(models::registry().create(s),
                        doctest::Contains("error: more than 10000 truck lines leave the hub 'g'"),
                        ConfigError);
+}
+
+TEST_CASE("robustness: a design parameter whose path leaves no name is refused")
+{
+  // A parameter is named by its path less "parameters."; the path "parameters."
+  // (or "") left the name empty, and reporting that dereferenced the absent
+  // 'name:' (a null pointer, found by the design fuzz target).
+  const auto s = test::scenario_from_file(kMali);
+  for (const char* yaml : { "parameters:\n  parameters.:\n", "parameters: {'': {range: [0, 1]}}\n",
+                            "parameters:\n  parameters.origin=srs:\n  parameters.\n" }) {
+    CAPTURE(yaml);
+    CHECK_THROWS_WITH_AS(engine::sa::read_design(parse(yaml, "d.yaml"), "d.yaml", s),
+                         doctest::Contains("is not a valid dotted path"), ConfigError);
+  }
+  // An empty name written as such is reported where it is written.
+  CHECK_THROWS_WITH_AS(
+    engine::sa::read_design(
+      parse("parameters:\n  parameters.bandits.hazard_scale: {name: ''}\n", "d.yaml"), "d.yaml", s),
+    doctest::Contains("d.yaml:2:43: error: a parameter's name cannot be empty"), ConfigError);
 }

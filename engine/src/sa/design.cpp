@@ -325,8 +325,10 @@ ParameterSpec read_parameter(const Node::Entry& e, Node& scenario_root, Diagnost
   }
 
   s.name = r.string("name", s.name);
-  if (s.name.empty()) {
-    d.error(r.get("name")->mark(), "a parameter's name cannot be empty");
+  // Without a `name:`, the name is the path less "parameters.": empty only for the
+  // paths "" and "parameters.", which find_path has refused above.
+  if (const Node* n = r.get("name"); n != nullptr && s.name.empty()) {
+    d.error(config::value_of(*n).mark(), "a parameter's name cannot be empty");
   }
   const std::string dist = r.string("distribution", "uniform");
   if (const Node* dn = r.get("distribution")) {
