@@ -32,7 +32,10 @@ void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& me
                  "replications per design point (default: the design's)");
   cmd.add_option("--seed", a.seed, "master seed (default: the scenario's)");
   cmd.add_option("-j,--threads", a.threads, "worker threads (default: all cores)");
-  cmd.add_option("-o,--out", a.out, "output file (default: results/<scenario>-<method>.h5)");
+  // The default name sa_setup gives: sweeps and analyses of one method do not collide.
+  cmd.add_option("-o,--out", a.out,
+                 std::string("output file (default: results/<scenario>-") +
+                   (cmd.get_name() == "sweep" ? "sweep-" : "") + "<method>.h5)");
   cmd.add_flag("--force", a.force, "overwrite an existing output file");
   cmd.add_flag("-q,--quiet", a.quiet, "print nothing but errors");
   cmd

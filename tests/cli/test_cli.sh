@@ -80,6 +80,12 @@ expect 0 '"indices": {"y": {"x1": {"S1": ' -- "$PASSAGE" report ish.h5 --json
 expect 0 "output,parameter,S1,S1_ci95_low" -- "$PASSAGE" report ish.h5 --csv
 expect 0 "mu*" -- "$PASSAGE" sensitivity "$G" --design "$GD" --method morris -n 20 -o g.h5 --set "parameters.a=[0, 1, 4.5, 9, 99]"
 expect 0 "sweep (lhs) of 3 parameters" -- "$PASSAGE" sweep "$ISH" --design "$ISHD" --method lhs -n 50 -r 2 -o sweep.h5 --set parameters.noise_sd=1
+# Without -o, a sweep and an analysis of the same method write different files.
+expect 0 "results/ishigami-sweep-sobol.h5" -- "$PASSAGE" sweep "$ISH" --design "$ISHD" --method sobol -n 16
+expect 0 "results/ishigami-sobol.h5" -- "$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method sobol -n 64
+[ -f results/ishigami-sweep-sobol.h5 ] && [ -f results/ishigami-sobol.h5 ] \
+  && echo "ok: default names of sweep and sensitivity differ" || fail "default output names"
+expect 0 "results/<scenario>-sweep-<method>.h5" -- "$PASSAGE" sweep --help
 expect 0 "noise share" -- "$PASSAGE" report sweep.h5
 if command -v /usr/bin/python3 >/dev/null; then
   "$PASSAGE" report ish.h5 --json | /usr/bin/python3 -c '
