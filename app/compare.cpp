@@ -193,7 +193,7 @@ void compare_command(const CompareArgs& a)
     std::vector<double> base_mean, arm_mean, diff, lo, hi, sd, ratio, vr;
     for (const auto& m : metrics) {
       const auto p =
-        engine::stats::paired(base_reps.read<double>(m.name), reps.read<double>(m.name));
+        engine::paired_columns(base_reps.open_dataset(m.name), reps.open_dataset(m.name));
       names.push_back(m.name);
       units.push_back(m.unit);
       base_mean.push_back(p.base_mean);

@@ -4,6 +4,7 @@
 #include "support.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -53,6 +54,51 @@ TEST_CASE("hdf5: datasets, strings and attributes round trip")
     CHECK(g.members() == std::vector<std::string>{ "grow", "s", "x" });
     CHECK_THROWS_AS(g.open_dataset("missing"), h5::IoError);
   }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("results: summaries read back in blocks equal those of the whole column, bit for bit")
+{
+  // 150,000 rows: more than two read blocks (65,536), the last one partial.
+  const std::string path = temp_path("blocks.h5");
+  std::vector<double> base(150'000);
+  std::vector<double> arm(base.size());
+  std::uint64_t x = 88172645463325252ULL;
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    base[i] = 1e6 + static_cast<double>(x % 100'000) / 7.0;
+    arm[i] = base[i] + static_cast<double>(x % 997) / 3.0 - 100.0;
+  }
+  {
+    auto f = h5::File::create(path);
+    auto b = f.create_growing<double>("base", 1024, 1);
+    auto a = f.create_growing<double>("arm", 1024, 1);
+    b.append(std::span<const double>(base));
+    a.append(std::span<const double>(arm));
+    f.close();
+  }
+  const auto f = h5::File::open_read(path);
+  const auto same = [](double p, double q) { return std::memcmp(&p, &q, sizeof p) == 0; };
+  const auto s = summarise_column(f.open_dataset("base"));
+  const auto w = stats::summarise(base);
+  CHECK(s.n == w.n);
+  CHECK(same(s.mean, w.mean));
+  CHECK(same(s.sd, w.sd));
+  CHECK(same(s.ci95_low, w.ci95_low));
+  CHECK(same(s.ci95_high, w.ci95_high));
+  const auto p = paired_columns(f.open_dataset("base"), f.open_dataset("arm"));
+  const auto q = stats::paired(base, arm);
+  CHECK(same(p.diff.mean, q.diff.mean));
+  CHECK(same(p.diff.sd, q.diff.sd));
+  CHECK(same(p.diff.ci95_low, q.diff.ci95_low));
+  CHECK(same(p.ratio_mean, q.ratio_mean));
+  CHECK(same(p.variance_reduction, q.variance_reduction));
+  std::vector<double> part;
+  f.open_dataset("arm").read_range(149'990, 10, part);
+  CHECK(part == std::vector<double>(arm.end() - 10, arm.end()));
+  CHECK_THROWS_AS(f.open_dataset("arm").read_range(149'995, 10, part), h5::IoError);
   std::filesystem::remove(path);
 }
 

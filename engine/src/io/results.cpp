@@ -2,10 +2,12 @@
 
 #include "passage/errors.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <stdexcept>
 #include <system_error>
 #include <type_traits>
 #include <unistd.h>
@@ -149,6 +151,62 @@ void ResultsWriter::append(std::uint64_t /*first*/, std::uint64_t /*count*/,
   columns_->append(rows);
 }
 
+namespace {
+
+// Rows read back at a time: 512 KiB of doubles.
+constexpr std::size_t kReadBlock = std::size_t{ 1 } << 16;
+
+} // namespace
+
+stats::Summary summarise_column(const h5::Dataset& column)
+{
+  const std::size_t n = column.size();
+  stats::TwoPassSummary t;
+  std::vector<double> block;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < n; i += kReadBlock) {
+      column.read_range(i, std::min(kReadBlock, n - i), block);
+      pass == 0 ? t.first(block) : t.second(block);
+    }
+  }
+  return t.result();
+}
+
+stats::Paired paired_columns(const h5::Dataset& base, const h5::Dataset& arm)
+{
+  const std::size_t n = base.size();
+  if (arm.size() != n) {
+    throw std::invalid_argument("paired series of different lengths");
+  }
+  stats::TwoPassSummary diff;
+  stats::TwoPassSummary b;
+  stats::TwoPassSummary a;
+  std::vector<double> xb;
+  std::vector<double> xa;
+  std::vector<double> d;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < n; i += kReadBlock) {
+      const std::size_t count = std::min(kReadBlock, n - i);
+      base.read_range(i, count, xb);
+      arm.read_range(i, count, xa);
+      d.resize(count);
+      for (std::size_t j = 0; j < count; ++j) {
+        d[j] = xa[j] - xb[j];
+      }
+      if (pass == 0) {
+        diff.first(d);
+        b.first(xb);
+        a.first(xa);
+      } else {
+        diff.second(d);
+        b.second(xb);
+        a.second(xa);
+      }
+    }
+  }
+  return stats::paired(diff.result(), b.result(), a.result());
+}
+
 void write_summary(h5::Group& root, const std::vector<MetricInfo>& metrics)
 {
   auto reps = root.open_group("replications");
@@ -161,8 +219,7 @@ void write_summary(h5::Group& root, const std::vector<MetricInfo>& metrics)
   std::vector<double> lo;
   std::vector<double> hi;
   for (const auto& m : metrics) {
-    const auto col = reps.read<double>(m.name);
-    const auto s = stats::summarise(col);
+    const auto s = summarise_column(reps.open_dataset(m.name));
     names.push_back(m.name);
     units.push_back(m.unit);
     n.push_back(s.n);

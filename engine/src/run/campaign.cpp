@@ -422,22 +422,30 @@ std::uint64_t Campaign::read_checkpoint(const std::vector<ReplicationColumns*>& 
     const auto g = f.open_group("arm" + std::to_string(k));
     const auto reps = g.open_group("replications");
     const auto& ms = columns[k]->metrics();
-    std::vector<std::vector<double>> cols;
+    std::vector<h5::Dataset> cols;
     for (const auto& mi : ms) {
-      cols.push_back(reps.read<double>(mi.name));
+      cols.push_back(reps.open_dataset(mi.name));
       if (cols.back().size() != done) {
         throw UsageError(path + " is damaged: " + mi.name + " has " +
                          std::to_string(cols.back().size()) + " rows, expected " +
                          std::to_string(done));
       }
     }
-    std::vector<double> rows(done * ms.size());
-    for (std::size_t j = 0; j < ms.size(); ++j) {
-      for (std::uint64_t i = 0; i < done; ++i) {
-        rows[i * ms.size() + j] = cols[j][i];
+    // Copied a block of rows at a time: memory does not grow with the checkpoint.
+    const std::uint64_t block = std::max<std::uint64_t>(1, (std::uint64_t{ 1 } << 17) / ms.size());
+    std::vector<double> col;
+    std::vector<double> rows;
+    for (std::uint64_t i0 = 0; i0 < done; i0 += block) {
+      const std::uint64_t n = std::min(block, done - i0);
+      rows.resize(n * ms.size());
+      for (std::size_t j = 0; j < ms.size(); ++j) {
+        cols[j].read_range(i0, n, col);
+        for (std::uint64_t i = 0; i < n; ++i) {
+          rows[i * ms.size() + j] = col[i];
+        }
       }
+      columns[k]->append(rows);
     }
-    columns[k]->append(rows);
     resumed[k].replications = done;
     resumed[k].events = static_cast<std::uint64_t>(g.attr_int("events"));
     const auto hg = g.open_group("histograms");

@@ -56,32 +56,55 @@ double t_critical_95(std::uint64_t dof)
   return boost::math::quantile(boost::math::complement(dist, 0.025));
 }
 
-Summary summarise(std::span<const double> values)
+void TwoPassSummary::first(std::span<const double> block) noexcept
+{
+  n_ += block.size();
+  for (const double v : block) {
+    sum_ += v;
+  }
+}
+
+long double TwoPassSummary::mean() const noexcept
+{
+  return sum_ / static_cast<long double>(n_);
+}
+
+void TwoPassSummary::second(std::span<const double> block) noexcept
+{
+  if (n_ < 2) {
+    return;
+  }
+  const long double m = mean();
+  for (const double v : block) {
+    const long double d = v - m;
+    ss_ += d * d;
+  }
+}
+
+Summary TwoPassSummary::result() const
 {
   Summary s;
-  s.n = values.size();
+  s.n = n_;
   if (s.n == 0) {
     return s;
   }
-  long double sum = 0;
-  for (const double v : values) {
-    sum += v;
-  }
-  const long double mean = sum / static_cast<long double>(s.n);
-  s.mean = static_cast<double>(mean);
+  s.mean = static_cast<double>(mean());
   if (s.n < 2) {
     return s;
   }
-  long double ss = 0;
-  for (const double v : values) {
-    const long double d = v - mean;
-    ss += d * d;
-  }
-  s.sd = static_cast<double>(std::sqrt(ss / static_cast<long double>(s.n - 1)));
+  s.sd = static_cast<double>(std::sqrt(ss_ / static_cast<long double>(s.n - 1)));
   const double hw = t_critical_95(s.n - 1) * s.sd / std::sqrt(static_cast<double>(s.n));
   s.ci95_low = s.mean - hw;
   s.ci95_high = s.mean + hw;
   return s;
+}
+
+Summary summarise(std::span<const double> values)
+{
+  TwoPassSummary t;
+  t.first(values);
+  t.second(values);
+  return t.result();
 }
 
 Paired paired(std::span<const double> base, std::span<const double> arm)
@@ -93,15 +116,19 @@ Paired paired(std::span<const double> base, std::span<const double> arm)
   for (std::size_t i = 0; i < d.size(); ++i) {
     d[i] = arm[i] - base[i];
   }
+  return paired(summarise(d), summarise(base), summarise(arm));
+}
+
+Paired paired(const Summary& diff, const Summary& base, const Summary& arm)
+{
   Paired p;
-  p.diff = summarise(d);
-  const Summary b = summarise(base);
-  const Summary a = summarise(arm);
-  p.base_mean = b.mean;
-  p.arm_mean = a.mean;
-  p.ratio_mean = b.mean != 0.0 ? a.mean / b.mean : std::numeric_limits<double>::quiet_NaN();
-  const double independent = b.sd * b.sd + a.sd * a.sd;
-  const double crn = p.diff.sd * p.diff.sd;
+  p.diff = diff;
+  p.base_mean = base.mean;
+  p.arm_mean = arm.mean;
+  p.ratio_mean =
+    base.mean != 0.0 ? arm.mean / base.mean : std::numeric_limits<double>::quiet_NaN();
+  const double independent = base.sd * base.sd + arm.sd * arm.sd;
+  const double crn = diff.sd * diff.sd;
   p.variance_reduction = crn > 0.0 ? independent / crn : std::numeric_limits<double>::quiet_NaN();
   return p;
 }

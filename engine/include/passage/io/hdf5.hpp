@@ -218,6 +218,9 @@ public:
   void append(std::span<const T> data);
   template<class T>
   std::vector<T> read() const;
+  //! Elements [first, first + count) of a 1-D dataset, into `out` (resized to count).
+  template<class T>
+  void read_range(std::size_t first, std::size_t count, std::vector<T>& out) const;
 
 private:
   friend class Group;
@@ -227,6 +230,7 @@ private:
   }
   void append_raw(const void* data, std::size_t n, hid_t type);
   void read_raw(void* data, hid_t type) const;
+  void read_range_raw(void* data, std::size_t first, std::size_t count, hid_t type) const;
   void write_raw(const void* data, hid_t type);
   hid_t element_class() const;
 };
@@ -302,6 +306,15 @@ std::vector<T> Dataset::read() const
     read_raw(out.data(), type_of<T>());
   }
   return out;
+}
+
+template<class T>
+void Dataset::read_range(std::size_t first, std::size_t count, std::vector<T>& out) const
+{
+  out.resize(count);
+  if (count > 0) {
+    read_range_raw(out.data(), first, count, type_of<T>());
+  }
 }
 
 template<class T>

@@ -157,6 +157,11 @@ void write_run_data(h5::Group& root, const Model& model, const RunTotals& totals
 //! Write `/summary` from the `/replications` columns (used by the writer and
 //! by commands that assemble their own files).
 void write_summary(h5::Group& root, const std::vector<MetricInfo>& metrics);
+//! stats::summarise of one replication column, read back in blocks: memory does
+//! not grow with the replications.
+stats::Summary summarise_column(const h5::Dataset& column);
+//! stats::paired of two arms' replication columns, read back in blocks.
+stats::Paired paired_columns(const h5::Dataset& base, const h5::Dataset& arm);
 //! Write the root attributes and `/manifest`.
 void write_manifest(h5::Group& root, const Scenario& scenario, const Model& model,
                     std::uint64_t events, const RunManifest& manifest);

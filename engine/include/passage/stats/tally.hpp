@@ -185,6 +185,23 @@ struct Summary
 //! Two-pass mean and sd, and the Student-t 95% interval of the mean.
 Summary summarise(std::span<const double> values);
 
+//! summarise() for a series too long to hold, read block by block: give every block
+//! to first(), in order, then every block again to second(), in the same order. The
+//! result is summarise()'s, bit for bit.
+class TwoPassSummary
+{
+public:
+  void first(std::span<const double> block) noexcept;
+  void second(std::span<const double> block) noexcept;
+  Summary result() const;
+
+private:
+  long double mean() const noexcept;
+  std::uint64_t n_ = 0;
+  long double sum_ = 0;
+  long double ss_ = 0;
+};
+
 //! A paired comparison of two arms run with common random numbers: replication
 //! i of both arms used the same random streams wherever their structure agrees.
 struct Paired
@@ -200,6 +217,8 @@ struct Paired
 
 //! Paired statistics of two equally long series (replication by replication).
 Paired paired(std::span<const double> base, std::span<const double> arm);
+//! The paired comparison from the summaries of the differences and of each arm.
+Paired paired(const Summary& diff, const Summary& base, const Summary& arm);
 
 //! The two-sided 95% Student-t critical value for `dof` degrees of freedom.
 double t_critical_95(std::uint64_t dof);
