@@ -40,13 +40,6 @@ struct Runner::Impl
   {
     pool.run(n, [&](std::uint64_t i, unsigned slot) { body(i, locals[slot]); });
   }
-  template<class F>
-  void for_locals(F&& f) const
-  {
-    for (const auto& l : locals) {
-      f(l);
-    }
-  }
 };
 #else
 struct Runner::Impl
@@ -76,13 +69,6 @@ struct Runner::Impl
                           }
                         });
     });
-  }
-  template<class F>
-  void for_locals(F&& f) const
-  {
-    for (const auto& l : locals) {
-      f(l);
-    }
   }
 };
 #endif
@@ -158,13 +144,13 @@ RunTotals Runner::totals() const
   for (const auto& h : impl_->histogram_info) {
     t.histograms.emplace_back(h.lo, h.hi, h.bins);
   }
-  impl_->for_locals([&](const Local& local) {
+  for (const Local& local : impl_->locals) {
     t.events += local.events;
     for (std::size_t i = 0; i < local.histograms.size(); ++i) {
       t.histograms[i].merge(local.histograms[i]);
     }
     t.trace.insert(t.trace.end(), local.trace.begin(), local.trace.end());
-  });
+  }
   // Records of one entity keep their causal order; entities are sorted, so the
   // trace does not depend on how steps were interleaved.
   std::stable_sort(t.trace.begin(), t.trace.end(),
