@@ -232,3 +232,32 @@ TEST_CASE("sa design: the Mali design covers every assumption of the baseline")
   CHECK(d.outputs == std::vector<std::string>{ "died", "ransoms_paid", "revenue_armed_groups",
                                                "arrived_algeria" });
 }
+
+TEST_CASE("sa design: list items are named by an id only when a dotted path finds them by it")
+{
+  // An id of digits is read as an index, one with a dot as two keys, and a shared
+  // id finds the last item that has it: those items are named by their index.
+  const auto s =
+    test::scenario_from_text("model: ishigami\n"
+                             "parameters:\n"
+                             "  a: 7.0\n"
+                             "  b: 0.1\n"
+                             "  x1: 0.0\n"
+                             "  x2: 0.0\n"
+                             "  x3: 0.0\n"
+                             "  extra:\n"
+                             "    - {id: '2', w: {value: 1, assumption: a, range: [0, 2]}}\n"
+                             "    - {id: north, w: {value: 1, assumption: b, range: [0, 2]}}\n"
+                             "    - {name: x.y, w: {value: 1, assumption: c, range: [0, 2]}}\n"
+                             "    - {id: twin, w: {value: 1, assumption: d, range: [0, 2]}}\n"
+                             "    - {id: twin, w: {value: 1, assumption: e, range: [0, 2]}}\n",
+                             "s.yaml");
+  const auto d = sa::read_design(config::parse("outputs: [y]\n", "d.yaml"), "d.yaml", s);
+  std::vector<std::string> paths;
+  for (const auto& p : d.parameters) {
+    paths.push_back(p.path);
+  }
+  CHECK(paths == std::vector<std::string>{ "parameters.extra.0.w", "parameters.extra.north.w",
+                                           "parameters.extra.2.w", "parameters.extra.3.w",
+                                           "parameters.extra.4.w" });
+}

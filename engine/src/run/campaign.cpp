@@ -7,10 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <future>
 #include <sstream>
-#include <unistd.h>
 
 namespace passage::engine {
 
@@ -342,9 +340,9 @@ void Campaign::write_checkpoint(const std::string& path,
                                 const std::vector<ReplicationColumns*>& columns, std::uint64_t done,
                                 const std::vector<RunTotals>& totals) const
 {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  OutputFile out(path, true);
   {
-    auto f = h5::File::create(tmp);
+    h5::File& f = out.file();
     f.set_attr("passage_checkpoint", std::int64_t{ 1 });
     f.set_attr("passage_version", BuildInfo::version());
     f.set_attr("kind", options_.kind);
@@ -376,13 +374,8 @@ void Campaign::write_checkpoint(const std::string& path,
       }
       write_trace(g, totals[k].trace);
     }
-    f.close();
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    throw h5::IoError(path + ": cannot write the checkpoint: " + ec.message());
-  }
+  out.commit();
 }
 
 std::uint64_t Campaign::read_checkpoint(const std::vector<ReplicationColumns*>& columns,

@@ -206,14 +206,36 @@ std::string default_name(const std::string& path)
   return path.rfind(prefix, 0) == 0 ? path.substr(prefix.size()) : path;
 }
 
-// The key a list item is reached by in a dotted path: its id or name, else its index.
-std::string item_key(const Node& item, std::size_t index)
+// The key item `index` of a list is reached by in a dotted path (config::find_path):
+// its id or name when that names it alone, else its index. An id of digits would be
+// read as an index, one with a dot as two keys, and one shared by two items finds the
+// last of them.
+std::string item_key(const Node& list, std::size_t index)
 {
-  if (item.is_map()) {
+  const auto names = [](const Node& item, const std::string& key) {
     for (const char* k : { "id", "name" }) {
-      if (const Node* v = item.find(k); v && v->is_scalar() && !v->text().empty()) {
-        return v->text();
+      if (const Node* v = item.is_map() ? item.find(k) : nullptr;
+          v && v->is_scalar() && v->text() == key) {
+        return true;
       }
+    }
+    return false;
+  };
+  const Node& item = list.items()[index];
+  for (const char* k : { "id", "name" }) {
+    const Node* v = item.is_map() ? item.find(k) : nullptr;
+    if (v == nullptr || !v->is_scalar() || v->text().empty()) {
+      continue;
+    }
+    const std::string& key = v->text();
+    const bool digits =
+      std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits || key.find('.') != std::string::npos) {
+      continue;
+    }
+    if (std::count_if(list.items().begin(), list.items().end(),
+                      [&](const Node& other) { return names(other, key); }) == 1) {
+      return key;
     }
   }
   return std::to_string(index);
@@ -265,7 +287,7 @@ void walk(const Node& n, const std::string& path, std::vector<ParameterSpec>& ou
     }
   } else if (n.is_sequence()) {
     for (std::size_t i = 0; i < n.items().size(); ++i) {
-      walk(n.items()[i], path + "." + item_key(n.items()[i], i), out, skipped);
+      walk(n.items()[i], path + "." + item_key(n, i), out, skipped);
     }
   }
 }

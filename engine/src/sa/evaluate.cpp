@@ -2,18 +2,17 @@
 
 #include "passage/errors.hpp"
 #include "passage/io/hdf5.hpp"
+#include "passage/io/results.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/run/thread_pool.hpp"
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
-#include <unistd.h>
 
 namespace passage::engine::sa {
 
@@ -241,9 +240,9 @@ void Evaluator::write_checkpoint(const std::string& path, std::span<const double
                                  const Evaluation& e, const std::vector<std::uint64_t>& events,
                                  std::size_t done) const
 {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  OutputFile out(path, true);
   {
-    auto f = h5::File::create(tmp);
+    h5::File& f = out.file();
     f.set_attr("passage_checkpoint", std::int64_t{ 1 });
     f.set_attr("kind", "design points");
     f.set_attr("scenario_hash", base_.hash());
@@ -256,13 +255,8 @@ void Evaluator::write_checkpoint(const std::string& path, std::span<const double
     f.write<std::uint8_t>("ok", e.ok);
     f.write_strings("reasons", e.reasons);
     f.write<std::uint64_t>("events", events);
-    f.close();
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    throw h5::IoError(path + ": cannot write the checkpoint: " + ec.message());
-  }
+  out.commit();
 }
 
 std::size_t Evaluator::read_checkpoint(std::span<const double> values, Evaluation& e,

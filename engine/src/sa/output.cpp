@@ -6,36 +6,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <optional>
-#include <system_error>
 #include <type_traits>
-#include <unistd.h>
 
 namespace passage::engine::sa {
-
-namespace fs = std::filesystem;
 
 void write_atomically(const std::string& path, bool force,
                       const std::function<void(h5::File&)>& fill)
 {
-  check_output_path(path, force);
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  try {
-    auto f = h5::File::create(tmp);
-    fill(f);
-    f.close();
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw h5::IoError(path + ": cannot move the finished file into place: " + ec.message());
-  }
+  OutputFile out(path, force);
+  fill(out.file());
+  out.commit();
 }
 
 h5::Group write_design(h5::Group& root, const Design& design, std::span<const double> values)
