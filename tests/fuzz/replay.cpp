@@ -125,6 +125,12 @@ int main(int argc, char** argv)
         tally.slowest_file.filename().string().c_str());
       failures += tally.failures;
       inputs += tally.inputs;
+      if (corpus == 0) {
+        // A renamed target or a moved corpus would otherwise replay nothing and pass.
+        std::fprintf(stderr, "FAIL %s: no corpus files in %s\n", t.name,
+                     (root / "corpus" / t.name).string().c_str());
+        ++failures;
+      }
     }
   } else {
     const Target* t = find_target(argv[1]);

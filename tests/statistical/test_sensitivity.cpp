@@ -80,8 +80,9 @@ TEST_CASE("sensitivity: Ishigami S1 and ST match theory, inside their bootstrap 
   for (std::size_t i = 0; i < 3; ++i) {
     // Over 40 seeds at N = 4096 the RMS error is at most 0.0058 (S1) and 0.0033
     // (ST): 0.025 is over 4 sigma. The intervals (half-width 0.013-0.043) covered
-    // the analytic value in 240 of 240 estimates: the bootstrap over base samples
-    // measures Monte Carlo error, which scrambled Sobol' points beat.
+    // the analytic value in 240 of 240 estimates, and in all 1,200 of seeds 101-300
+    // (scripts/stat-stability.sh): the bootstrap over base samples measures Monte
+    // Carlo error, which scrambled Sobol' points beat.
     CHECK(std::fabs(s.s1[i] - want.s1[i]) < 0.025);
     CHECK(std::fabs(s.st[i] - want.st[i]) < 0.025);
     CHECK(s.s1_low[i] <= want.s1[i]);
@@ -97,7 +98,7 @@ TEST_CASE("sensitivity: Ishigami S1 and ST match theory, inside their bootstrap 
   // 1.75% for plain Monte Carlo; scrambled Sobol' points do better (2% failed one
   // seed in 100, about 2.6 of their sigmas). 5% is 2.9 Monte Carlo sigmas, over 6
   // of the scrambled points'.
-  CHECK(s.variance == doctest::Approx(want.v).epsilon(0.05));
+  CHECK(std::fabs(s.variance / want.v - 1.0) < 0.05);
   CHECK(s.stable());                // N/2 and N agree within 0.05 (40 of 40 seeds at this N)
   CHECK(std::isnan(s.noise.share)); // one replication: noise unknown
 }
@@ -115,8 +116,12 @@ TEST_CASE("sensitivity: noise share and the noise correction, with independent s
   const auto& s = a.indices;
   // Over 30 seeds: noise share 0.5001 +/- 0.0017; 0.01 is 6 sigma.
   CHECK(std::fabs(s.noise.share - 0.5) < 0.01);
-  CHECK(s.noise.within_var == doctest::Approx(want.v).epsilon(0.02));
-  CHECK(s.noise_correction == doctest::Approx(want.v / 4).epsilon(0.05));
+  // The within-point variance pools 4 replications at N (k + 2) = 20,480 points:
+  // 61,440 degrees of freedom, relative sd sqrt(2 / 61,440) = 0.57%. The correction,
+  // the noise variance of a mean of 4, comes from the 2N = 8,192 A and B points only:
+  // 8,191 x 3 = 24,573 degrees of freedom, relative sd 0.90%. 5 sigma each.
+  CHECK(std::fabs(s.noise.within_var / want.v - 1.0) < 5 * 0.0057);
+  CHECK(std::fabs(s.noise_correction / (want.v / 4) - 1.0) < 5 * 0.0090);
   for (std::size_t i = 0; i < 3; ++i) {
     // Over 30 seeds the corrected indices are unbiased (mean error <= 0.006) with
     // an RMS error of at most 0.020: 0.08 is 4 sigma.
@@ -124,14 +129,15 @@ TEST_CASE("sensitivity: noise share and the noise correction, with independent s
     CHECK(std::fabs(s.st[i] - want.st[i]) < 0.08);
   }
   // The same runs without the correction (point means as if noise-free): ST of
-  // x3 is biased by (V/4) / (V + V/4) (1 - ST3) = +0.15.
+  // x3 is biased by (V/4) / (V + V/4) (1 - ST3) = +0.15; with an RMS error of 0.020
+  // (above), 0.07 is 4 sigma below that bias.
   std::vector<double> means(a.evaluation.points);
   for (std::size_t p = 0; p < means.size(); ++p) {
     means[p] = sa::Runs{ a.evaluation.output(0), a.evaluation.points, 4, a.evaluation.ok }.mean(p);
   }
   const auto naive = sa::sobol_indices(
     a.saltelli, sa::Runs{ means, a.evaluation.points, 1, a.evaluation.ok }, { 0, 1 });
-  CHECK(naive.st[2] - want.st[2] > 0.1);
+  CHECK(naive.st[2] - want.st[2] > 0.07);
   MESSAGE("ST(x3): corrected " << s.st[2] << ", uncorrected " << naive.st[2] << ", theory "
                                << want.st[2]);
 }
@@ -165,11 +171,13 @@ TEST_CASE("sensitivity: Morris ranks Sobol' G inputs by a, and mu* matches its e
   sa::resolve_outputs(design, models::registry().create(s)->metrics());
   const std::vector<double> a = { 0, 1, 4.5, 9, 99 };
   const std::size_t r = 200;
-  const auto m = sa::morris(r, 5, 4, 7);
+  const std::uint64_t seed = test::seed(7);
+  const auto m = sa::morris(r, 5, 4, seed);
   const auto values = sa::values_from_levels(design, m.unit, 4);
-  sa::Evaluator ev(models::registry(), s, design, { 7, 2, 1, true });
+  sa::Evaluator ev(models::registry(), s, design, { seed, 2, 1, true });
   const auto e = ev.run(values);
-  const auto idx = sa::morris_indices(m, sa::Runs{ e.output(0), e.points, 1, e.ok }, { 1000, 7 });
+  const auto idx =
+    sa::morris_indices(m, sa::Runs{ e.output(0), e.points, 1, e.ok }, { 1000, seed });
   for (std::size_t i = 0; i < 5; ++i) {
     double want = 2.0 / (1.0 + a[i]);
     for (std::size_t j = 0; j < 5; ++j) {
