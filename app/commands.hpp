@@ -38,14 +38,24 @@ struct JobArgs
 void add_job_options(CLI::App& cmd, JobArgs& args, const std::string& replications_help,
                      const std::string& default_out);
 
+//! Checkpoints and resumption: --checkpoint, --checkpoint-every, --resume.
+struct CheckpointArgs
+{
+  std::string checkpoint;
+  double checkpoint_every = 300.0;
+  std::string resume;
+};
+//! `saved` says what a checkpoint holds ("completed work", "the points evaluated").
+void add_checkpoint_options(CLI::App& cmd, CheckpointArgs& args, const std::string& saved);
+//! --checkpoint-every, checked (UsageError unless > 0).
+double checkpoint_every(const CheckpointArgs& args);
+
 //! How a batch job runs: precision triggers, checkpoints, resumption.
 struct BatchArgs
 {
   std::vector<std::string> until;
   std::uint64_t max_replications = 100000;
-  std::string checkpoint;
-  double checkpoint_every = 300.0;
-  std::string resume;
+  CheckpointArgs checkpoints;
 };
 void add_batch_options(CLI::App& cmd, BatchArgs& args);
 engine::CampaignOptions campaign_options(const BatchArgs& args, const std::string& kind,
@@ -60,7 +70,7 @@ std::size_t chunk_rows(std::uint64_t replications, bool open_ended);
 //! The command line that resumes this run from `checkpoint`.
 std::string resume_command(const std::string& checkpoint);
 //! After a finished run: the checkpoint (and the file resumed from) are spent.
-void remove_finished_checkpoints(const BatchArgs& args);
+void remove_finished_checkpoints(const CheckpointArgs& args);
 //! Raised by SIGTERM and SIGINT.
 std::atomic<bool>& stop_flag();
 void install_signal_handlers();

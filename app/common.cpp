@@ -97,14 +97,27 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a)
     ->type_name("TRIGGER");
   cmd.add_option("--max-replications", a.max_replications,
                  "with --until: stop here at the latest (default 100000)");
+  add_checkpoint_options(cmd, a.checkpoints, "completed work");
+}
+
+void add_checkpoint_options(CLI::App& cmd, CheckpointArgs& a, const std::string& saved)
+{
   cmd
     .add_option("--checkpoint", a.checkpoint,
-                "save completed work to this file periodically and when stopped")
+                "save " + saved + " to this file periodically and when stopped")
     ->type_name("FILE");
   cmd.add_option("--checkpoint-every", a.checkpoint_every,
                  "seconds between checkpoints (default 300)");
   cmd.add_option("--resume", a.resume, "finish the run saved in this checkpoint")
     ->type_name("FILE");
+}
+
+double checkpoint_every(const CheckpointArgs& a)
+{
+  if (!(a.checkpoint_every > 0.0)) {
+    throw engine::UsageError("--checkpoint-every must be a number of seconds > 0");
+  }
+  return a.checkpoint_every;
 }
 
 engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& kind,
@@ -117,12 +130,9 @@ engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& 
     o.triggers.push_back(engine::Trigger::parse(u));
   }
   o.max_replications = o.triggers.empty() ? 0 : a.max_replications;
-  if (!(a.checkpoint_every > 0.0)) {
-    throw engine::UsageError("--checkpoint-every must be a number of seconds > 0");
-  }
-  o.checkpoint = a.checkpoint;
-  o.checkpoint_every = a.checkpoint_every;
-  o.resume = a.resume;
+  o.checkpoint = a.checkpoints.checkpoint;
+  o.checkpoint_every = checkpoint_every(a.checkpoints);
+  o.resume = a.checkpoints.resume;
   o.command = command_line();
   o.stop = &stop_flag();
   return o;
@@ -171,7 +181,7 @@ std::string resume_command(const std::string& checkpoint)
   return out + " --resume " + checkpoint;
 }
 
-void remove_finished_checkpoints(const BatchArgs& a)
+void remove_finished_checkpoints(const CheckpointArgs& a)
 {
   std::error_code ec;
   if (!a.checkpoint.empty()) {

@@ -229,7 +229,7 @@ void compare_command(const CompareArgs& a)
   }
   out->file().set_attr("policies", policies);
   out->commit();
-  remove_finished_checkpoints(a.batch);
+  remove_finished_checkpoints(a.batch.checkpoints);
 
   if (!a.job.quiet) {
     std::cout << format_compare_report(out_path, false);

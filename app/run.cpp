@@ -95,7 +95,7 @@ void run_command(const RunArgs& a)
   engine::write_manifest(file->file(), scenario, *model, result.totals[0].events, manifest);
   file->file().set_attr("kind", "run");
   file->commit();
-  remove_finished_checkpoints(a.batch);
+  remove_finished_checkpoints(a.batch.checkpoints);
 
   if (!a.job.quiet) {
     std::cout << format_run_report(engine::read_run(out));

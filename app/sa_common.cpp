@@ -9,7 +9,6 @@
 #include "registry.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <iostream>
 
 namespace passage::app {
@@ -28,24 +27,16 @@ void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& me
     ->required()
     ->check(CLI::IsMember(methods));
   cmd.add_option("-n,--samples", a.samples, samples_help)->type_name("N");
-  cmd.add_option("-r,--replications", a.replications,
-                 "replications per design point (default: the design's)");
-  cmd.add_option("--seed", a.seed, "master seed (default: the scenario's)");
-  cmd.add_option("-j,--threads", a.threads, "worker threads (default: all cores)");
-  // The default name sa_setup gives: sweeps and analyses of one method do not collide.
-  cmd.add_option("-o,--out", a.out,
-                 std::string("output file (default: results/<scenario>-") +
-                   (cmd.get_name() == "sweep" ? "sweep-" : "") + "<method>.h5)");
-  cmd.add_flag("--force", a.force, "overwrite an existing output file");
-  cmd.add_flag("-q,--quiet", a.quiet, "print nothing but errors");
-  cmd
-    .add_option("--checkpoint", a.checkpoint,
-                "save the points evaluated to this file periodically and when stopped")
-    ->type_name("FILE");
-  cmd.add_option("--checkpoint-every", a.checkpoint_every,
-                 "seconds between checkpoints (default 300)");
-  cmd.add_option("--resume", a.resume, "finish the run saved in this checkpoint")
-    ->type_name("FILE");
+  add_job_options(cmd, a.job, "replications per design point (default: the design's)",
+                  "results/" + default_stem(cmd.get_name(), "<scenario>", "<method>") + ".h5");
+  add_checkpoint_options(cmd, a.checkpoints, "the points evaluated");
+}
+
+std::string default_stem(const std::string& kind, const std::string& scenario,
+                         const std::string& method)
+{
+  // Sweeps and analyses of one method do not collide.
+  return scenario + "-" + (kind == "sweep" ? "sweep-" : "") + method;
 }
 
 SaSetup sa_setup(const SaArgs& a, const std::string& kind)
@@ -53,24 +44,21 @@ SaSetup sa_setup(const SaArgs& a, const std::string& kind)
   SaSetup s;
   s.started = engine::utc_now();
   s.scenario = load(a.scenario);
-  if (a.seed) {
-    s.scenario.seed = *a.seed;
+  if (a.job.seed) {
+    s.scenario.seed = *a.job.seed;
   }
   s.model = build(s.scenario);
   s.design = engine::sa::load_design(a.design, s.scenario);
   engine::sa::resolve_outputs(s.design, s.model->metrics());
-  if (a.replications) {
-    if (*a.replications == 0) {
-      throw engine::UsageError("-r must be at least 1");
-    }
-    s.design.replications = *a.replications;
+  if (a.job.replications) {
+    s.design.replications = check_replications(*a.job.replications);
   }
   if (a.samples && *a.samples == 0) {
     throw engine::UsageError("-n must be at least 1");
   }
-  s.out = output_path(a.out, s.scenario.name + "-" + (kind == "sweep" ? "sweep-" : "") + a.method);
-  engine::check_output_path(s.out, a.force);
-  if (!a.quiet && !s.design.skipped.empty()) {
+  s.out = output_path(a.job.out, default_stem(kind, s.scenario.name, a.method));
+  engine::check_output_path(s.out, a.job.force);
+  if (!a.job.quiet && !s.design.skipped.empty()) {
     std::cerr << "note: " << s.design.skipped.size()
               << " assumption(s) hold a list, not one number, and are not varied (first: "
               << s.design.skipped.front() << ")\n";
@@ -83,16 +71,13 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
 {
   engine::sa::EvaluationOptions o;
   o.seed = s.scenario.seed;
-  o.threads = a.threads;
+  o.threads = a.job.threads;
   o.replications = s.design.replications;
   o.common_random_numbers = s.design.common_random_numbers;
-  if (!(a.checkpoint_every > 0.0)) {
-    throw engine::UsageError("--checkpoint-every must be a number of seconds > 0");
-  }
-  o.checkpoint = a.checkpoint;
-  o.checkpoint_every = a.checkpoint_every;
+  o.checkpoint = a.checkpoints.checkpoint;
+  o.checkpoint_every = checkpoint_every(a.checkpoints);
   o.default_checkpoint = s.out + ".checkpoint.h5";
-  o.resume = a.resume;
+  o.resume = a.checkpoints.resume;
   o.stop = &stop_flag();
   engine::sa::Evaluator ev(models::registry(), s.scenario, s.design, o);
   const std::size_t k = s.design.parameters.size();
@@ -103,7 +88,7 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
       [&] {
         return ev.completed() * static_cast<std::uint64_t>(engine::Cluster::instance().size());
       },
-      values.size() / k, "points", !a.quiet && engine::Cluster::instance().root());
+      values.size() / k, "points", !a.job.quiet && engine::Cluster::instance().root());
     e = ev.run(values);
   }
   wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -124,14 +109,14 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
   m.command = command_line();
   m.seed = s.scenario.seed;
   m.replications = e.replications;
-  m.threads = a.threads == 0 ? engine::hardware_threads() : a.threads;
+  m.threads = a.job.threads == 0 ? engine::hardware_threads() : a.job.threads;
   m.ranks = engine::Cluster::instance().size();
   m.started = s.started;
   m.finished = engine::utc_now();
   m.wall_seconds = wall_seconds;
   m.stop_reason = "points";
   m.resumed = e.resumed;
-  engine::sa::write_atomically(s.out, a.force, [&](engine::h5::File& f) {
+  engine::sa::write_atomically(s.out, a.job.force, [&](engine::h5::File& f) {
     engine::write_manifest(f, s.scenario, *s.model, e.events, m);
     f.set_attr("kind", kind);
     f.set_attr("method", a.method);
@@ -151,14 +136,7 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
       extra(f, design);
     }
   });
-  // The file is whole: the checkpoints are spent.
-  std::error_code ec;
-  if (!a.checkpoint.empty()) {
-    std::filesystem::remove(a.checkpoint, ec);
-  }
-  if (!a.resume.empty()) {
-    std::filesystem::remove(a.resume, ec);
-  }
+  remove_finished_checkpoints(a.checkpoints); // the file is whole: they are spent
 }
 
 void sa_check_failures(const engine::sa::Evaluation& e, bool quiet)

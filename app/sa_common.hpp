@@ -22,20 +22,18 @@ struct SaArgs
   std::string design;
   std::string method;
   std::optional<std::uint64_t> samples;
-  std::optional<std::uint64_t> replications;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  std::string out;
-  bool force = false;
-  bool quiet = false;
-  std::string checkpoint;
-  double checkpoint_every = 300.0;
-  std::string resume;
+  JobArgs job; //!< -r counts replications per design point
+  CheckpointArgs checkpoints;
 };
 
-//! CONFIG, --design, --method (one of `methods`), -n, -r, --seed, -j, -o, --set, --force, -q.
+//! CONFIG, --set, --policy, --design, --method (one of `methods`), -n, the job's
+//! options (-r, --seed, -j, -o, -q, --force) and the checkpoint options.
 void add_sa_options(CLI::App& cmd, SaArgs& args, const std::vector<std::string>& methods,
                     const std::string& samples_help);
+
+//! The default output's stem: SCENARIO-METHOD, SCENARIO-sweep-METHOD for sweeps.
+std::string default_stem(const std::string& kind, const std::string& scenario,
+                         const std::string& method);
 
 //! A loaded scenario, its model and the design checked against both.
 struct SaSetup

@@ -23,7 +23,7 @@ void run_sobol(const SaArgs& a, SaSetup& s)
   if (n < 2) {
     throw engine::UsageError("Sobol' indices need at least 2 base samples (-n)");
   }
-  if ((n & (n - 1)) != 0 && !a.quiet) {
+  if ((n & (n - 1)) != 0 && !a.job.quiet) {
     std::cerr << "note: -n " << n
               << " is not a power of 2; Sobol' points are best balanced at powers of 2\n";
   }
@@ -61,10 +61,10 @@ void run_sobol(const SaArgs& a, SaSetup& s)
                sa::write_sobol(ig, e.outputs[o], s.design, indices[o]);
              }
            });
-  if (!a.quiet) {
+  if (!a.job.quiet) {
     std::cout << format_sa_report(s.out) << "wrote " << s.out << "\n";
   }
-  sa_check_failures(e, a.quiet);
+  sa_check_failures(e, a.job.quiet);
 }
 
 void run_morris(const SaArgs& a, SaSetup& s)
@@ -111,10 +111,10 @@ void run_morris(const SaArgs& a, SaSetup& s)
                sa::write_morris(ig, e.outputs[o], s.design, indices[o]);
              }
            });
-  if (!a.quiet) {
+  if (!a.job.quiet) {
     std::cout << format_sa_report(s.out) << "wrote " << s.out << "\n";
   }
-  sa_check_failures(e, a.quiet);
+  sa_check_failures(e, a.job.quiet);
 }
 
 } // namespace
