@@ -113,10 +113,9 @@ std::string sobol_output(const sa::SaView& v, const sa::SaView::Output& o, std::
            std::to_string(o.rows_used + o.rows_dropped) +
            " base samples dropped: a point of theirs failed\n";
   }
-  const bool stable = o.max_change_s1 <= sa::kSobolStable && o.max_change_st <= sa::kSobolStable;
   out += "  convergence: max |S1(N) - S1(N/2)| = " + human(o.max_change_s1, 2) +
          ", max |ST(N) - ST(N/2)| = " + human(o.max_change_st, 2) + ": " +
-         (stable ? "stable" : "not yet stable, increase -n") + "\n";
+         (o.stable ? "stable" : "not yet stable, increase -n") + "\n";
   Table t({ "rank", "parameter", "ST", "95% interval", "S1", "95% interval" },
           { true, false, true, true, true, true });
   const auto order = ranking(o.st);
@@ -150,8 +149,7 @@ std::string morris_output(const sa::SaView& v, const sa::SaView::Output& o, std:
            " (a mu* near it is noise)\n";
   }
   out += "  convergence: max |mu*(r) - mu*(r/2)| = " + percent(o.max_change) +
-         " of the largest mu*: " +
-         (o.max_change <= sa::kMorrisStable ? "stable" : "not yet stable, increase -n") + "\n";
+         " of the largest mu*: " + (o.stable ? "stable" : "not yet stable, increase -n") + "\n";
   Table t({ "rank", "parameter", "mu*", "95% interval", "mu", "sigma" },
           { true, false, true, true, true, true });
   const auto order = ranking(o.mu_star);
@@ -233,14 +231,13 @@ std::string json_sa(const sa::SaView& v)
       j.key("convergence").begin_object();
       j.key("max_change_S1").value(o.max_change_s1);
       j.key("max_change_ST").value(o.max_change_st);
-      j.key("stable").value(o.max_change_s1 <= sa::kSobolStable &&
-                            o.max_change_st <= sa::kSobolStable);
+      j.key("stable").value(o.stable);
       j.end_object();
     } else if (is_morris(v)) {
       j.key("ee_noise_sd").value(o.ee_noise_sd);
       j.key("convergence").begin_object();
       j.key("max_change_mu_star").value(o.max_change);
-      j.key("stable").value(o.max_change <= sa::kMorrisStable);
+      j.key("stable").value(o.stable);
       j.end_object();
     }
     j.end_object();

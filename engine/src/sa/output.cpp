@@ -243,6 +243,7 @@ SaView read_sa(const std::string& path)
       o.mu_star_half = read_or_empty(g, "mu_star_half");
       o.ee_noise_sd = g.attr_or<double>("ee_noise_sd", kNaN);
       o.max_change = g.attr_or<double>("max_change", kNaN);
+      o.stable = g.attr_or<std::int64_t>("stable", 0) != 0;
       const std::size_t k = v.parameters.size();
       for (const auto* col : { &o.s1, &o.st, &o.mu_star }) {
         if (!col->empty() && col->size() != k) {

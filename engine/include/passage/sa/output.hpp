@@ -71,6 +71,9 @@ struct SaView
     std::vector<double> mu, mu_star, mu_star_low, mu_star_high, sigma, mu_star_half;
     double ee_noise_sd = kNaN;
     double max_change = kNaN;
+    //! The convergence check as the analysis judged it (SobolIndices::stable,
+    //! MorrisIndices::stable).
+    bool stable = false;
   };
 
   std::string path;
