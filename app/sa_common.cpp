@@ -100,6 +100,34 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
   return e;
 }
 
+namespace {
+
+// Say how many points failed (stderr), and fail (exit 1) when all did.
+void check_failures(const engine::sa::Evaluation& e, bool quiet)
+{
+  const std::size_t failed = e.failed();
+  if (failed == 0) {
+    return;
+  }
+  std::string first;
+  for (std::size_t p = 0; p < e.points && first.empty(); ++p) {
+    if (!e.ok[p]) {
+      first = "point " + std::to_string(p) + ": " + e.reasons[p];
+    }
+  }
+  if (failed == e.points) {
+    throw engine::RuntimeError("every design point failed (" + std::to_string(failed) +
+                               "); the first: " + first);
+  }
+  if (!quiet) {
+    std::cerr << "note: " << failed << " of " << e.points
+              << " design points failed and are left out of the analysis; the first: " << first
+              << "\n";
+  }
+}
+
+} // namespace
+
 void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
               std::span<const double> values, const engine::sa::Evaluation& e, double wall_seconds,
               std::uint64_t samples, std::uint64_t levels,
@@ -137,29 +165,10 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
     }
   });
   remove_finished_checkpoints(a.checkpoints); // the file is whole: they are spent
-}
-
-void sa_check_failures(const engine::sa::Evaluation& e, bool quiet)
-{
-  const std::size_t failed = e.failed();
-  if (failed == 0) {
-    return;
+  if (!a.job.quiet) {
+    std::cout << format_sa_report(s.out) << "wrote " << s.out << "\n";
   }
-  std::string first;
-  for (std::size_t p = 0; p < e.points && first.empty(); ++p) {
-    if (!e.ok[p]) {
-      first = "point " + std::to_string(p) + ": " + e.reasons[p];
-    }
-  }
-  if (failed == e.points) {
-    throw engine::RuntimeError("every design point failed (" + std::to_string(failed) +
-                               "); the first: " + first);
-  }
-  if (!quiet) {
-    std::cerr << "note: " << failed << " of " << e.points
-              << " design points failed and are left out of the analysis; the first: " << first
-              << "\n";
-  }
+  check_failures(e, a.job.quiet);
 }
 
 } // namespace passage::app

@@ -53,13 +53,11 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& args,
                                    std::span<const double> values, double& wall_seconds);
 
 //! Write the file: manifest and root attributes, /design, /outputs, /failed,
-//! then whatever `extra` adds; temporary file + rename.
+//! then whatever `extra` adds; temporary file + rename. Then print its report
+//! (unless -q), say how many points failed (stderr), and fail (exit 1) when all did.
 void sa_write(const SaSetup& s, const SaArgs& args, const std::string& kind,
               std::span<const double> values, const engine::sa::Evaluation& e, double wall_seconds,
               std::uint64_t samples, std::uint64_t levels,
               const std::function<void(engine::h5::File&, engine::h5::Group& design)>& extra);
-
-//! After writing: say how many points failed (stderr), and fail (exit 1) when all did.
-void sa_check_failures(const engine::sa::Evaluation& e, bool quiet);
 
 } // namespace passage::app

@@ -61,10 +61,6 @@ void run_sobol(const SaArgs& a, SaSetup& s)
                sa::write_sobol(ig, e.outputs[o], s.design, indices[o]);
              }
            });
-  if (!a.job.quiet) {
-    std::cout << format_sa_report(s.out) << "wrote " << s.out << "\n";
-  }
-  sa_check_failures(e, a.job.quiet);
 }
 
 void run_morris(const SaArgs& a, SaSetup& s)
@@ -111,10 +107,6 @@ void run_morris(const SaArgs& a, SaSetup& s)
                sa::write_morris(ig, e.outputs[o], s.design, indices[o]);
              }
            });
-  if (!a.job.quiet) {
-    std::cout << format_sa_report(s.out) << "wrote " << s.out << "\n";
-  }
-  sa_check_failures(e, a.job.quiet);
 }
 
 } // namespace

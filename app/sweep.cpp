@@ -47,11 +47,6 @@ void sweep_command(const SaArgs& a)
     return; // the root writes the file
   }
   sa_write(s, a, "sweep", values, e, wall, n, levels, nullptr);
-  if (!a.job.quiet) {
-    std::cout << format_sa_report(s.out);
-    std::cout << "wrote " << s.out << "\n";
-  }
-  sa_check_failures(e, a.job.quiet);
 }
 
 } // namespace
