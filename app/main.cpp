@@ -9,7 +9,10 @@
 #include "passage/run/cluster.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 namespace {
@@ -63,7 +66,6 @@ int main(int argc, char** argv)
   auto& cluster = engine::Cluster::instance();
   cluster.init(&argc, &argv);
   app::set_command_line(argc, argv);
-  app::install_signal_handlers();
   CLI::App cli{ "passage: a discrete-event Monte Carlo engine for migrant journeys through Mali" };
   cli.set_version_flag("--version", std::string("passage ") + engine::BuildInfo::version() +
                                       " (git " + engine::BuildInfo::git_revision() + ")");
@@ -116,6 +118,13 @@ int main(int argc, char** argv)
   }
   if (cli.get_subcommands().empty()) {
     std::cout << kIntro;
+  }
+  // What a command printed must have reached its reader: a full disk or a
+  // closed pipe is a failure, not a truncated success.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    const int err = errno;
+    return crash(std::string("error: cannot write to standard output: ") + std::strerror(err));
   }
   cluster.finalize();
   return 0;
