@@ -2,15 +2,15 @@
 # scripts/plot.py on small real run, compare and sensitivity files: exit codes and the PNG
 # files it writes.
 # Usage: test_plot.sh PASSAGE_BINARY SOURCE_DIR
-# Skips (exit 0, printing SKIP) only when /usr/bin/python3 lacks h5py, numpy or matplotlib.
+# Skips (exit 0, printing SKIP) only when /usr/bin/python3 lacks h5py, numpy, scipy or matplotlib.
 set -u
 PASSAGE=$(realpath "$1")
 SRC=$(realpath "$2")
 PY=/usr/bin/python3
 PLOT=$SRC/scripts/plot.py
 
-if ! [ -x "$PY" ] || ! "$PY" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
-  echo "SKIP: $PY with h5py, numpy and matplotlib is needed (apt-get install python3-h5py python3-numpy python3-matplotlib)"
+if ! [ -x "$PY" ] || ! "$PY" -c 'import h5py, numpy, scipy, matplotlib' 2>/dev/null; then
+  echo "SKIP: $PY with h5py, numpy, scipy and matplotlib is needed (apt-get install python3-h5py python3-numpy python3-scipy python3-matplotlib)"
   exit 0
 fi
 
