@@ -116,6 +116,12 @@ def tick_labels(values, plus=False, sig=3):
     for digits in range(sig, 11):
         labels = [tick(v, sig=digits, plus=plus) for v in values]
         if len(set(labels)) == len(labels):
+            return labels
+    # human() prints whole numbers from 1,000 on: decimals where ticks need them.
+    for decimals in range(1, 7):
+        labels = [("+" if plus and v > 0 else "") + f"{v:,.{decimals}f}" for v in values]
+        labels = ["0" if v == 0 else s.replace("-", "\u2212") for v, s in zip(values, labels)]
+        if len(set(labels)) == len(labels):
             break
     return labels
 
