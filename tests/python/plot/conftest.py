@@ -134,8 +134,14 @@ def write_sweep(tmp_path):
     return write
 
 
-def tick_texts(fig):
-    """{(axes index, 'x' or 'y'): [visible tick labels within the view]} after drawing."""
+@pytest.fixture
+def tick_texts():
+    """tick_texts(fig) -> {(axes index, 'x' or 'y'): [visible tick labels within the view]}
+    after drawing."""
+    return _tick_texts
+
+
+def _tick_texts(fig):
     from passage.plot._common import renderer
 
     renderer(fig)

@@ -6,12 +6,12 @@ import os
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 from passage import plot
 from passage.plot.network import great_circle_km
 
 yaml = pytest.importorskip("yaml")
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 
 def mali():

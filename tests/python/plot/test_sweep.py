@@ -1,7 +1,6 @@
 """The sweep figure: error bars, and tick labels that do not repeat."""
 
 import numpy as np
-from conftest import tick_texts
 from matplotlib.container import ErrorbarContainer
 
 from passage import plot
@@ -17,7 +16,7 @@ def _sweep(write_sweep, reps):
     return plot.open_results(write_sweep(x, {"share": y}))
 
 
-def test_no_axis_repeats_a_tick_label(write_sweep):
+def test_no_axis_repeats_a_tick_label(write_sweep, tick_texts):
     fig = plot.sweep.grid(_sweep(write_sweep, 3))
     labels = tick_texts(fig)
     assert any(len(v) >= 3 for v in labels.values())
