@@ -42,7 +42,8 @@ def outcomes(run):
     names = [m for m in run.metrics
              if run.group.get(m, "").startswith("Outcomes") and m in run.reps]
     if not names or "migrants" not in run.reps:
-        raise NothingToDraw("no outcome metrics (group 'Outcomes ...') and 'migrants' in /replications")
+        raise NothingToDraw("no outcome metrics (group 'Outcomes ...') and 'migrants' in "
+                            "/replications")
     migrants = run.reps["migrants"]
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = {m: np.where(migrants > 0, run.reps[m] / migrants, np.nan) for m in names}
