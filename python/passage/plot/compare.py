@@ -80,6 +80,103 @@ def _break_marks(ax, side):
     ax.plot([x - 0.04, x + 0.04], [-0.035, 0.035], **kw)
 
 
+def forest_caption(cmp, headline, broken, left_out, fig_w):
+    """The forest plot's caption lines, wrapped to the figure's width."""
+    pairing = ("paired by replication on common random numbers" if cmp.crn else
+               "over replications run on independent streams (--independent)")
+    lines = [
+        f"Each row: the mean over {cmp.reps_text()} of the difference policy - baseline, "
+        f"{pairing}; whiskers and brackets: Student-t 95% interval of that mean; in "
+        "parentheses the relative change of the mean (policy mean / baseline mean - 1).",
+        "Colour says only whether the interval excludes 0, not whether the change is good. "
+        + ("Headline metrics (passage report shows the same); `passage report FILE --all` "
+           "lists every metric." if headline else "Metrics the policies share, in file order."),
+    ]
+    if broken:
+        lines.append(f"Each panel has its own scale. A panel broken by // has two: effects "
+                     f"more than {BREAK_RATIO:g} times all the others' are drawn beyond the "
+                     "break, so that the others stay readable.")
+    last = ("Units as in `passage report`: large CFA sums in million CFA. "
+            if any(u == "CFA" for p in cmp.policies for u in p["unit"]) else "")
+    if cmp.stop_reason:
+        last += f"The run stopped on: {cmp.stop_reason}."
+    if last:
+        lines.append(last.strip())
+    if left_out:
+        lines.append(f"{left_out} more metrics left out (the first {MAX_METRICS} are shown); "
+                     "`passage report FILE --all` lists them.")
+    return wrap_lines(lines, fig_w)
+
+
+OUTER_W, BREAK_GAP = 1.05, 0.16     # inches: the part beyond a break, the gap before it
+
+
+def panel_parts(add_axes, x0, data_w, d, lo, hi, out):
+    """([(axes, x limits)] of one panel, left to right; its main axes): the main part
+    (the effects not in `out`, and 0) and, where `out` has effects below or above it, a
+    part beyond a break on that side. add_axes(x, width) makes an axes (inches)."""
+    neg, pos = out & ~(d > 0), out & (d > 0)
+    main_x0, main_w = x0, data_w
+    if neg.any():
+        main_x0 += OUTER_W + BREAK_GAP
+        main_w -= OUTER_W + BREAK_GAP
+    if pos.any():
+        main_w -= OUTER_W + BREAK_GAP
+    main_lim = _limits(np.concatenate([lo[~out], hi[~out], d[~out], [0.0]]))
+    main = add_axes(main_x0, main_w)
+    parts = [(main, main_lim)]
+    if neg.any():
+        lim = _limits(np.concatenate([lo[neg], hi[neg], d[neg]]), pad=0.1)
+        parts.insert(0, (add_axes(x0, OUTER_W), (lim[0], min(lim[1], main_lim[0]))))
+    if pos.any():
+        lim = _limits(np.concatenate([lo[pos], hi[pos], d[pos]]), pad=0.1)
+        parts.append((add_axes(main_x0 + main_w + BREAK_GAP, OUTER_W),
+                      (max(lim[0], main_lim[1]), lim[1])))
+    return parts, main
+
+
+def draw_effects(ax, y, d, lo, hi):
+    """Each row's estimate and interval, coloured by whether the interval excludes 0."""
+    ax.axvline(0, color="black", lw=0.9, zorder=1)
+    for yi, dm, l, h in zip(y, d, lo, hi):
+        if not math.isfinite(dm):
+            continue
+        known = math.isfinite(l) and math.isfinite(h)
+        clear = known and (l > 0 or h < 0)
+        colour = (INCREASE_COLOUR if dm > 0 else DECREASE_COLOUR) if clear else NULL_COLOUR
+        if known:
+            ax.plot([l, h], [yi, yi], color=colour, lw=1.6, zorder=2, solid_capstyle="butt")
+            for e in (l, h):
+                ax.plot([e, e], [yi - 0.18, yi + 0.18], color=colour, lw=1.2, zorder=2)
+        ax.plot([dm], [yi], "o", ms=5.5, zorder=3, color=colour,
+                mfc=colour if clear else "white", mew=1.3)
+
+
+def style_part(ax, i, n_parts, lim, rows, main):
+    """Limits, ticks and spines of part i of n_parts of a panel (// at each break)."""
+    x_lo, x_hi = lim
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(-0.6, rows - 0.4)
+    # No tick near a break, where it would run into the next part's first one.
+    ticks = MaxNLocator(nbins=5 if main else 2, min_n_ticks=1).tick_values(x_lo, x_hi)
+    margin = 0.15 * (x_hi - x_lo)
+    keep_lo = x_lo + (margin if i > 0 else 0.0)
+    keep_hi = x_hi - (margin if i < n_parts - 1 else 0.0)
+    ax.xaxis.set_major_locator(FixedLocator([t for t in ticks if keep_lo <= t <= keep_hi]))
+    ax.xaxis.set_major_formatter(distinct_ticks(plus=True, sig=2))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#eeeeee")
+    ax.set_axisbelow(True)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    if i > 0:
+        ax.spines["left"].set_visible(False)
+        _break_marks(ax, "left")
+    if i < n_parts - 1:
+        _break_marks(ax, "right")
+
+
 def forest(cmp):
     """The paired difference policy - baseline of every policy on the headline metrics,
     with its 95% interval printed beside it; one panel per metric, each with its own
@@ -90,134 +187,54 @@ def forest(cmp):
     left_out = max(0, len(metrics) - MAX_METRICS)
     metrics = metrics[:MAX_METRICS]
     pols = cmp.policies
-    n = len(metrics)
     data = {m: effects(cmp, m) for m in metrics}
     labels = {m: [effect_label(*v, data[m][4]) for v in zip(*data[m][:4])] for m in metrics}
     broken = {m: outliers(*data[m][:3]) for m in metrics}
 
-    ncols = min(3, n)
-    nrows = math.ceil(n / ncols)
-    row_h = 0.3 * max(len(pols), 2) + 0.5      # inches per panel
+    # Sizes in inches: policy titles | panel (data, then its labels) | gap | panel ...
+    ncols = min(3, len(metrics))
+    nrows = math.ceil(len(metrics) / ncols)
+    row_h, row_gap = 0.3 * max(len(pols), 2) + 0.5, 0.95
     probe = new_figure(figsize=(4, 4))
     title_w = label_width_in(probe, [policy_label(p) for p in pols], 8.5) + 0.25
     text_w = label_width_in(probe, [s for m in metrics for s in labels[m]], 7.5) + 0.15
     data_w, gap_w = 2.9, 0.45
     panel_w = data_w + text_w
     fig_w = title_w + ncols * panel_w + (ncols - 1) * gap_w + 0.2
-    pairing = ("paired by replication on common random numbers" if cmp.crn else
-               "over replications run on independent streams (--independent)")
-    cfa = any(u == "CFA" for p in pols for u in p["unit"])
-    lines = [
-        f"Each row: the mean over {cmp.reps_text()} of the difference policy - baseline, "
-        f"{pairing}; whiskers and brackets: Student-t 95% interval of that mean; in "
-        "parentheses the relative change of the mean (policy mean / baseline mean - 1).",
-        "Colour says only whether the interval excludes 0, not whether the change is good. "
-        + ("Headline metrics (passage report shows the same); `passage report FILE --all` "
-           "lists every metric." if headline else "Metrics the policies share, in file order."),
-    ]
-    if any(b.any() for b in broken.values()):
-        lines.append(f"Each panel has its own scale. A panel broken by // has two: effects "
-                     f"more than {BREAK_RATIO:g} times all the others' are drawn beyond the "
-                     "break, so that the others stay readable.")
-    last = ("Units as in `passage report`: large CFA sums in million CFA. " if cfa else "")
-    if cmp.stop_reason:
-        last += f"The run stopped on: {cmp.stop_reason}."
-    if last:
-        lines.append(last.strip())
-    if left_out:
-        lines.append(f"{left_out} more metrics left out (the first {MAX_METRICS} are shown); "
-                     "`passage report FILE --all` lists them.")
-    lines = wrap_lines(lines, fig_w)
+    lines = forest_caption(cmp, headline, any(b.any() for b in broken.values()), left_out,
+                           fig_w)
     top_in, bottom_in = 1.3, 0.55 + 0.165 * len(lines) + 0.3
-    row_gap = 0.95
     fig_h = top_in + nrows * row_h + (nrows - 1) * row_gap + bottom_in
     fig = new_figure(figsize=(fig_w, fig_h))
     y = np.arange(len(pols))[::-1]
-    outer_w, break_gap = 1.05, 0.16
-
-    def axes_at(x_in, y_in, w_in):
-        return fig.add_axes([x_in / fig_w, y_in / fig_h, w_in / fig_w, row_h / fig_h])
 
     for k, m in enumerate(metrics):
         r, c = divmod(k, ncols)
         x0 = title_w + c * (panel_w + gap_w)
         y0 = bottom_in + (nrows - 1 - r) * (row_h + row_gap)
         d, lo, hi, ratio, base, factor, shown_unit = data[m]
-        out = broken[m]
-        pos_out = out & (d > 0)
-        neg_out = out & ~(d > 0)
-        main_x0, main_w = x0, data_w
-        if neg_out.any():
-            main_x0 += outer_w + break_gap
-            main_w -= outer_w + break_gap
-        if pos_out.any():
-            main_w -= outer_w + break_gap
-        ax = axes_at(main_x0, y0, main_w)
-        segments = [(ax, _limits(np.concatenate([lo[~out], hi[~out], d[~out], [0.0]])))]
-        if neg_out.any():
-            ax_neg = axes_at(x0, y0, outer_w)
-            lim = _limits(np.concatenate([lo[neg_out], hi[neg_out], d[neg_out]]), pad=0.1)
-            segments.insert(0, (ax_neg, (lim[0], min(lim[1], segments[-1][1][0]))))
-        if pos_out.any():
-            ax_pos = axes_at(main_x0 + main_w + break_gap, y0, outer_w)
-            lim = _limits(np.concatenate([lo[pos_out], hi[pos_out], d[pos_out]]), pad=0.1)
-            segments.append((ax_pos, (max(lim[0], segments[-1][1][1]), lim[1])))
-        for i, (a, (x_lo, x_hi)) in enumerate(segments):
-            a.axvline(0, color="black", lw=0.9, zorder=1)
-            for yi, dm, l, h in zip(y, d, lo, hi):
-                if not math.isfinite(dm):
-                    continue
-                known = math.isfinite(l) and math.isfinite(h)
-                clear = known and (l > 0 or h < 0)
-                colour = ((INCREASE_COLOUR if dm > 0 else DECREASE_COLOUR) if clear
-                          else NULL_COLOUR)
-                if known:
-                    a.plot([l, h], [yi, yi], color=colour, lw=1.6, zorder=2,
-                           solid_capstyle="butt")
-                    for e in (l, h):
-                        a.plot([e, e], [yi - 0.18, yi + 0.18], color=colour, lw=1.2, zorder=2)
-                a.plot([dm], [yi], "o", ms=5.5, zorder=3, color=colour,
-                       mfc=colour if clear else "white", mew=1.3)
-            a.set_xlim(x_lo, x_hi)
-            a.set_ylim(-0.6, len(pols) - 0.4)
-            # No tick near a break, where it would run into the next part's first one.
-            ticks = MaxNLocator(nbins=5 if a is ax else 2, min_n_ticks=1).tick_values(x_lo, x_hi)
-            margin = 0.15 * (x_hi - x_lo)
-            keep_lo = x_lo + (margin if i > 0 else 0.0)
-            keep_hi = x_hi - (margin if i < len(segments) - 1 else 0.0)
-            a.xaxis.set_major_locator(FixedLocator([t for t in ticks
-                                                    if keep_lo <= t <= keep_hi]))
-            a.xaxis.set_major_formatter(distinct_ticks(plus=True, sig=2))
-            a.tick_params(axis="x", labelsize=8)
-            a.tick_params(axis="y", length=0)
-            a.grid(axis="x", color="#eeeeee")
-            a.set_axisbelow(True)
-            a.spines["top"].set_visible(False)
-            a.spines["right"].set_visible(False)
-            if i > 0:
-                a.spines["left"].set_visible(False)
-                _break_marks(a, "left")
-            if i < len(segments) - 1:
-                _break_marks(a, "right")
-            if i > 0 or c > 0:
-                a.set_yticks(y, [""] * len(y))
-            else:
-                a.set_yticks(y, [policy_label(p) for p in pols], fontsize=8.5)
+        parts, main = panel_parts(
+            lambda x, w: fig.add_axes([x / fig_w, y0 / fig_h, w / fig_w, row_h / fig_h]),
+            x0, data_w, d, lo, hi, broken[m])
+        for i, (a, lim) in enumerate(parts):
+            draw_effects(a, y, d, lo, hi)
+            style_part(a, i, len(parts), lim, len(pols), a is main)
+            a.set_yticks(y, [policy_label(p) for p in pols] if i == 0 and c == 0
+                         else [""] * len(y), fontsize=8.5)
+        last = parts[-1][0]
+        trans = blended_transform_factory(fig.transFigure, last.transData)
         for yi, dm, s in zip(y, d, labels[m]):
-            if not math.isfinite(dm):
-                s = "no value"
-            right = segments[-1][0]
-            trans = blended_transform_factory(fig.transFigure, right.transData)
-            right.text((x0 + data_w + 0.12) / fig_w, yi, s, transform=trans, va="center",
-                       ha="left", fontsize=7.5, color="#222222" if math.isfinite(dm)
-                       else NULL_COLOUR, clip_on=False)
-        first = segments[0][0]
+            last.text((x0 + data_w + 0.12) / fig_w, yi, s if math.isfinite(dm) else "no value",
+                      transform=trans, va="center", ha="left", fontsize=7.5, clip_on=False,
+                      color="#222222" if math.isfinite(dm) else NULL_COLOUR)
+        first = parts[0][0]
         first.set_title(f"{m}" + (f" ({shown_unit})" if shown_unit else ""), fontsize=9.5,
                         loc="left", fontweight="bold", pad=15)
-        base_txt = f"baseline mean {human(base / factor)} {shown_unit}".rstrip()
-        first.text(0.0, 1.015, base_txt, transform=first.transAxes, ha="left", va="bottom",
-                   fontsize=7.5, color="#555555")
-        ax.set_xlabel("difference" + (f" ({shown_unit})" if shown_unit else ""), fontsize=8.5)
+        first.text(0.0, 1.015, f"baseline mean {human(base / factor)} {shown_unit}".rstrip(),
+                   transform=first.transAxes, ha="left", va="bottom", fontsize=7.5,
+                   color="#555555")
+        main.set_xlabel("difference" + (f" ({shown_unit})" if shown_unit else ""),
+                        fontsize=8.5)
     handles = [
         Line2D([], [], color=INCREASE_COLOUR, marker="o", lw=1.6, label="increase: the "
                "interval lies above 0"),
