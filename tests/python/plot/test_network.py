@@ -10,11 +10,11 @@ import pytest
 from passage import plot
 from passage.plot.network import great_circle_km
 
-yaml = pytest.importorskip("yaml")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 
 def mali():
+    yaml = pytest.importorskip("yaml")
     with open(os.path.join(ROOT, "configs", "mali-2016.yaml"), encoding="utf-8") as f:
         return yaml.safe_load(f)["parameters"]
 
