@@ -87,6 +87,60 @@ def exit_names(run):
     return out
 
 
+def segment_flows(run):
+    """The mean over replications of flow_<segment>, per segment (NaN where the file has
+    no such metric)."""
+    flows = []
+    for s in run.network["seg_id"]:
+        x = run.reps.get("flow_" + s)
+        flows.append(mean_ci(x)[0] if x is not None else float("nan"))
+    return np.array(flows)
+
+
+def zoom_box(lat, lon, known, hubs, edges):
+    """(lon0, lon1, lat0, lat1) around the hubs and every place after them (the crowded
+    road north), or None when that is most of the network anyway. hubs: place indices;
+    edges: (from, to) indices of the drawn segments."""
+    downstream = set(hubs)
+    frontier = list(downstream)
+    while frontier:
+        q = frontier.pop()
+        for a, b in edges:
+            if a == q and b not in downstream:
+                downstream.add(b)
+                frontier.append(b)
+    if len(downstream) < 2:
+        return None
+    zl = [lon[i] for i in downstream]
+    zb = [lat[i] for i in downstream]
+    span = max(max(zl) - min(zl), max(zb) - min(zb), 1.0)
+    m = 0.12 * span + 0.3
+    zoom = (min(zl) - m, max(zl) + m, min(zb) - m, max(zb) + m)
+    full = (lon[known].min(), lon[known].max(), lat[known].min(), lat[known].max())
+    if (zoom[1] - zoom[0]) > 0.6 * (full[1] - full[0]):
+        return None  # the whole network is about as small: one panel is enough
+    return zoom
+
+
+def map_caption(zoomed, no_borders, missing):
+    """The map's caption lines: how widths are made, where places stand, the borders
+    (no_borders: why there are none, or None), the places left off."""
+    return [
+        "Line width proportional to the mean over replications of flow_<segment>, the "
+        "migrants who set off on the segment (not all arrive); colour: mode; arrows: direction "
+        "of travel." + (" Widths in the left panel are 0.6 times those in the zoom."
+                        if zoomed else ""),
+        "Places at their coordinates from the scenario (places.<id>.coordinates, latitude and "
+        "longitude in degrees); segments drawn as straight lines between their ends (their "
+        "length in the model is distance_km).",
+        (f"No country borders: {no_borders}." if no_borders else
+         "Country borders: Natural Earth 1:110m (geopandas' naturalearth_lowres), for "
+         "orientation."),
+        ("Left off, having no coordinates in the scenario (with their segments): "
+         + ", ".join(missing) + "." if missing else "Every place has coordinates."),
+    ]
+
+
 def route_map(run):
     """The route network at the places' coordinates over country borders, line width
     proportional to the mean flow on each segment; a zoom on the hubs and the road north.
@@ -102,11 +156,7 @@ def route_map(run):
     if not known.any():
         raise NothingToDraw("no place has coordinates (places.<id>.coordinates in the "
                             "scenario)")
-    flows = []
-    for s in net["seg_id"]:
-        x = run.reps.get("flow_" + s)
-        flows.append(mean_ci(x)[0] if x is not None else float("nan"))
-    flows = np.array(flows)
+    flows = segment_flows(run)
     have_flows = bool(np.isfinite(flows).any())
     fmax = float(np.nanmax(flows)) if have_flows and np.nanmax(flows) > 0 else 1.0
     hubs = {line.split(">")[0] for line in net["lines"]}
@@ -115,25 +165,9 @@ def route_map(run):
     seg_ends = [(index[a], index[b]) for a, b in zip(net["seg_from"], net["seg_to"])]
     drawn_seg = [bool(known[a] and known[b]) for a, b in seg_ends]
 
-    # The zoom: the hubs and every place after them (the crowded road north).
-    downstream = {index[h] for h in hubs if h in index and known[index[h]]}
-    frontier = list(downstream)
-    while frontier:
-        q = frontier.pop()
-        for (a, b), ok in zip(seg_ends, drawn_seg):
-            if ok and a == q and b not in downstream:
-                downstream.add(b)
-                frontier.append(b)
-    zoom = None
-    if len(downstream) >= 2:
-        zl = [lon[i] for i in downstream]
-        zb = [lat[i] for i in downstream]
-        span = max(max(zl) - min(zl), max(zb) - min(zb), 1.0)
-        m = 0.12 * span + 0.3
-        zoom = (min(zl) - m, max(zl) + m, min(zb) - m, max(zb) + m)
-        full = (lon[known].min(), lon[known].max(), lat[known].min(), lat[known].max())
-        if (zoom[1] - zoom[0]) > 0.6 * (full[1] - full[0]):
-            zoom = None  # the whole network is about as small: one panel is enough
+    zoom = zoom_box(lat, lon, known,
+                    [index[h] for h in hubs if h in index and known[index[h]]],
+                    [e for e, ok in zip(seg_ends, drawn_seg) if ok])
 
     lat0 = float(np.mean(lat[known]))
     aspect = 1.0 / math.cos(math.radians(lat0))
@@ -319,20 +353,7 @@ def route_map(run):
     fig.canvas.draw()  # fix the axes' final positions before measuring labels
     for panel, detailed, obstacles in drawn:
         place_labels(panel, detailed, obstacles)
-    missing = [names[i] for i in range(len(ids)) if not known[i]]
-    lines = [
-        "Line width proportional to the mean over replications of flow_<segment>, the "
-        "migrants who set off on the segment (not all arrive); colour: mode; arrows: direction "
-        "of travel."
-        + (" Widths in the left panel are 0.6 times those in the zoom." if zoom else ""),
-        "Places at their coordinates from the scenario (places.<id>.coordinates, latitude and "
-        "longitude in degrees); segments drawn as straight lines between their ends (their "
-        "length in the model is distance_km).",
-        ("Country borders: Natural Earth 1:110m (geopandas' naturalearth_lowres), for "
-         "orientation." if world is not None else f"No country borders: {no_borders}."),
-        ("Left off, having no coordinates in the scenario (with their segments): "
-         + ", ".join(missing) + "." if missing else "Every place has coordinates."),
-    ]
-    caption(fig, "\n".join(lines))
+    caption(fig, "\n".join(map_caption(bool(zoom), no_borders if world is None else None,
+                                        [names[i] for i in range(len(ids)) if not known[i]])))
     return fig
 
