@@ -45,7 +45,8 @@ TEST_CASE("config: a missing file is named")
     load_file("/nonexistent/dir/x.yaml");
     FAIL("no error");
   } catch (const ConfigError& e) {
-    CHECK(std::string(e.what()).find("/nonexistent/dir/x.yaml: error: cannot open file") == 0);
+    CHECK(std::string(e.what()).find("/nonexistent/dir/x.yaml: error: cannot open scenario file") ==
+          0);
   }
 }
 
