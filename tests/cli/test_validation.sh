@@ -126,6 +126,20 @@ expect_line 2 "/dev/zero: error: the scenario file is larger than 64 MiB" -- \
 expect 0 "warning: 2 trajectories are too few for the bootstrap" -- "$PASSAGE" sensitivity "$SRC/configs/verification/ishigami.yaml" \
   --design "$SRC/configs/sa/ishigami.yaml" --method morris -n 2 -o morris.h5
 no_file never.h5
+# A run resumed with another --trace (replication 0, which a trace follows, is
+# in the checkpoint already).
+"$PASSAGE" run "$MALI" --set parameters.flows.mali_route.annual_migrants=6000 -r 2000 -q -o tr.h5 -j 1 --trace 2 --checkpoint tr.ckpt 2>/dev/null &
+pid=$!
+for _ in $(seq 1 100); do ls tr.h5.tmp-* >/dev/null 2>&1 && break; sleep 0.05; done
+sleep 1
+kill -TERM $pid
+wait $pid
+if [ -f tr.ckpt ]; then
+  expect_line 2 "error: tr.ckpt was made with --trace 2; this run asks for --trace 0" -- \
+    "$PASSAGE" run "$MALI" --set parameters.flows.mali_route.annual_migrants=6000 -r 2000 -q -o tr.h5 -j 1 --resume tr.ckpt
+else
+  fail "no checkpoint to resume (machine too fast for the test?)"
+fi
 
 # 20. Traces: --csv and --json, and how a hostage's journey ends.
 "$PASSAGE" run "$MALI" -r 1 --trace 5 -q -o traced.h5

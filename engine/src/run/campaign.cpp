@@ -358,6 +358,7 @@ void Campaign::write_checkpoint(const std::string& path,
       triggers.push_back(t.text);
     }
     f.set_attr("triggers", join(triggers));
+    f.set_attr("trace_entities", arms_[0].options.trace_entities);
     f.set_attr("command", options_.command);
     f.set_attr("created", utc_now());
     for (std::size_t k = 0; k < arms_.size(); ++k) {
@@ -410,6 +411,13 @@ std::uint64_t Campaign::read_checkpoint(const std::vector<ReplicationColumns*>& 
     triggers.push_back(t.text);
   }
   expect("triggers", join(triggers), "set of --until triggers");
+  // Replication 0, which a trace follows, may be in the checkpoint already.
+  if (const auto traced = f.attr_or<std::uint64_t>("trace_entities", 0);
+      traced != arms_[0].options.trace_entities) {
+    throw UsageError(path + " was made with --trace " + std::to_string(traced) +
+                     "; this run asks for --trace " +
+                     std::to_string(arms_[0].options.trace_entities));
+  }
   const auto done = static_cast<std::uint64_t>(f.attr_int("replications_done"));
   for (std::size_t k = 0; k < arms_.size(); ++k) {
     const auto g = f.open_group("arm" + std::to_string(k));
