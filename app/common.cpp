@@ -165,7 +165,7 @@ void add_checkpoint_options(CLI::App& cmd, CheckpointArgs& a, const std::string&
                        ->check(path_name());
   cmd
     .add_option("--checkpoint-every", a.checkpoint_every,
-                "seconds between checkpoints (default 300; needs --checkpoint)")
+                "seconds between checkpoints (default 300)")
     ->needs(checkpoint);
   cmd.add_option("--resume", a.resume, "finish the run saved in this checkpoint")
     ->type_name("FILE")

@@ -519,6 +519,9 @@ Node load_file(const std::string& path, const std::string& what)
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
+    if (std::filesystem::exists(status)) {
+      throw ConfigError(nowhere, "cannot read " + what + " file", "check its permissions");
+    }
     // Suggest a file of the same directory with a similar name, else say where
     // such files live.
     std::string hint = "check the path";
