@@ -75,6 +75,8 @@ expect_line 2 "error: --max-replications: must be a whole number between 1 and 1
   "$PASSAGE" run "$MM1" -r 10 --until mean_wait:rel_ci=0.01 --max-replications 0 -o never.h5
 expect_line 2 "error: --max-replications (5) is below one batch of -r 10 replications" -- \
   "$PASSAGE" run "$MM1" -r 10 --until mean_wait:rel_ci=0.01 --max-replications 5 -o never.h5
+expect_line 2 "error: --samples: must be a whole number >= 1, got '-1'" -- "$PASSAGE" sensitivity "$SRC/configs/verification/ishigami.yaml" \
+  --design "$SRC/configs/sa/ishigami.yaml" --method sobol -n -1 -o never.h5
 no_file never.h5
 expect 0 "seed 18446744073709551615" -- "$PASSAGE" validate "$MM1" --set seed=18446744073709551615
 expect 0 "seed 9007199254740993" -- "$PASSAGE" validate "$MM1" --set seed=9007199254740993
