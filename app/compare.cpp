@@ -124,7 +124,7 @@ void compare_command(const CompareArgs& a)
       const auto sug = engine::config::did_you_mean(p, all_names);
       throw engine::UsageError("--set " + s + ": no arm runs a policy '" + p + "'",
                                sug ? "did you mean '" + *sug + "'?"
-                                   : "policies.NAME.… sets a parameter of a policy given with "
+                                   : "policies.NAME.X sets a parameter of a policy given with "
                                      "--policy");
     }
   }

@@ -1104,6 +1104,28 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       }
     } else if (ed.empty()) {
       check_same_wiring(out.epochs[0], c.epoch, tree, starts[k], seen, all);
+      // Where an origin starts and which exit a destination needs are read from
+      // the first epoch; their shares from each.
+      for (std::size_t i = 0; i < c.origins.size(); ++i) {
+        const Origin& o = c.origins[i];
+        if ((o.start != out.origins[i].start || o.malian != out.origins[i].malian) &&
+            seen.insert("origin:" + o.id).second) {
+          all.error(mark_at(tree, { "parameters", "origins", o.id }, tree.mark()),
+                    "a change from day " + cfg::number_text(starts[k]) + " changes where origin '" +
+                      o.id + "' starts or whether it is Malian",
+                    "a change may alter an origin's share; add another origin for another start");
+        }
+      }
+      for (std::size_t i = 0; i < c.destinations.size(); ++i) {
+        const Destination& x = c.destinations[i];
+        if (x.exit != out.destinations[i].exit && seen.insert("destination:" + x.id).second) {
+          all.error(mark_at(tree, { "parameters", "destinations", x.id, "exit" }, tree.mark()),
+                    "a change from day " + cfg::number_text(starts[k]) +
+                      " changes the exit of destination '" + x.id + "'",
+                    "a change may alter a destination's share; add another destination for "
+                    "another exit");
+        }
+      }
     }
     c.epoch.start = starts[k];
     c.epoch.end = k + 1 < starts.size() ? starts[k + 1] : std::numeric_limits<double>::infinity();

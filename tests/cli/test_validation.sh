@@ -36,6 +36,10 @@ expect 0 "OK: scenario 'mm1-v2.0_b'" -- "$PASSAGE" validate fine.yaml
 # alter only parameters.
 expect_line 2 "(--set changes=[{from_day: 10, set: {parameters.segments.gao_labbezanga.to: bamako}}]):1:62: error: a change from day 10 rewires the network: segment 'gao_labbezanga' to 'bamako' instead of 'labbezanga'" -- \
   "$PASSAGE" run "$MALI" -r 1 -o never.h5 --set "changes=[{from_day: 10, set: {parameters.segments.gao_labbezanga.to: bamako}}]"
+expect_line 2 "(--set changes=[{from_day: 5, set: {parameters.destinations.niger.exit: arrived_algeria}}]):1:58: error: a change from day 5 changes the exit of destination 'niger'" -- \
+  "$PASSAGE" validate "$MALI" --set "changes=[{from_day: 5, set: {parameters.destinations.niger.exit: arrived_algeria}}]"
+expect 2 "error: a change from day 5 changes where origin 'guinea' starts or whether it is Malian" -- \
+  "$PASSAGE" validate "$MALI" --set "changes=[{from_day: 5, set: {parameters.origins.guinea.start: bamako}}]"
 for key in model seed horizon_days replications; do
   expect 2 "error: a change can alter only parameters, not '$key'" -- \
     "$PASSAGE" validate "$MALI" --set "changes=[{from_day: 10, set: {$key: 5}}]"
