@@ -39,6 +39,12 @@ struct JobArgs
 void add_job_options(CLI::App& cmd, JobArgs& args, const std::string& replications_help,
                      const std::string& default_out);
 
+//! A check of an integer option on its text as typed: digits only, within
+//! [lo, hi] (so "-1" and "" are refused, not read as 2^64 - 1 or the default).
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi, const std::string& what);
+//! A check of a file option: not empty, no name longer than the system allows.
+CLI::Validator path_name();
+
 //! Checkpoints and resumption: --checkpoint, --checkpoint-every, --resume.
 struct CheckpointArgs
 {
@@ -58,7 +64,8 @@ struct BatchArgs
   std::uint64_t max_replications = 100000;
   CheckpointArgs checkpoints;
 };
-void add_batch_options(CLI::App& cmd, BatchArgs& args);
+//! `kind` is "run" or "compare": the targets --until takes differ.
+void add_batch_options(CLI::App& cmd, BatchArgs& args, const std::string& kind);
 engine::CampaignOptions campaign_options(const BatchArgs& args, const std::string& kind,
                                          std::uint64_t batch);
 //! -r within [1, 10^12] (UsageError otherwise).
@@ -81,8 +88,9 @@ void check_interrupted(bool interrupted, std::uint64_t done, const std::string& 
 //! The files a job reads: the scenario and its policies (an output may not be one).
 std::vector<engine::JobPath> input_paths(const ScenarioArgs& args);
 
-//! Add CONFIG, --set and --policy to a subcommand.
-void add_scenario_options(CLI::App& cmd, ScenarioArgs& args);
+//! Add CONFIG, --set and --policy to a subcommand; `policy_help` replaces the
+//! help of --policy ("applied in order") where a command reads it otherwise.
+void add_scenario_options(CLI::App& cmd, ScenarioArgs& args, const std::string& policy_help = {});
 
 //! Load a scenario with its overrides and overlays applied.
 engine::Scenario load(const ScenarioArgs& args);

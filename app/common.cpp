@@ -1,18 +1,22 @@
 #include "commands.hpp"
+#include "passage/config/reader.hpp"
 #include "passage/errors.hpp"
+#include "passage/run/trigger.hpp"
 #include "registry.hpp"
 
 #include <algorithm>
 #include <csignal>
 #include <signal.h>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 namespace passage::app {
 
 namespace {
 std::string g_command_line;
-}
+constexpr std::uint64_t kMaxReplications = 1000000000000ULL;
+} // namespace
 
 void set_command_line(int argc, char** argv)
 {
@@ -27,7 +31,7 @@ std::string command_line()
   return g_command_line;
 }
 
-void add_scenario_options(CLI::App& cmd, ScenarioArgs& args)
+void add_scenario_options(CLI::App& cmd, ScenarioArgs& args, const std::string& policy_help)
 {
   cmd.add_option("config", args.config, "scenario file (YAML), e.g. configs/mali-2016.yaml")
     ->required();
@@ -37,8 +41,10 @@ void add_scenario_options(CLI::App& cmd, ScenarioArgs& args)
     ->type_name("KEY=VALUE");
   cmd
     .add_option("--policy", args.policies,
-                "apply a policy overlay (YAML, e.g. configs/policies/anti_corruption.yaml); "
-                "repeatable, applied in order")
+                policy_help.empty()
+                  ? "apply a policy overlay (YAML, e.g. configs/policies/anti_corruption.yaml); "
+                    "repeatable, applied in order"
+                  : policy_help)
     ->type_name("FILE");
 }
 
@@ -101,41 +107,95 @@ void check_interrupted(bool interrupted, std::uint64_t done, const std::string& 
   }
 }
 
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi, const std::string& what)
+{
+  // Checked on the text as typed: CLI11 would read "-1" into an unsigned
+  // integer as 2^64 - 1, and "" as the default.
+  return CLI::Validator(
+    [lo, hi, what](std::string& text) -> std::string {
+      const auto v = engine::config::parse_unsigned(text);
+      if (!v || *v < lo || *v > hi) {
+        return "must be " + what + ", got '" + text + "'";
+      }
+      return {};
+    },
+    "", "whole number");
+}
+
+CLI::Validator path_name()
+{
+  return CLI::Validator(
+    [](std::string& text) -> std::string {
+      if (text.empty()) {
+        return "must be a file name, got ''";
+      }
+      // Say so here rather than let HDF5 fail on the long name at the end of a run.
+      for (const auto& part : std::filesystem::path(text)) {
+        if (part.native().size() > 255) {
+          return "has a name longer than 255 bytes: '" + part.native().substr(0, 40) + "...'";
+        }
+      }
+      if (text.size() > 4000) {
+        return "is longer than 4,000 bytes";
+      }
+      return {};
+    },
+    "", "path");
+}
+
 void add_job_options(CLI::App& cmd, JobArgs& a, const std::string& replications_help,
                      const std::string& default_out)
 {
-  cmd.add_option("-r,--replications", a.replications, replications_help);
-  cmd.add_option("--seed", a.seed, "master seed (default: the scenario's)");
-  cmd.add_option("-j,--threads", a.threads, "worker threads (per rank; default: all cores)");
-  cmd.add_option("-o,--out", a.out, "results file (default: " + default_out + ")");
+  cmd.add_option("-r,--replications", a.replications, replications_help)
+    ->check(whole_number(1, kMaxReplications, "a whole number between 1 and 10^12"));
+  cmd
+    .add_option("--seed", a.seed,
+                "master seed, a whole number in [0, 2^64 - 1] (default: the scenario's)")
+    ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max(),
+                         "a whole number in [0, 2^64 - 1]"));
+  cmd.add_option("-j,--threads", a.threads, "worker threads (per rank; default: all cores)")
+    ->check(
+      whole_number(0, std::numeric_limits<unsigned>::max(), "a whole number of threads >= 0"));
+  cmd.add_option("-o,--out", a.out, "results file (default: " + default_out + ")")
+    ->check(path_name());
   cmd.add_flag("-q,--quiet", a.quiet, "print nothing but errors");
   cmd.add_flag("--force", a.force, "overwrite an existing results file");
 }
 
-void add_batch_options(CLI::App& cmd, BatchArgs& a)
+void add_batch_options(CLI::App& cmd, BatchArgs& a, const std::string& kind)
 {
   cmd
     .add_option(
       "--until", a.until,
-      "add batches of -r replications until a precision target holds: METRIC:rel_ci=0.01, "
-      "METRIC:halfwidth=X, A/B:rel_ci=X (a pooled share, e.g. abducted/migrants), "
-      "METRIC@q90:rel_ci=X; repeatable (all must hold)")
+      kind == "compare"
+        ? "add batches of -r replications per arm until every policy's paired difference is "
+          "precise enough: METRIC:diff_halfwidth=X (the 95% half-width of policy - baseline, in "
+          "the metric's unit); repeatable (all must hold)"
+        : "add batches of -r replications until a precision target holds: METRIC:rel_ci=0.01, "
+          "METRIC:halfwidth=X, A/B:rel_ci=X (a pooled share, e.g. abducted/migrants), "
+          "METRIC@q90:rel_ci=X; repeatable (all must hold)")
     ->type_name("TRIGGER");
-  cmd.add_option("--max-replications", a.max_replications,
-                 "with --until: stop here at the latest (default 100000)");
+  cmd
+    .add_option("--max-replications", a.max_replications,
+                "with --until: stop here at the latest (default 100000; at least -r)")
+    ->check(whole_number(1, kMaxReplications, "a whole number between 1 and 10^12"));
   add_checkpoint_options(cmd, a.checkpoints, "completed work");
 }
 
 void add_checkpoint_options(CLI::App& cmd, CheckpointArgs& a, const std::string& saved)
 {
+  auto* checkpoint = cmd
+                       .add_option("--checkpoint", a.checkpoint,
+                                   "save " + saved + " to this file periodically and when stopped")
+                       ->type_name("FILE")
+                       ->check(path_name());
   cmd
-    .add_option("--checkpoint", a.checkpoint,
-                "save " + saved + " to this file periodically and when stopped")
-    ->type_name("FILE");
-  cmd.add_option("--checkpoint-every", a.checkpoint_every,
-                 "seconds between checkpoints (default 300)");
+    .add_option("--checkpoint-every", a.checkpoint_every,
+                "seconds between checkpoints (default 300)")
+    ->needs(checkpoint);
   cmd.add_option("--resume", a.resume, "finish the run saved in this checkpoint")
-    ->type_name("FILE");
+    ->type_name("FILE")
+    ->check(path_name());
 }
 
 double checkpoint_every(const CheckpointArgs& a)
@@ -155,6 +215,19 @@ engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& 
   for (const auto& u : a.until) {
     o.triggers.push_back(engine::Trigger::parse(u));
   }
+  for (const auto& t : o.triggers) {
+    if (kind == "run" && t.kind == engine::Trigger::Kind::DiffHalfWidth) {
+      throw engine::UsageError("'" + t.text + "' is a target of passage compare",
+                               "passage run stops on one scenario's precision: METRIC:rel_ci=X or "
+                               "METRIC:halfwidth=X");
+    }
+  }
+  if (!o.triggers.empty() && a.max_replications < batch) {
+    throw engine::UsageError("--max-replications (" + std::to_string(a.max_replications) +
+                               ") is below one batch of -r " + std::to_string(batch) +
+                               " replications",
+                             "give --max-replications at least -r");
+  }
   o.max_replications = o.triggers.empty() ? 0 : a.max_replications;
   o.checkpoint = a.checkpoints.checkpoint;
   o.checkpoint_every = checkpoint_every(a.checkpoints);
@@ -166,7 +239,7 @@ engine::CampaignOptions campaign_options(const BatchArgs& a, const std::string& 
 
 std::uint64_t check_replications(std::uint64_t r)
 {
-  if (r < 1 || r > 1000000000000ULL) {
+  if (r < 1 || r > kMaxReplications) {
     throw engine::UsageError("-r must be between 1 and 10^12 replications, got " +
                              std::to_string(r));
   }

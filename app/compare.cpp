@@ -25,12 +25,29 @@ struct CompareArgs
   BatchArgs batch;
 };
 
-// Policy files: directories expand to their *.yaml, sorted.
-std::vector<std::string> policy_files(const std::vector<std::string>& given)
+// The arms' policy files: a directory stands for each of its *.yaml (sorted),
+// each its own arm; "a.yaml+b.yaml" is one arm with both policies applied.
+std::vector<std::vector<std::string>> policy_arms(const std::vector<std::string>& given)
 {
-  std::vector<std::string> out;
+  std::vector<std::vector<std::string>> out;
   for (const auto& g : given) {
-    if (std::filesystem::is_directory(g)) {
+    if (g.find('+') != std::string::npos && !std::filesystem::exists(g)) {
+      std::vector<std::string> files;
+      std::size_t from = 0;
+      while (from <= g.size()) {
+        const auto plus = std::min(g.find('+', from), g.size());
+        files.push_back(g.substr(from, plus - from));
+        from = plus + 1;
+      }
+      for (const auto& f : files) {
+        if (f.empty() || std::filesystem::is_directory(f)) {
+          throw engine::UsageError("'" + g + "': a combined arm joins policy files with '+'",
+                                   "e.g. --policy configs/policies/anti_corruption.yaml+"
+                                   "configs/policies/border_control.yaml");
+        }
+      }
+      out.push_back(std::move(files));
+    } else if (std::filesystem::is_directory(g)) {
       std::vector<std::string> found;
       for (const auto& e : std::filesystem::directory_iterator(g)) {
         if (e.path().extension() == ".yaml" || e.path().extension() == ".yml") {
@@ -38,9 +55,37 @@ std::vector<std::string> policy_files(const std::vector<std::string>& given)
         }
       }
       std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
+      for (auto& f : found) {
+        out.push_back({ std::move(f) });
+      }
     } else {
-      out.push_back(g);
+      out.push_back({ g });
+    }
+  }
+  return out;
+}
+
+// "policies.NAME...." assignments vary one policy's own parameters: they apply
+// to the arms that run that policy; every other assignment to every arm.
+std::string set_policy(const std::string& assignment)
+{
+  const std::string prefix = "policies.";
+  if (assignment.rfind(prefix, 0) != 0) {
+    return {};
+  }
+  const auto end = assignment.find_first_of(".=", prefix.size());
+  return assignment.substr(prefix.size(),
+                           end == std::string::npos ? std::string::npos : end - prefix.size());
+}
+
+std::vector<std::string> sets_for(const std::vector<std::string>& sets,
+                                  const std::vector<std::string>& policies)
+{
+  std::vector<std::string> out;
+  for (const auto& s : sets) {
+    const std::string p = set_policy(s);
+    if (p.empty() || std::find(policies.begin(), policies.end(), p) != policies.end()) {
+      out.push_back(s);
     }
   }
   return out;
@@ -49,7 +94,7 @@ std::vector<std::string> policy_files(const std::vector<std::string>& given)
 struct Arm
 {
   std::string name;
-  std::string file; // the overlay ("" for the baseline)
+  std::string file; // the overlays, joined by '+' ("" for the baseline)
   engine::Scenario scenario;
   std::unique_ptr<engine::Model> model;
 };
@@ -67,23 +112,45 @@ std::string title(const Arm& arm)
 
 void compare_command(const CompareArgs& a)
 {
-  const auto files = policy_files(a.scenario.policies);
-  if (files.empty()) {
+  const auto policy_sets = policy_arms(a.scenario.policies);
+  if (policy_sets.empty()) {
     throw engine::UsageError("compare needs at least one --policy",
                              "e.g. --policy configs/policies/");
+  }
+  std::vector<std::vector<std::string>> names;
+  std::vector<std::string> all_names;
+  for (const auto& files : policy_sets) {
+    names.emplace_back();
+    for (const auto& f : files) {
+      names.back().push_back(engine::overlay_name(f));
+      all_names.push_back(names.back().back());
+    }
+  }
+  for (const auto& s : a.scenario.sets) {
+    const std::string p = set_policy(s);
+    if (!p.empty() && std::find(all_names.begin(), all_names.end(), p) == all_names.end()) {
+      const auto sug = engine::config::did_you_mean(p, all_names);
+      throw engine::UsageError("--set " + s + ": no arm runs a policy '" + p + "'",
+                               sug ? "did you mean '" + *sug + "'?"
+                                   : "policies.NAME.X sets a parameter of a policy given with "
+                                     "--policy");
+    }
   }
   std::vector<Arm> arms;
   {
     Arm base;
     base.name = "baseline";
-    base.scenario = engine::load_scenario(a.scenario.config, a.scenario.sets);
+    base.scenario = engine::load_scenario(a.scenario.config, sets_for(a.scenario.sets, {}));
     arms.push_back(std::move(base));
   }
-  for (const auto& f : files) {
+  for (std::size_t i = 0; i < policy_sets.size(); ++i) {
     Arm arm;
-    arm.file = f;
-    arm.name = engine::overlay_name(f);
-    arm.scenario = engine::load_scenario(a.scenario.config, a.scenario.sets, { f });
+    for (std::size_t j = 0; j < policy_sets[i].size(); ++j) {
+      arm.file += (j ? "+" : "") + policy_sets[i][j];
+      arm.name += (j ? "+" : "") + names[i][j];
+    }
+    arm.scenario =
+      engine::load_scenario(a.scenario.config, sets_for(a.scenario.sets, names[i]), policy_sets[i]);
     for (const auto& other : arms) {
       if (other.name == arm.name) {
         throw engine::UsageError("two arms are called '" + arm.name + "'",
@@ -133,7 +200,11 @@ void compare_command(const CompareArgs& a)
   spec.out = output_path(a.job.out, base.name + "-compare");
   spec.force = a.job.force;
   spec.chunk_rows = chunk_rows(batch, !a.batch.until.empty());
-  spec.inputs = input_paths(ScenarioArgs{ a.scenario.config, {}, files });
+  std::vector<std::string> all_files;
+  for (const auto& files : policy_sets) {
+    all_files.insert(all_files.end(), files.begin(), files.end());
+  }
+  spec.inputs = input_paths(ScenarioArgs{ a.scenario.config, {}, all_files });
   spec.common_random_numbers = !a.independent;
   spec.manifest.command = command_line();
   spec.manifest.seed = seed;
@@ -163,11 +234,14 @@ void add_compare(CLI::App& app)
   auto a = std::make_shared<CompareArgs>();
   auto* cmd = app.add_subcommand(
     "compare", "run the baseline and each policy with common random numbers; paired differences");
-  add_scenario_options(*cmd, a->scenario);
+  add_scenario_options(
+    *cmd, a->scenario,
+    "a policy overlay (YAML), or a directory of them; each is its own arm, run against the "
+    "baseline; FILE+FILE is one arm with both applied; repeatable");
   add_job_options(*cmd, a->job,
                   "replications per arm (with --until: per batch; default: the scenario's)",
                   "results/<scenario>-compare.h5");
-  add_batch_options(*cmd, a->batch);
+  add_batch_options(*cmd, a->batch, "compare");
   cmd->add_flag(
     "--independent", a->independent,
     "give each policy its own random streams (to measure what common random numbers buy)");

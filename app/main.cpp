@@ -9,6 +9,7 @@
 #include "passage/run/cluster.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -81,6 +82,25 @@ int main(int argc, char** argv)
     std::cout << kIntro;
     cluster.finalize();
     return 0;
+  }
+  // A first word that is no option must be a command: CLI11 would take
+  // `passage calibrate --help` for the main help, and `passage runn` says only
+  // that it has an extra argument.
+  if (const std::string first = argv[1]; !first.empty() && first[0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : cli.get_subcommands({})) {
+      names.push_back(sub->get_name());
+    }
+    if (std::find(names.begin(), names.end(), first) == names.end()) {
+      const auto sug = engine::config::did_you_mean(first, names);
+      std::string known;
+      for (const auto& n : names) {
+        known += (known.empty() ? "" : ", ") + n;
+      }
+      return fail(2, "error: unknown command '" + first +
+                       "'\n  hint: " + (sug ? "did you mean '" + *sug + "'? " : std::string()) +
+                       "commands: " + known);
+    }
   }
   try {
     cli.parse(argc, argv);

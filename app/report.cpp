@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "format.hpp"
 #include "passage/errors.hpp"
+#include "passage/io/hdf5.hpp"
 
 #include <iostream>
 #include <map>
@@ -104,11 +105,45 @@ std::string format_trace(const std::vector<engine::TraceRecord>& trace)
   return out;
 }
 
-void report_command(const ReportArgs& a)
+std::string csv_trace(const std::vector<engine::TraceRecord>& trace)
+{
+  std::string s = "migrant,day,place,event,cfa,to\n";
+  for (const auto& r : trace) {
+    s += std::to_string(r.entity) + "," + csv_number(r.time) + "," + csv_field(r.place) + "," +
+         csv_field(r.event) + "," + std::to_string(r.amount) + "," + csv_field(r.actor) + "\n";
+  }
+  return s;
+}
+
+std::string json_trace(const std::string& path, const std::vector<engine::TraceRecord>& trace)
+{
+  Json j;
+  j.begin_object();
+  j.key("file").value(path);
+  j.key("trace").begin_array();
+  for (const auto& r : trace) {
+    j.begin_object();
+    j.key("migrant").value(r.entity);
+    j.key("day").value(r.time);
+    j.key("place").value(r.place);
+    j.key("event").value(r.event);
+    j.key("cfa").value(r.amount);
+    j.key("to").value(r.actor);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  return j.str() + "\n";
+}
+
+void report_file(const ReportArgs& a)
 {
   if (a.trace) {
     const auto f = engine::open_results(a.file);
-    std::cout << format_trace(engine::read_trace(f));
+    const auto trace = engine::read_trace(f);
+    std::cout << (a.json  ? json_trace(a.file, trace)
+                  : a.csv ? csv_trace(trace)
+                          : format_trace(trace));
     return;
   }
   std::string kind = "run";
@@ -140,6 +175,19 @@ void report_command(const ReportArgs& a)
     std::cout << csv_run(view);
   } else {
     std::cout << format_run_report(view);
+  }
+}
+
+// A file that cannot be read as results (missing, empty, truncated, not HDF5,
+// not passage's) is bad input: exit 2, as for a scenario.
+void report_command(const ReportArgs& a)
+{
+  try {
+    report_file(a);
+  } catch (const engine::h5::IoError& e) {
+    throw engine::UsageError(
+      e.what(),
+      "passage report reads a results file written by run, compare, sweep or sensitivity");
   }
 }
 

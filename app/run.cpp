@@ -83,10 +83,11 @@ void add_run(CLI::App& app)
                   "results/<scenario>.h5");
   cmd
     ->add_option("--trace", a->trace, "record every event of the first K migrants of replication 0")
-    ->type_name("K");
+    ->type_name("K")
+    ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max(), "a whole number >= 0"));
   cmd->add_flag("--event-by-event", a->event_by_event,
                 "send every step through the event calendar (slower; same results)");
-  add_batch_options(*cmd, a->batch);
+  add_batch_options(*cmd, a->batch, "run");
   cmd->callback([a] { run_command(*a); });
 }
 

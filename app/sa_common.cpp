@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <limits>
 
 namespace passage::app {
 
@@ -27,7 +28,9 @@ void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& me
   cmd.add_option("--method", a.method, "sampling method: " + names)
     ->required()
     ->check(CLI::IsMember(methods));
-  cmd.add_option("-n,--samples", a.samples, samples_help)->type_name("N");
+  cmd.add_option("-n,--samples", a.samples, samples_help)
+    ->type_name("N")
+    ->check(whole_number(1, std::numeric_limits<std::uint64_t>::max(), "a whole number >= 1"));
   add_job_options(cmd, a.job, "replications per design point (default: the design's)",
                   "results/" + default_stem(cmd.get_name(), "<scenario>", "<method>") + ".h5");
   add_checkpoint_options(cmd, a.checkpoints, "the points evaluated");

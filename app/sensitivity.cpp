@@ -69,6 +69,15 @@ void run_morris(const SaArgs& a, SaSetup& s)
   if (r < 2) {
     throw engine::UsageError("Morris needs at least 2 trajectories (-n)");
   }
+  // A bootstrap of r trajectories has few distinct resamples when r is small
+  // (3 for r = 2): its percentile interval is then no 95% interval.
+  constexpr std::uint64_t kMinBootstrapTrajectories = 10;
+  if (r < kMinBootstrapTrajectories && s.design.bootstrap > 0 &&
+      engine::Cluster::instance().root()) {
+    std::cerr << "warning: " << r << " trajectories are too few for the bootstrap: the 95% "
+              << "intervals of mu* are not to be trusted (use -n " << kMinBootstrapTrajectories
+              << " or more)\n";
+  }
   const std::size_t k = s.design.parameters.size();
   const unsigned levels = s.design.morris_levels;
   const auto design = sa::morris(r, k, levels, s.scenario.seed);

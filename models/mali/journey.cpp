@@ -621,7 +621,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
       } else {
         co_await sim_.delay(m.clock, p.ransom_wait_limit);
         if (u_survive < sc_.at(m.clock.now).p.abandoned_survival) {
-          finish(m, abandoned(), "family cannot pay: left in the desert");
+          finish(m, abandoned(), "family cannot pay: left in the desert, survives");
         } else {
           finish(m, died(), "family cannot pay: left in the desert, dies");
         }

@@ -322,7 +322,11 @@ void read_params(const Node& params, const Node& root, Compiled& c, Diagnostics&
                   "gendarmerie", "hub",    "trucks",  "checkpoints",      "protection",
                   "bandits",     "desert", "hostage", "border",           "places",
                   "segments",    "notes" });
-  p.cfa_per_eur = top.number("cfa_per_eur", named(cfg::kPositive, "CFA per EUR > 0"));
+  // At most 1,000 CFA per EUR (the peg is 655.957) and 10^9 EUR: an amount in
+  // EUR stays within the 10^12 CFA of any amount.
+  p.cfa_per_eur =
+    top.number("cfa_per_eur", named(Bounds{ 0.0, 1000.0, true, false, false, false, "" },
+                                    "CFA per EUR in (0, 1000]"));
   p.nouakchott_share = top.number("nouakchott_share", cfg::kShare, 0.0);
   top.finish();
   (void)root;
@@ -334,8 +338,9 @@ void read_params(const Node& params, const Node& root, Compiled& c, Diagnostics&
                          "false_passport_rent_eur", "passport_pool", "passport_return_days" });
     p.malian_passport_share = r.number("malian_passport_share", cfg::kShare);
     p.false_passport_demand = r.number("false_passport_demand", cfg::kShare);
-    const auto [lo, hi] =
-      r.interval("false_passport_rent_eur", named(cfg::kNonNegative, "an amount of EUR >= 0"));
+    const auto [lo, hi] = r.interval(
+      "false_passport_rent_eur",
+      named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" }, "an amount of EUR in [0, 10^9]"));
     p.passport_rent = MoneyRange{ static_cast<std::int64_t>(std::llround(lo * p.cfa_per_eur)),
                                   static_cast<std::int64_t>(std::llround(hi * p.cfa_per_eur)) };
     p.passport_pool = r.integer("passport_pool", cfg::kCount);
@@ -344,7 +349,8 @@ void read_params(const Node& params, const Node& root, Compiled& c, Diagnostics&
   }
   {
     auto r = MapReader::child(params, "cash", d, "cash", { "median", "sigma" });
-    p.cash_median = r.number("median", named(cfg::kPositive, "an amount of CFA > 0"));
+    p.cash_median = r.number("median", named(Bounds{ 0.0, 1.0e12, true, false, false, false, "" },
+                                             "an amount of CFA in (0, 10^12]"));
     p.cash_sigma = r.number("sigma", kSigma);
     r.finish();
   }
@@ -420,7 +426,7 @@ void read_params(const Node& params, const Node& root, Compiled& c, Diagnostics&
     p.foreign_ghetto_surcharge = r.number("foreign_ghetto_surcharge", kFactor);
     p.ghetto_fee_per_day = money(r, "ghetto_fee_per_day");
     p.earnings_per_day =
-      r.number("earnings_per_day", named(cfg::kNonNegative, "an amount of CFA per day >= 0"));
+      r.number("earnings_per_day", named(cfg::kMoney, "an amount of CFA per day in [0, 10^12]"));
     p.earnings_sigma = r.number("earnings_sigma", kSigma);
     p.cash_reserve = money(r, "cash_reserve");
     p.max_work_days = r.number("max_work_days", kDays);
@@ -503,13 +509,17 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
   if (const auto* entry = params.find_entry("origins");
       entry && cfg::value_of(entry->value).is_map()) {
     double total = 0.0;
+    bool shares_ok = true;
     for (const auto& e : cfg::value_of(entry->value).entries()) {
       Origin o;
       o.id = e.key;
       MapReader r(&cfg::value_of(e.value), e.key_mark, d, "origin '" + e.key + "'",
                   { "share", "start", "malian", "note" });
       if (r.ok()) {
+        const std::size_t before = d.size();
         o.share = r.number("share", cfg::kShare);
+        // A share outside [0, 1] is reported as such, not again as a wrong sum.
+        shares_ok = shares_ok && d.size() == before;
         const std::int32_t s =
           place_ref(r.require("start"), places, c.place_index, d, "origin '" + e.key + "' start");
         o.start = s < 0 ? 0 : static_cast<std::uint32_t>(s);
@@ -521,7 +531,7 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
     }
     if (c.origins.empty()) {
       d.error(entry->key_mark, "at least one origin is needed");
-    } else if (std::fabs(total - 1.0) > 1e-6) {
+    } else if (shares_ok && std::fabs(total - 1.0) > 1e-6) {
       d.error(entry->key_mark, "origin shares sum to " + cfg::number_text(total) + ", not 1",
               "the shares are a mix: make them add up to 1");
     }
@@ -532,13 +542,17 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
   if (const auto* entry = params.find_entry("destinations");
       entry && cfg::value_of(entry->value).is_map()) {
     double total = 0.0;
+    bool shares_ok = true;
     for (const auto& e : cfg::value_of(entry->value).entries()) {
       Destination x;
       x.id = e.key;
       MapReader r(&cfg::value_of(e.value), e.key_mark, d, "destination '" + e.key + "'",
                   { "share", "exit", "note" });
       if (r.ok()) {
+        const std::size_t before = d.size();
         x.share = r.number("share", cfg::kShare);
+        // A share outside [0, 1] is reported as such, not again as a wrong sum.
+        shares_ok = shares_ok && d.size() == before;
         const std::string exit = r.string("exit");
         const auto it = std::find(c.exits.begin(), c.exits.end(), exit);
         if (it == c.exits.end()) {
@@ -558,7 +572,7 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
     }
     if (c.destinations.empty()) {
       d.error(entry->key_mark, "at least one destination is needed");
-    } else if (std::fabs(total - 1.0) > 1e-6) {
+    } else if (shares_ok && std::fabs(total - 1.0) > 1e-6) {
       d.error(entry->key_mark, "destination shares sum to " + cfg::number_text(total) + ", not 1",
               "the shares are a mix: make them add up to 1");
     }
@@ -643,6 +657,66 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
 
 // ---------------------------------------------------------------------------
 // The network's structure: cycles, truck lines, reachable exits.
+
+// Where a value of the tree was written (a change's own mark when a change set it).
+Mark mark_at(const Node& tree, std::initializer_list<std::string_view> path, const Mark& fallback)
+{
+  const Node* n = &tree;
+  for (const auto key : path) {
+    n = n->is_map() ? n->find(key) : nullptr;
+    if (n == nullptr) {
+      return fallback;
+    }
+    n = &cfg::value_of(*n);
+  }
+  return n->mark();
+}
+
+// The structure is checked, and the truck lines enumerated, on the first epoch:
+// a change may open, close and re-weigh segments and places, not rewire them
+// (a segment that changes its ends, say, could close a cycle no check saw).
+void check_same_wiring(const Epoch& first, const Epoch& e, const Node& tree, double day,
+                       std::set<std::string>& seen, Diagnostics& d)
+{
+  auto refuse = [&](const Mark& m, const std::string& what) {
+    if (seen.insert("wiring:" + what).second) {
+      d.error(m, "a change from day " + cfg::number_text(day) + " rewires the network: " + what,
+              "a change may open, close or re-weigh places and segments; declare the other way "
+              "as its own segment (closed: true) and open it with the change");
+    }
+  };
+  for (std::size_t i = 0; i < e.segments.size(); ++i) {
+    const Segment& a = first.segments[i];
+    const Segment& b = e.segments[i];
+    const Mark seg = mark_at(tree, { "parameters", "segments", b.id }, tree.mark());
+    if (a.from != b.from) {
+      refuse(mark_at(tree, { "parameters", "segments", b.id, "from" }, seg),
+             "segment '" + b.id + "' from '" + e.places[b.from].id + "' instead of '" +
+               first.places[a.from].id + "'");
+    }
+    if (a.to != b.to) {
+      refuse(mark_at(tree, { "parameters", "segments", b.id, "to" }, seg),
+             "segment '" + b.id + "' to '" + e.places[b.to].id + "' instead of '" +
+               first.places[a.to].id + "'");
+    }
+    if (a.mode != b.mode) {
+      refuse(mark_at(tree, { "parameters", "segments", b.id, "mode" }, seg),
+             "segment '" + b.id + "' changes its mode");
+    }
+  }
+  for (std::size_t i = 0; i < e.places.size(); ++i) {
+    const Place& a = first.places[i];
+    const Place& b = e.places[i];
+    const Mark place = mark_at(tree, { "parameters", "places", b.id }, tree.mark());
+    if (a.hub != b.hub) {
+      refuse(mark_at(tree, { "parameters", "places", b.id, "hub" }, place),
+             "place '" + b.id + "' changes whether it is a hub");
+    }
+    if (a.exit != b.exit || a.crossing != b.crossing) {
+      refuse(place, "place '" + b.id + "' changes its exit or crossing");
+    }
+  }
+}
 
 // The graph searches below keep their own stacks rather than recursing: a
 // network may be a chain of many thousands of places.
@@ -989,6 +1063,7 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   }
   std::set<std::string> seen; // report each problem once, not once per epoch
   Diagnostics all;
+  std::vector<std::vector<Destination>> epoch_destinations;
   std::vector<Mark> place_marks;
   // Each epoch starts from the scenario less its list of changes (read above): copying
   // that list for every change day made validation quadratic in the changes.
@@ -1008,6 +1083,7 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
         all.error(diag.mark, diag.message, diag.hint);
       }
     }
+    epoch_destinations.push_back(c.destinations);
     if (k == 0) {
       out.origins = c.origins;
       out.destinations = c.destinations;
@@ -1025,6 +1101,30 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
           "a change from day " + cfg::number_text(starts[k]) +
             " adds or removes places, segments, flows, origins, destinations or exits",
           "declare them in the scenario (closed: true) and open or close them with changes");
+      }
+    } else if (ed.empty()) {
+      check_same_wiring(out.epochs[0], c.epoch, tree, starts[k], seen, all);
+      // Where an origin starts and which exit a destination needs are read from
+      // the first epoch; their shares from each.
+      for (std::size_t i = 0; i < c.origins.size(); ++i) {
+        const Origin& o = c.origins[i];
+        if ((o.start != out.origins[i].start || o.malian != out.origins[i].malian) &&
+            seen.insert("origin:" + o.id).second) {
+          all.error(mark_at(tree, { "parameters", "origins", o.id }, tree.mark()),
+                    "a change from day " + cfg::number_text(starts[k]) + " changes where origin '" +
+                      o.id + "' starts or whether it is Malian",
+                    "a change may alter an origin's share; add another origin for another start");
+        }
+      }
+      for (std::size_t i = 0; i < c.destinations.size(); ++i) {
+        const Destination& x = c.destinations[i];
+        if (x.exit != out.destinations[i].exit && seen.insert("destination:" + x.id).second) {
+          all.error(mark_at(tree, { "parameters", "destinations", x.id, "exit" }, tree.mark()),
+                    "a change from day " + cfg::number_text(starts[k]) +
+                      " changes the exit of destination '" + x.id + "'",
+                    "a change may alter a destination's share; add another destination for "
+                    "another exit");
+        }
       }
     }
     c.epoch.start = starts[k];
@@ -1081,21 +1181,29 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
     }
     compute_options(open, out.lines, out.exits.size());
     std::set<std::pair<std::uint32_t, std::uint32_t>> reported; // (start, exit), once each
-    for (const auto& o : out.origins) {
-      std::vector<std::uint32_t> starts_of = { o.start };
-      if (!o.malian && e0.p.has_nouakchott && e0.p.nouakchott_share > 0) {
-        starts_of.push_back(e0.p.nouakchott);
-      }
-      for (const auto start : starts_of) {
-        for (const auto& x : out.destinations) {
-          if (x.share > 0 && open.ways(start, x.exit, out.exits.size()).empty() &&
-              open.places[start].exit != static_cast<std::int32_t>(x.exit) &&
-              reported.insert({ start, x.exit }).second) {
-            d.error(place_marks[start],
-                    "no route leads from '" + open.places[start].id + "' to the exit '" +
-                      out.exits[x.exit] + "' (needed by destination '" + x.id + "')",
-                    "add segments, or check their direction (from -> to) and modes (trucks leave "
-                    "only from hubs)");
+    // Every epoch as the first: a change may send migrants to another
+    // destination, or by Nouakchott.
+    for (std::size_t k = 0; k < out.epochs.size(); ++k) {
+      const Epoch& ek = out.epochs[k];
+      for (const auto& o : out.origins) {
+        std::vector<std::uint32_t> starts_of = { o.start };
+        if (!o.malian && ek.p.has_nouakchott && ek.p.nouakchott_share > 0) {
+          starts_of.push_back(ek.p.nouakchott);
+        }
+        for (const auto start : starts_of) {
+          for (const auto& x : epoch_destinations[k]) {
+            if (x.share > 0 && open.ways(start, x.exit, out.exits.size()).empty() &&
+                open.places[start].exit != static_cast<std::int32_t>(x.exit) &&
+                reported.insert({ start, x.exit }).second) {
+              d.error(place_marks[start],
+                      "no route leads from '" + open.places[start].id + "' to the exit '" +
+                        out.exits[x.exit] + "' (needed by destination '" + x.id + "')",
+                      "add segments, or check their direction (from -> to) and modes (trucks leave "
+                      "only from hubs)" +
+                        (k == 0 ? std::string()
+                                : std::string("; this holds from day ") +
+                                    cfg::number_text(ek.start) + ", after a change"));
+            }
           }
         }
       }

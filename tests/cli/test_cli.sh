@@ -39,7 +39,7 @@ expect 2 "does not exist" -- "$PASSAGE" run "$MM1" -r 5 -o no/such/dir/x.h5
 [ -e no/such/dir/x.h5 ] && { echo "FAIL: file written into a missing directory"; fails=$((fails + 1)); }
 
 # Bad input: file:line:col, exit 2, no output file.
-expect 2 "missing.yaml: error: cannot open file" -- "$PASSAGE" run missing.yaml -o never.h5
+expect 2 "missing.yaml: error: cannot open scenario file" -- "$PASSAGE" run missing.yaml -o never.h5
 printf 'model: mm1\nparameters: {arrival_rate: 0.5, service_rate: [1\n' > malformed.yaml
 expect 2 "malformed.yaml:3:1: error: malformed YAML" -- "$PASSAGE" run malformed.yaml -o never.h5
 printf 'model: mm1\nparameters:\n  arrival_rate: -0.5\n  service_rate: 1.0\n  custmers: 10\n' > bad.yaml
@@ -53,8 +53,8 @@ expect 2 "unknown model 'mm2'" -- "$PASSAGE" validate <(printf 'model: mm2\n')
 
 # Reports on files that are not results.
 echo "plain text" > foreign.h5
-expect 1 "not an HDF5 file" -- "$PASSAGE" report foreign.h5
-expect 1 "no such file" -- "$PASSAGE" report absent.h5
+expect 2 "not an HDF5 file" -- "$PASSAGE" report foreign.h5
+expect 2 "no such file" -- "$PASSAGE" report absent.h5
 
 # -j1 and -j2 give identical /replications.
 "$PASSAGE" run "$MM1" -r 40 -j 1 -q -o j1.h5 --set parameters.customers=300 &&
@@ -137,7 +137,7 @@ expect 2 "baddesign.yaml:2:33: error: unknown distribution 'unifrom'" -- "$PASSA
 expect 2 "did you mean 'uniform'?" -- "$PASSAGE" sweep "$ISH" --design baddesign.yaml --method lhs -n 4 -o never.h5
 printf 'parameters:\n  parameters.x1: {range: [0, 1]}\noutputs: [yy]\n' > badout.yaml
 expect 2 "badout.yaml:3:11: error: unknown output 'yy'" -- "$PASSAGE" sensitivity "$ISH" --design badout.yaml --method morris -o never.h5
-expect 2 "nodesign.yaml: error: cannot open file" -- "$PASSAGE" sensitivity "$ISH" --design nodesign.yaml --method sobol -o never.h5
+expect 2 "nodesign.yaml: error: cannot open design file" -- "$PASSAGE" sensitivity "$ISH" --design nodesign.yaml --method sobol -o never.h5
 expect 2 "error:" -- "$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method saltelli -o never.h5
 expect 2 "sweep needs -n" -- "$PASSAGE" sweep "$ISH" --design "$ISHD" --method grid -o never.h5
 expect 2 "already exists" -- "$PASSAGE" sensitivity "$ISH" --design "$ISHD" --method sobol -n 64 -o ish.h5

@@ -46,7 +46,7 @@ printf 'policy: bad\nchanges:\n  - close: [tal_handk]\n' > bad.yaml
 expect 2 "bad.yaml:3:13: error: unknown place or segment 'tal_handk'" -- "$PASSAGE" compare "$MALI" --policy bad.yaml -r 2 -o never.h5
 expect 2 "compare needs at least one --policy" -- "$PASSAGE" compare "$MALI" -r 2 -o never.h5
 expect 2 "unknown trigger" -- "$PASSAGE" compare "$MALI" --policy null.yaml --until died:width=3 -o never.h5
-expect 2 "missing.yaml: error: cannot open file" -- "$PASSAGE" run "$MALI" --policy missing.yaml -o never.h5
+expect 2 "missing.yaml: error: cannot open policy file" -- "$PASSAGE" run "$MALI" --policy missing.yaml -o never.h5
 [ -e never.h5 ] && { echo "FAIL: an output file was written for bad input"; fails=$((fails + 1)); }
 
 finish

@@ -19,7 +19,7 @@ bad() {  # bad "--set ..." "exact message line"
 bad "parameters.hub.ghetto_fee_per_dya=5" "(--set parameters.hub.ghetto_fee_per_dya=5):1:1: error: unknown key 'ghetto_fee_per_dya' in hub"
 expect_line 2 "  hint: did you mean 'ghetto_fee_per_day'?" -- "$PASSAGE" validate "$MALI" --set parameters.hub.ghetto_fee_per_dya=5
 # Wrong types.
-bad "parameters.cash.median=lots" "(--set parameters.cash.median=lots):1:1: error: median must be an amount of CFA > 0, got 'lots'"
+bad "parameters.cash.median=lots" "(--set parameters.cash.median=lots):1:1: error: median must be an amount of CFA in (0, 10^12], got 'lots'"
 bad "parameters.places.gao.hub=maybe" "(--set parameters.places.gao.hub=maybe):1:1: error: hub must be true or false, got 'maybe'"
 # Probabilities outside [0, 1].
 bad "parameters.bandits.kill_probability=1.5" "(--set parameters.bandits.kill_probability=1.5):1:1: error: kill_probability must be a probability in [0, 1], got 1.5"
@@ -49,7 +49,7 @@ expect_line 1 "error: migrant 29 of replication 0 took more than 100000 steps, a
   --set parameters.border.retry_days=0 --set parameters.border.interception_foreign=1 --set parameters.border.interception_malian_papers=1
 # Horizons and replication counts that would overflow.
 bad "horizon_days=1e9" "(--set horizon_days=1e9):1:1: error: horizon_days must be a horizon in days in (0, 36500], got 1000000000"
-expect_line 2 "error: -r must be between 1 and 10^12 replications, got 10000000000000" -- "$PASSAGE" run "$MALI" -r 10000000000000 -o never.h5
+expect_line 2 "error: --replications: must be a whole number between 1 and 10^12, got '10000000000000'" -- "$PASSAGE" run "$MALI" -r 10000000000000 -o never.h5
 # Every problem at once.
 out=$("$PASSAGE" validate "$MALI" --set parameters.cash.sigma=7 --set parameters.bandits.kill_probability=2 --set parameters.hub.foo=1 2>&1)
 [ "$(grep -c ': error: ' <<<"$out")" = 3 ] && echo "ok: three problems reported together" || { fail "all at once"; echo "$out"; }
@@ -73,8 +73,8 @@ ls full.h5* >/dev/null 2>&1 && fail "a partial file was left after a failed writ
 # report on a truncated or foreign file.
 cp done.h5 cut.h5 && truncate -s 20000 cut.h5
 out=$("$PASSAGE" report cut.h5 2>&1); rc=$?
-[ "$rc" = 1 ] && grep -q "^error: cut.h5" <<<"$out" && echo "ok: a truncated file is reported" || { fail "truncated: exit $rc"; echo "$out"; }
+[ "$rc" = 2 ] && grep -q "^error: cut.h5" <<<"$out" && echo "ok: a truncated file is reported" || { fail "truncated: exit $rc"; echo "$out"; }
 printf 'x' > foreign.h5
-expect_line 1 "error: foreign.h5: not an HDF5 file" -- "$PASSAGE" report foreign.h5
+expect_line 2 "error: foreign.h5: not an HDF5 file" -- "$PASSAGE" report foreign.h5
 
 finish

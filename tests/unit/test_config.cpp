@@ -45,7 +45,8 @@ TEST_CASE("config: a missing file is named")
     load_file("/nonexistent/dir/x.yaml");
     FAIL("no error");
   } catch (const ConfigError& e) {
-    CHECK(std::string(e.what()).find("/nonexistent/dir/x.yaml: error: cannot open file") == 0);
+    CHECK(std::string(e.what()).find("/nonexistent/dir/x.yaml: error: cannot open scenario file") ==
+          0);
   }
 }
 
@@ -163,4 +164,45 @@ TEST_CASE("config: YAML round trip keeps quoted strings quoted")
   const Node n = parse("a: \"5\"\nb: 5\nc: [1, 2]\nd: {e: x}\n", "r.yaml");
   const Node back = parse(to_yaml(n), "again.yaml");
   CHECK(back.same_content(n));
+}
+
+TEST_CASE("config: whole numbers are read exactly from their digits")
+{
+  CHECK(parse_unsigned("18446744073709551615") == std::numeric_limits<std::uint64_t>::max());
+  CHECK(parse_unsigned("+9007199254740993") == 9007199254740993ULL); // 2^53 + 1: no double holds it
+  CHECK_FALSE(parse_unsigned("18446744073709551616").has_value());   // 2^64
+  CHECK_FALSE(parse_unsigned("-1").has_value());
+  CHECK_FALSE(parse_unsigned("").has_value());
+  CHECK_FALSE(parse_unsigned(" 1").has_value());
+  CHECK_FALSE(parse_unsigned("1e3").has_value());
+
+  const Node n = parse("seed: 9007199254740993\nsmall: 1e3\nbad: -5\n", "s.yaml");
+  Diagnostics d;
+  MapReader r(&n, n.mark(), d, "the scenario", { "seed", "small", "bad" });
+  CHECK(r.unsigned_integer("seed") == 9007199254740993ULL);
+  CHECK(r.unsigned_integer("small") == 1000);
+  CHECK(r.unsigned_integer("bad", 7) == 7);
+  REQUIRE(d.size() == 1);
+  CHECK(d.items()[0].format() ==
+        "s.yaml:3:6: error: bad must be a whole number in [0, 2^64 - 1], got '-5'");
+}
+
+TEST_CASE("config: one document per file, no tags")
+{
+  try {
+    (void)parse("a: 1\n---\nb: 2\n", "two.yaml");
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("two.yaml:2:1: error: a second YAML document") == 0);
+  }
+  try {
+    (void)parse("a: !custom 1\n", "tag.yaml");
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find(
+            "tag.yaml:1:4: error: YAML tags are not supported (got '!custom')") == 0);
+  }
+  // Text on which yaml-cpp's LoadAll reports documents without end.
+  CHECK_THROWS_AS((void)parse(" ,a", "odd.yaml"), ConfigError);
+  CHECK(parse("---\na: 1\n", "one.yaml").find("a") != nullptr);
 }

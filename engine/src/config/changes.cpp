@@ -39,6 +39,14 @@ void read_op_map(const Node& n, ChangeOp::Kind kind, const char* name, Change& c
     op.path = e.key;
     op.value = value_of(e.value);
     op.mark = e.key_mark;
+    // The other top-level keys (model, seed, horizon_days, replications, ...)
+    // are read once for the whole run: a change to them would do nothing.
+    const std::string top = e.key.substr(0, e.key.find('.'));
+    if (top != "parameters") {
+      d.error(e.key_mark, "a change can alter only parameters, not '" + e.key + "'",
+              "'" + top + "' holds for the whole run; set it in the scenario or with --set");
+      continue;
+    }
     if (kind != ChangeOp::Kind::Set) {
       bool numeric = op.value.as_double().has_value();
       if (!numeric) {
@@ -93,8 +101,9 @@ std::vector<Change> read_changes(const Node& list, Diagnostics& d, const std::st
     Change c;
     c.mark = item.mark();
     c.origin = origin;
-    MapReader r(&item, item.mark(), d, "a change",
-                { "from_day", "until_day", "set", "scale", "add", "close", "open", "note", "policy" });
+    MapReader r(
+      &item, item.mark(), d, "a change",
+      { "from_day", "until_day", "set", "scale", "add", "close", "open", "note", "policy" });
     if (!r.ok()) {
       continue;
     }

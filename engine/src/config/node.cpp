@@ -4,10 +4,12 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <unordered_map>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace passage::engine::config {
@@ -329,6 +331,7 @@ Mark mark_of(const YAML::Mark& m, const std::shared_ptr<const std::string>& file
 // stop at a size no real scenario comes near.
 constexpr std::size_t kMaxNodes = 1'000'000;
 constexpr std::size_t kMaxText = 64u << 20;
+constexpr std::size_t kMaxFileBytes = 64u << 20;
 
 struct Budget
 {
@@ -352,6 +355,12 @@ Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file
 {
   const Mark m = mark_of(y.Mark(), file);
   spend(budget, y.IsScalar() ? y.Scalar().size() : 0, m);
+  // yaml-cpp marks untagged nodes "?" (plain) or "!" (quoted); anything else is
+  // an explicit tag, which passage would otherwise drop without a word.
+  if (!y.Tag().empty() && y.Tag() != "?" && y.Tag() != "!") {
+    d.error(m, "YAML tags are not supported (got '" + y.Tag() + "')",
+            "write the value without a tag; quote it to make it text");
+  }
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -392,11 +401,49 @@ Node convert(const YAML::Node& y, const std::shared_ptr<const std::string>& file
   return Node::null(m);
 }
 
+// Records where each document starts, and nothing else.
+struct DocumentStarts : YAML::EventHandler
+{
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& m) override { marks.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override
+  {
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override
+  {
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override
+  {
+  }
+  void OnMapEnd() override {}
+};
+
 Node parse_impl(const std::string& text, const std::string& name)
 {
   auto file = std::make_shared<const std::string>(name);
   YAML::Node y;
   try {
+    // YAML::Load reads the first document and ignores the rest: count them
+    // first. (Not YAML::LoadAll: on some malformed text, " ,a", yaml-cpp 0.7
+    // reports documents without end.)
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    if (parser.HandleNextDocument(starts) && parser.HandleNextDocument(starts)) {
+      const YAML::Mark& second = starts.marks.back();
+      if (second.pos == starts.marks.front().pos) {
+        throw ConfigError(mark_of(second, file), "malformed YAML: no document can be read here");
+      }
+      throw ConfigError(mark_of(second, file),
+                        "a second YAML document (after '---'); a file holds one",
+                        "remove the '---' line, or put the second document in its own file");
+    }
     y = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(mark_of(e.mark, file), "malformed YAML: " + e.msg);
@@ -458,17 +505,55 @@ Node parse(const std::string& text, const std::string& name)
   return parse_impl(text, name);
 }
 
-Node load_file(const std::string& path)
+Node load_file(const std::string& path, const std::string& what)
 {
-  std::ifstream in(path, std::ios::binary);
   auto file = std::make_shared<const std::string>(path);
-  if (!in) {
-    throw ConfigError(Mark{ file, 0, 0 }, "cannot open file",
-                      "check the path; scenarios are in configs/ (try configs/mali-2016.yaml)");
+  const Mark nowhere{ file, 0, 0 };
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) {
+    throw ConfigError(nowhere, "is a directory, not a " + what + " file",
+                      what == "policy" ? "give a policy file; passage compare --policy DIR runs "
+                                         "each policy in DIR as its own arm"
+                                       : "give the path of a YAML file in it");
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_impl(ss.str(), path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (std::filesystem::exists(status)) {
+      throw ConfigError(nowhere, "cannot read " + what + " file", "check its permissions");
+    }
+    // Suggest a file of the same directory with a similar name, else say where
+    // such files live.
+    std::string hint = "check the path";
+    const auto p = std::filesystem::path(path);
+    const auto dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+    std::vector<std::string> siblings;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      if (e.path().extension() == ".yaml" || e.path().extension() == ".yml") {
+        siblings.push_back(e.path().filename().string());
+      }
+    }
+    if (const auto s = did_you_mean(p.filename().string(), siblings)) {
+      hint = "did you mean '" + (p.has_parent_path() ? (dir / *s).string() : *s) + "'?";
+    } else if (what == "scenario") {
+      hint += "; scenarios are in configs/ (try configs/mali-2016.yaml)";
+    } else if (what == "policy") {
+      hint += "; policies are in configs/policies/";
+    }
+    throw ConfigError(nowhere, "cannot open " + what + " file", hint);
+  }
+  // Read at most one byte past the limit: a FIFO or /dev/zero would otherwise
+  // fill the memory.
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= kMaxFileBytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  if (text.size() > kMaxFileBytes) {
+    throw ConfigError(nowhere, "the " + what + " file is larger than 64 MiB",
+                      "is it the right file (not a device or a data file)?");
+  }
+  return parse_impl(text, path);
 }
 
 std::string to_yaml(const Node& n)

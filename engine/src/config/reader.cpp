@@ -1,5 +1,7 @@
 #include "passage/config/reader.hpp"
 
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -138,6 +140,24 @@ Provenance read_provenance(const Node& n, Diagnostics& d)
   return p;
 }
 
+std::optional<std::uint64_t> parse_unsigned(std::string_view text)
+{
+  const char* b = text.data();
+  const char* e = text.data() + text.size();
+  if (b != e && *b == '+') {
+    ++b;
+  }
+  if (b == e || !std::isdigit(static_cast<unsigned char>(*b))) {
+    return std::nullopt;
+  }
+  std::uint64_t v = 0;
+  const auto r = std::from_chars(b, e, v);
+  if (r.ec != std::errc{} || r.ptr != e) {
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::optional<double> read_number(const Node& n, Diagnostics& d, const Bounds& b,
                                   std::string_view name)
 {
@@ -230,6 +250,30 @@ std::int64_t MapReader::integer(std::string_view key, const Bounds& b,
   const double v = number(
     key, bi, fallback ? std::optional<double>(static_cast<double>(*fallback)) : std::nullopt);
   return static_cast<std::int64_t>(v);
+}
+
+std::uint64_t MapReader::unsigned_integer(std::string_view key,
+                                          std::optional<std::uint64_t> fallback)
+{
+  const Node* n = fallback ? get(key) : require(key);
+  if (n == nullptr) {
+    return fallback.value_or(0);
+  }
+  read_provenance(*n, d_);
+  const Node& v = value_of(*n);
+  if (v.is_scalar() && v.plain()) {
+    if (const auto u = parse_unsigned(v.text())) {
+      return *u;
+    }
+    // 1e6 is a whole number too, when a double holds it exactly.
+    if (const auto x = v.as_double();
+        x && *x >= 0 && *x <= 9007199254740992.0 && std::trunc(*x) == *x) {
+      return static_cast<std::uint64_t>(*x);
+    }
+  }
+  d_.error(v.mark(), std::string(key) + " must be a whole number in [0, 2^64 - 1], got " +
+                       (v.is_scalar() ? "'" + v.text() + "'" : std::string(v.kind_name())));
+  return fallback.value_or(0);
 }
 
 std::string MapReader::string(std::string_view key, std::optional<std::string> fallback)

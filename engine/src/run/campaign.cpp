@@ -431,6 +431,7 @@ void Campaign::write_checkpoint(const std::string& path,
       triggers.push_back(t.text);
     }
     f.set_attr("triggers", join(triggers));
+    f.set_attr("trace_entities", arms_[0].options.trace_entities);
     f.set_attr("command", options_.command);
     f.set_attr("created", utc_now());
     Digest digest;
@@ -547,6 +548,13 @@ void Campaign::check_same_job(const h5::File& f, const std::string& path) const
     triggers.push_back(t.text);
   }
   expect("triggers", join(triggers), "set of --until triggers");
+  // Replication 0, which a trace follows, may be in the checkpoint already.
+  if (const auto traced = f.attr_or<std::uint64_t>("trace_entities", 0);
+      traced != arms_[0].options.trace_entities) {
+    throw UsageError(path + " was made with --trace " + std::to_string(traced) +
+                     "; this run asks for --trace " +
+                     std::to_string(arms_[0].options.trace_entities));
+  }
 }
 
 } // namespace passage::engine

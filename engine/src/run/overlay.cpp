@@ -95,7 +95,11 @@ Overlay read_overlay(Node root, const std::string& path, Diagnostics& d)
     }
   }
   const Node* changes = r.require("changes");
-  if (changes != nullptr) {
+  if (changes != nullptr &&
+      (changes->is_null() || (changes->is_sequence() && changes->items().empty()))) {
+    d.error(changes->mark(), "the policy has no changes: it would run as the baseline",
+            "e.g. changes: [{scale: {parameters.roadblocks.demand_foreign: 0.5}}]");
+  } else if (changes != nullptr) {
     // Structure only; what the changes do is checked when the model is built.
     Node copy = *changes;
     Diagnostics refs;
@@ -115,7 +119,7 @@ Overlay read_overlay(Node root, const std::string& path, Diagnostics& d)
 std::string overlay_name(const std::string& path)
 {
   Diagnostics d;
-  const Overlay o = read_overlay(config::load_file(path), path, d);
+  const Overlay o = read_overlay(config::load_file(path, "policy"), path, d);
   d.raise_if_any();
   return o.name;
 }
@@ -169,7 +173,7 @@ void apply_overlay_tree(Scenario& s, Node tree, const std::string& path)
 
 void apply_overlay(Scenario& s, const std::string& path)
 {
-  apply_overlay_tree(s, config::load_file(path), path);
+  apply_overlay_tree(s, config::load_file(path, "policy"), path);
 }
 
 void apply_overlay_text(Scenario& s, const std::string& text, const std::string& name)

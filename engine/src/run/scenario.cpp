@@ -67,6 +67,30 @@ void apply_assignment(Node& root, const std::string& assignment, Diagnostics& d)
 
 namespace {
 
+bool valid_scenario_name(const std::string& name)
+{
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  return !name.empty() && name.size() <= 100 && word(name[0]) &&
+         std::all_of(name.begin(), name.end(),
+                     [&](char c) { return word(c) || c == '_' || c == '-' || c == '.'; });
+}
+
+// A name as the user wrote it, with control characters (a NUL) made visible.
+std::string printable(const std::string& text)
+{
+  std::string out = "'";
+  for (const char c : text) {
+    if (std::iscntrl(static_cast<unsigned char>(c)) != 0) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 void read_top_level(Scenario& s, Diagnostics& d)
 {
   const Node& root = s.root;
@@ -79,8 +103,16 @@ void read_top_level(Scenario& s, Diagnostics& d)
                         "parameters", "changes", "policies", "notes" });
   s.model = r.string("model");
   s.name = r.string("name", std::filesystem::path(s.file).stem().string());
+  if (const Node* n = r.get("name"); n != nullptr && !valid_scenario_name(s.name)) {
+    // The name becomes the default output file, results/<name>.h5.
+    d.error(config::value_of(*n).mark(),
+            "a scenario name uses letters, digits, '_', '-' and '.', starts with a letter or "
+            "digit and has at most 100 characters (got " +
+              printable(s.name) + ")",
+            "it names the default results file, results/<name>.h5");
+  }
   s.description = r.string("description", std::string());
-  s.seed = static_cast<std::uint64_t>(r.integer("seed", config::kCount, 1));
+  s.seed = r.unsigned_integer("seed", 1);
   s.replications = static_cast<std::uint64_t>(
     r.integer("replications",
               config::Bounds{ 1.0, 1.0e12, false, false, true, false,

@@ -601,7 +601,7 @@ Design read_design(const Node& root, const std::string& file, const Scenario& sc
 
 Design load_design(const std::string& path, const Scenario& scenario)
 {
-  return read_design(config::load_file(path), path, scenario);
+  return read_design(config::load_file(path, "design"), path, scenario);
 }
 
 void resolve_outputs(Design& design, const std::vector<MetricInfo>& metrics)

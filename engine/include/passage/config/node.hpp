@@ -145,8 +145,10 @@ private:
   std::vector<Diagnostic> items_;
 };
 
-//! Parse a YAML file (ConfigError naming the file when missing or malformed).
-Node load_file(const std::string& path);
+//! Parse a YAML file (ConfigError naming the file when missing, a directory,
+//! larger than 64 MiB or malformed); `what` names the kind of file in messages
+//! ("scenario", "policy", "design").
+Node load_file(const std::string& path, const std::string& what = "scenario");
 //! Parse YAML text; `name` stands for the file in messages.
 Node parse(const std::string& text, const std::string& name);
 //! Write a tree back as YAML (quoted scalars stay quoted).

@@ -48,7 +48,9 @@ inline constexpr Bounds kPositive{
 inline constexpr Bounds kDuration{
   0.0, std::numeric_limits<double>::infinity(), false, true, false, false, "a duration in days >= 0"
 };
-inline constexpr Bounds kMoney{ 0.0, 1.0e12, false, false, false, false, "an amount of CFA >= 0" };
+inline constexpr Bounds kMoney{
+  0.0, 1.0e12, false, false, false, false, "an amount of CFA in [0, 10^12]"
+};
 inline constexpr Bounds kCount{ 0.0, 9.0e15, false, false, true, false, "a whole number >= 0" };
 inline constexpr Bounds kPositiveCount{
   1.0, 9.0e15, false, false, true, false, "a whole number >= 1"
@@ -79,6 +81,10 @@ Node& value_of(Node& n);
 //! Check a parameter's provenance keys; returns what they say.
 Provenance read_provenance(const Node& n, Diagnostics& d);
 std::string_view provenance_label(ProvenanceKind k);
+
+//! The digits of a whole number in [0, 2^64 - 1] (an optional leading '+'),
+//! exactly; nothing for a sign, a fraction, an exponent, spaces or overflow.
+std::optional<std::uint64_t> parse_unsigned(std::string_view text);
 
 //! A number within bounds, or an error naming the place and the expectation.
 std::optional<double> read_number(const Node& n, Diagnostics& d, const Bounds& b,
@@ -115,6 +121,10 @@ public:
                 std::optional<double> fallback = std::nullopt);
   std::int64_t integer(std::string_view key, const Bounds& b,
                        std::optional<std::int64_t> fallback = std::nullopt);
+  //! A whole number in [0, 2^64 - 1] read exactly from its digits (a seed):
+  //! never through a double, which holds only 53 bits.
+  std::uint64_t unsigned_integer(std::string_view key,
+                                 std::optional<std::uint64_t> fallback = std::nullopt);
   std::string string(std::string_view key, std::optional<std::string> fallback = std::nullopt);
   bool boolean(std::string_view key, std::optional<bool> fallback = std::nullopt);
   //! [lo, hi] with lo <= hi, each within bounds.
