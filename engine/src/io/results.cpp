@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 namespace passage::engine {
@@ -98,6 +100,29 @@ std::string spare_name(const std::string& path)
   }
 }
 
+// Why a write may have failed where HDF5 does not say: a full file system or a
+// file-size limit ("" when neither).
+std::string why_write_failed(const std::string& path)
+{
+  const fs::path p(path);
+  const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  std::string why;
+  struct statvfs st = {};
+  if (::statvfs(dir.c_str(), &st) == 0) {
+    const auto free_bytes = static_cast<unsigned long long>(st.f_bavail) * st.f_frsize;
+    if (free_bytes < (1ULL << 20)) {
+      why = "; the file system of '" + dir + "' is full (" + std::to_string(free_bytes / 1024) +
+            " KiB free)";
+    }
+  }
+  struct rlimit rl = {};
+  if (::getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    why += "; a file-size limit of " + std::to_string(static_cast<unsigned long long>(rl.rlim_cur)) +
+           " bytes is set (ulimit -f)";
+  }
+  return why;
+}
+
 } // namespace
 
 OutputFile::OutputFile(std::string path, bool force) : path_(std::move(path)), force_(force)
@@ -129,7 +154,12 @@ void OutputFile::abandon() noexcept
 
 void OutputFile::commit()
 {
-  file_->close();
+  try {
+    file_->close();
+  } catch (const h5::IoError& e) {
+    // HDF5 reports a full disk at close as "can't close file": say what it was.
+    throw h5::IoError(std::string(e.what()) + why_write_failed(tmp_));
+  }
   file_.reset();
   std::error_code ec;
   if (force_) {
