@@ -10,7 +10,8 @@
 namespace passage::app {
 
 namespace {
-std::string g_command_line;
+// Per thread: the Python module runs commands on several threads at once.
+thread_local std::string g_command_line;
 }
 
 void set_command_line(int argc, char** argv)
