@@ -97,7 +97,7 @@ class Results:
             raise IoError(f"{self.path}: not a passage results file (no 'kind' attribute)")
 
     def __repr__(self) -> str:
-        return (f"<passage.Results {self.kind} of {self.attrs.get('scenario_name')!r}: "
+        return (f"<passage.{type(self).__name__} {self.kind} of {self.attrs.get('scenario_name')!r}: "
                 f"{self.attrs.get('replications')} replications, {self.path}>")
 
     def _open(self):

@@ -7,9 +7,12 @@ NB=$(realpath "$1")
 cd "${PASSAGE_SOURCE_DIR:-$(dirname "$0")/../..}"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-# Debian's kernel runs /usr/bin/python3; the notebook's own folder is its cwd
-# unless told otherwise, so run it from the root where configs/ is.
-jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=240 \
-  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.cwd="$PWD" \
-  --output-dir "$OUT" "$NB"
+# Debian's kernel runs /usr/bin/python3 in the notebook's folder (the notebook
+# moves to the root itself): the package's path must be absolute.
+PP=()
+IFS=: read -ra PP <<<"${PYTHONPATH:-}"
+ABS=""
+for p in "${PP[@]}"; do ABS="$ABS${ABS:+:}$(realpath -m "$p")"; done
+PYTHONPATH=$ABS jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=240 \
+  --ExecutePreprocessor.kernel_name=python3 --output-dir "$OUT" "$NB"
 echo "ok: $(basename "$NB") ran to the end"
