@@ -2,6 +2,7 @@
 //! The subcommands of `passage`. Each adds itself to the CLI11 app; `main`
 //! catches errors once and maps them to exit codes.
 
+#include "passage/io/paths.hpp"
 #include "passage/io/results.hpp"
 #include "passage/run/campaign.hpp"
 #include "passage/run/model.hpp"
@@ -69,11 +70,19 @@ std::size_t chunk_rows(std::uint64_t replications, bool open_ended);
 
 //! The command line that resumes this run from `checkpoint`.
 std::string resume_command(const std::string& checkpoint);
-//! After a finished run: the checkpoint (and the file resumed from) are spent.
-void remove_finished_checkpoints(const CheckpointArgs& args);
-//! Raised by SIGTERM and SIGINT.
+//! Raised by SIGTERM, SIGINT and SIGHUP once install_signal_handlers() ran.
 std::atomic<bool>& stop_flag();
+//! For commands that checkpoint, once their inputs are read: a stop request then
+//! saves the work done (exit 75). Other commands keep the default handling.
 void install_signal_handlers();
+//! Let install_signal_handlers() install them (the executable's main does; the
+//! Python module does not, so that Python keeps its own).
+void allow_signal_handlers();
+//! Interrupted (exit 75) naming the checkpoint and the command that resumes it.
+void check_interrupted(bool interrupted, std::uint64_t done, const std::string& what,
+                       const std::string& checkpoint);
+//! The files a job reads: the scenario and its policies (an output may not be one).
+std::vector<engine::JobPath> input_paths(const ScenarioArgs& args);
 
 //! Add CONFIG, --set and --policy to a subcommand.
 void add_scenario_options(CLI::App& cmd, ScenarioArgs& args);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <signal.h>
 #include <filesystem>
 #include <sstream>
 
@@ -59,21 +60,60 @@ std::atomic<bool>& stop_flag()
 }
 
 namespace {
-extern "C" void on_signal(int sig)
+extern "C" void on_signal(int)
 {
+  // Every stop request is the same request: a second SIGTERM, or a SIGHUP
+  // when the terminal goes, must not kill the job before it has saved its
+  // checkpoint (SIGKILL still does).
   stop_flag().store(true);
-  // A second signal is not caught: it ends the process at once.
-  std::signal(sig, SIG_DFL);
 }
 } // namespace
 
+namespace {
+// Off unless the executable's main allows it: a Python process keeps its own
+// handlers (Ctrl-C is KeyboardInterrupt there).
+std::atomic<bool> g_signal_handlers_allowed{ false };
+} // namespace
+
+void allow_signal_handlers()
+{
+  g_signal_handlers_allowed.store(true);
+}
+
 void install_signal_handlers()
 {
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGINT, on_signal);
+  if (!g_signal_handlers_allowed.load()) {
+    return;
+  }
+  struct sigaction sa = {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  for (const int sig : { SIGTERM, SIGINT, SIGHUP }) {
+    sigaction(sig, &sa, nullptr);
+  }
   // A file-size limit (ulimit -f) should fail the write, not kill the process:
   // the error is then reported and no partial file is left.
   std::signal(SIGXFSZ, SIG_IGN);
+}
+
+std::vector<engine::JobPath> input_paths(const ScenarioArgs& args)
+{
+  std::vector<engine::JobPath> paths = { { "the scenario", args.config } };
+  for (const auto& p : args.policies) {
+    paths.push_back({ "the policy '" + p + "'", p });
+  }
+  return paths;
+}
+
+void check_interrupted(bool interrupted, std::uint64_t done, const std::string& what,
+                       const std::string& checkpoint)
+{
+  if (interrupted) {
+    throw engine::Interrupted("interrupted after " + std::to_string(done) + " " + what +
+                              "; checkpoint written to " + checkpoint +
+                              "\n  resume with: " + resume_command(checkpoint));
+  }
 }
 
 void add_job_options(CLI::App& cmd, JobArgs& a, const std::string& replications_help,
@@ -180,17 +220,6 @@ std::string resume_command(const std::string& checkpoint)
     out += (out.empty() ? "" : " ") + word;
   }
   return out + " --resume " + checkpoint;
-}
-
-void remove_finished_checkpoints(const CheckpointArgs& a)
-{
-  std::error_code ec;
-  if (!a.checkpoint.empty()) {
-    std::filesystem::remove(a.checkpoint, ec);
-  }
-  if (!a.resume.empty()) {
-    std::filesystem::remove(a.resume, ec);
-  }
 }
 
 std::string output_path(const std::string& out, const std::string& stem)

@@ -4,13 +4,12 @@
 #include "format.hpp"
 #include "passage/errors.hpp"
 #include "passage/run/cluster.hpp"
+#include "passage/run/job.hpp"
 #include "passage/run/overlay.hpp"
-#include "passage/run/runner.hpp"
 #include "passage/run/trigger.hpp"
 #include "progress.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -53,9 +52,18 @@ struct Arm
   std::string file; // the overlay ("" for the baseline)
   engine::Scenario scenario;
   std::unique_ptr<engine::Model> model;
-  std::optional<engine::ReplicationColumns> columns;
-  engine::h5::Group group;
 };
+
+// A policy's `title:`, if it gives one.
+std::string title(const Arm& arm)
+{
+  if (const auto* p = arm.scenario.root.find("policies")) {
+    if (const auto* e = p->find(arm.name); e && e->find("title")) {
+      return e->find("title")->text();
+    }
+  }
+  return {};
+}
 
 void compare_command(const CompareArgs& a)
 {
@@ -109,132 +117,43 @@ void compare_command(const CompareArgs& a)
     }
   }
   auto& cluster = engine::Cluster::instance();
-  const std::string out_path = output_path(a.job.out, base.name + "-compare");
-  std::optional<engine::OutputFile> out;
-  std::optional<engine::h5::Group> arms_group;
-  std::vector<engine::ReplicationColumns*> columns(arms.size(), nullptr);
-  if (cluster.root()) {
-    out.emplace(out_path, a.job.force);
-    arms_group = out->file().create_group("arms");
-  }
-  std::vector<engine::CampaignArm> campaign_arms;
+
+  engine::JobSpec spec;
+  spec.kind = "compare";
   for (std::size_t k = 0; k < arms.size(); ++k) {
-    auto& arm = arms[k];
-    if (cluster.root()) {
-      arm.group = arms_group->create_group(arm.name);
-      arm.group.set_attr("scenario", arm.scenario.resolved_text());
-      arm.group.set_attr("overlay", arm.file);
-      arm.columns.emplace(arm.group, metrics, chunk_rows(batch, !a.batch.until.empty()));
-      columns[k] = &*arm.columns;
-    }
     engine::RunOptions opt;
     // Common random numbers: every arm runs replication i on the same streams.
     // --independent gives each policy arm its own seed, to measure what CRN buys.
     opt.seed = a.independent && k > 0 ? seed + 0x9e3779b97f4a7c15ULL * k : seed;
     opt.threads = a.job.threads;
-    campaign_arms.push_back(engine::CampaignArm{ arm.name, arm.model.get(), &arm.scenario, opt });
+    spec.arms.push_back(engine::JobArm{ arms[k].name, &arms[k].scenario, arms[k].model.get(), opt,
+                                        arms[k].file, title(arms[k]) });
   }
-  engine::Campaign campaign(std::move(campaign_arms), campaign_options(a.batch, "compare", batch));
+  spec.campaign = campaign_options(a.batch, "compare", batch);
+  spec.out = output_path(a.job.out, base.name + "-compare");
+  spec.force = a.job.force;
+  spec.chunk_rows = chunk_rows(batch, !a.batch.until.empty());
+  spec.inputs = input_paths(ScenarioArgs{ a.scenario.config, {}, files });
+  spec.common_random_numbers = !a.independent;
+  spec.manifest.command = command_line();
+  spec.manifest.seed = seed;
+  engine::Job job(std::move(spec));
+  install_signal_handlers();
 
-  engine::RunManifest manifest;
-  manifest.command = command_line();
-  manifest.seed = seed;
-  manifest.threads = campaign.threads();
-  manifest.ranks = cluster.size();
-  manifest.started = engine::utc_now();
-  const auto t0 = std::chrono::steady_clock::now();
-  engine::CampaignResult result;
+  engine::JobResult result;
   {
-    ProgressBar bar(
-      [&] { return campaign.completed() * static_cast<std::uint64_t>(cluster.size()); },
-      batch * arms.size(), "arm-replications", !a.job.quiet && cluster.root());
-    result = campaign.run(columns, out_path + ".checkpoint.h5");
+    ProgressBar bar([&] { return job.completed() * static_cast<std::uint64_t>(cluster.size()); },
+                    batch * arms.size(), "arm-replications", !a.job.quiet && cluster.root());
+    result = job.run();
     bar.finish();
   }
-  if (result.interrupted) {
-    throw engine::Interrupted("interrupted after " + std::to_string(result.replications) +
-                              " replications; checkpoint written to " + result.checkpoint +
-                              "\n  resume with: " + resume_command(result.checkpoint));
-  }
-  if (!cluster.root()) {
+  check_interrupted(result.campaign.interrupted, result.campaign.replications, "replications",
+                    result.campaign.checkpoint);
+  if (!cluster.root() || a.job.quiet) {
     return;
   }
-  const std::uint64_t done = result.replications;
-  manifest.replications = done;
-  manifest.resumed = result.resumed;
-  manifest.wall_seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  manifest.finished = engine::utc_now();
-  manifest.stop_reason = result.stop_reason;
-
-  // Per-arm summaries and histograms, then the paired comparisons.
-  std::uint64_t events = 0;
-  for (auto& arm : arms) {
-    arm.columns->close();
-    engine::write_summary(arm.group, metrics);
-    const auto& totals = result.totals[static_cast<std::size_t>(&arm - arms.data())];
-    engine::write_histograms(arm.group, arm.model->histograms(), totals.histograms);
-    arm.group.set_attr("events", totals.events);
-    events += totals.events;
-  }
-  auto cmp = out->file().create_group("comparison");
-  const auto base_reps = arms[0].group.open_group("replications");
-  for (std::size_t k = 1; k < arms.size(); ++k) {
-    auto g = cmp.create_group(arms[k].name);
-    g.set_attr("overlay", arms[k].file);
-    if (const auto* p = arms[k].scenario.root.find("policies")) {
-      if (const auto* e = p->find(arms[k].name); e && e->find("title")) {
-        g.set_attr("title", e->find("title")->text());
-      }
-    }
-    const auto reps = arms[k].group.open_group("replications");
-    std::vector<std::string> names;
-    std::vector<std::string> units;
-    std::vector<double> base_mean, arm_mean, diff, lo, hi, sd, ratio, vr;
-    for (const auto& m : metrics) {
-      const auto p =
-        engine::paired_columns(base_reps.open_dataset(m.name), reps.open_dataset(m.name));
-      names.push_back(m.name);
-      units.push_back(m.unit);
-      base_mean.push_back(p.base_mean);
-      arm_mean.push_back(p.arm_mean);
-      diff.push_back(p.diff.mean);
-      sd.push_back(p.diff.sd);
-      lo.push_back(p.diff.ci95_low);
-      hi.push_back(p.diff.ci95_high);
-      ratio.push_back(p.ratio_mean);
-      vr.push_back(p.variance_reduction);
-    }
-    g.write_strings("metric", names);
-    g.write_strings("unit", units);
-    g.write<double>("base_mean", base_mean);
-    g.write<double>("policy_mean", arm_mean);
-    g.write<double>("diff_mean", diff);
-    g.write<double>("diff_sd", sd);
-    g.write<double>("diff_ci95_low", lo);
-    g.write<double>("diff_ci95_high", hi);
-    g.write<double>("ratio_mean", ratio);
-    g.write<double>("variance_reduction", vr);
-  }
-  cmp.set_attr("description",
-               "per policy and metric: paired differences policy - baseline over replications run "
-               "with common random numbers (mean, sd, Student-t 95% interval), the ratio of means, "
-               "and the variance reduction (Var(base) + Var(policy)) / Var(difference)");
-  cmp.set_attr("common_random_numbers", static_cast<std::int64_t>(a.independent ? 0 : 1));
-  engine::write_manifest(out->file(), base, *arms[0].model, events, manifest);
-  out->file().set_attr("kind", "compare");
-  std::string policies;
-  for (std::size_t k = 1; k < arms.size(); ++k) {
-    policies += (k > 1 ? "\n" : "") + arms[k].name;
-  }
-  out->file().set_attr("policies", policies);
-  out->commit();
-  remove_finished_checkpoints(a.batch.checkpoints);
-
-  if (!a.job.quiet) {
-    std::cout << format_compare_report(out_path, false);
-    std::cout << "wrote " << out_path << "\n";
-  }
+  std::cout << format_compare_report(result.path, false);
+  std::cout << "wrote " << result.path << "\n";
 }
 
 } // namespace

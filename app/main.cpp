@@ -10,7 +10,10 @@
 #include "passage/run/cluster.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 namespace {
@@ -64,7 +67,7 @@ int main(int argc, char** argv)
   auto& cluster = engine::Cluster::instance();
   cluster.init(&argc, &argv);
   app::set_command_line(argc, argv);
-  app::install_signal_handlers();
+  app::allow_signal_handlers();
   const auto cli_ptr = app::make_cli();
   auto& cli = *cli_ptr;
 
@@ -109,6 +112,13 @@ int main(int argc, char** argv)
   }
   if (cli.get_subcommands().empty()) {
     std::cout << kIntro;
+  }
+  // What a command printed must have reached its reader: a full disk or a
+  // closed pipe is a failure, not a truncated success.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    const int err = errno;
+    return crash(std::string("error: cannot write to standard output: ") + std::strerror(err));
   }
   cluster.finalize();
   return 0;

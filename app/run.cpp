@@ -3,13 +3,10 @@
 #include "commands.hpp"
 #include "format.hpp"
 #include "passage/errors.hpp"
-#include "passage/run/campaign.hpp"
 #include "passage/run/cluster.hpp"
-#include "passage/run/runner.hpp"
+#include "passage/run/job.hpp"
 #include "progress.hpp"
 
-#include <chrono>
-#include <filesystem>
 #include <iostream>
 
 namespace passage::app {
@@ -36,74 +33,43 @@ void run_command(const RunArgs& a)
     scenario.seed = *a.job.seed;
   }
   const auto model = build(scenario);
-  const std::string out = output_path(a.job.out, scenario.name);
-  std::optional<engine::OutputFile> file;
-  std::optional<engine::ReplicationColumns> columns;
-  if (cluster.root()) {
-    file.emplace(out, a.job.force);
-    columns.emplace(file->file(), model->metrics(),
-                    chunk_rows(scenario.replications, !a.batch.until.empty()));
-  }
 
+  engine::JobSpec spec;
+  spec.kind = "run";
   engine::RunOptions opt;
   opt.seed = scenario.seed;
   opt.threads = a.job.threads;
   opt.stepping = a.event_by_event ? engine::Stepping::EventByEvent : engine::Stepping::Inline;
   opt.trace_entities = a.trace;
-  engine::Campaign campaign({ engine::CampaignArm{ "run", model.get(), &scenario, opt } },
-                            campaign_options(a.batch, "run", scenario.replications));
+  spec.arms.push_back(engine::JobArm{ "run", &scenario, model.get(), opt });
+  spec.campaign = campaign_options(a.batch, "run", scenario.replications);
+  spec.out = output_path(a.job.out, scenario.name);
+  spec.force = a.job.force;
+  spec.chunk_rows = chunk_rows(scenario.replications, !a.batch.until.empty());
+  spec.inputs = input_paths(a.scenario);
+  spec.manifest.command = command_line();
+  spec.manifest.seed = scenario.seed;
+  spec.manifest.stepping = a.event_by_event ? "event-by-event" : "inline";
+  engine::Job job(std::move(spec));
+  install_signal_handlers();
 
-  engine::RunManifest manifest;
-  manifest.command = command_line();
-  manifest.seed = scenario.seed;
-  manifest.threads = campaign.threads();
-  manifest.ranks = cluster.size();
-  manifest.stepping = a.event_by_event ? "event-by-event" : "inline";
-  manifest.started = engine::utc_now();
-  const auto t0 = std::chrono::steady_clock::now();
-  engine::CampaignResult result;
+  engine::JobResult result;
   {
-    ProgressBar bar(
-      [&] { return campaign.completed() * static_cast<std::uint64_t>(cluster.size()); },
-      scenario.replications, "replications", !a.job.quiet && cluster.root());
-    result = campaign.run({ columns ? &*columns : nullptr }, out + ".checkpoint.h5");
+    ProgressBar bar([&] { return job.completed() * static_cast<std::uint64_t>(cluster.size()); },
+                    scenario.replications, "replications", !a.job.quiet && cluster.root());
+    result = job.run();
     bar.finish();
   }
-  if (result.interrupted) {
-    throw engine::Interrupted("interrupted after " + std::to_string(result.replications) +
-                              " replications; checkpoint written to " + result.checkpoint +
-                              "\n  resume with: " + resume_command(result.checkpoint));
-  }
-  if (!cluster.root()) {
+  check_interrupted(result.campaign.interrupted, result.campaign.replications, "replications",
+                    result.campaign.checkpoint);
+  if (!cluster.root() || a.job.quiet) {
     return;
   }
-  manifest.replications = result.replications;
-  manifest.resumed = result.resumed;
-  manifest.stop_reason = result.stop_reason;
-  manifest.wall_seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  manifest.finished = engine::utc_now();
-  columns->close();
-  // Time the run spent on HDF5: waiting for rows written behind the next block,
-  // and the rest of the file.
-  const auto w0 = std::chrono::steady_clock::now();
-  engine::write_run_data(file->file(), *model, result.totals[0]);
-  manifest.write_seconds =
-    result.write_wait_seconds +
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
-  manifest.write_behind_seconds = columns->seconds();
-  engine::write_manifest(file->file(), scenario, *model, result.totals[0].events, manifest);
-  file->file().set_attr("kind", "run");
-  file->commit();
-  remove_finished_checkpoints(a.batch.checkpoints);
-
-  if (!a.job.quiet) {
-    std::cout << format_run_report(engine::read_run(out));
-    if (!a.batch.until.empty()) {
-      std::cout << "stopped: " << result.stop_reason << "\n";
-    }
-    std::cout << "wrote " << out << "\n";
+  std::cout << format_run_report(engine::read_run(result.path));
+  if (!a.batch.until.empty()) {
+    std::cout << "stopped: " << result.campaign.stop_reason << "\n";
   }
+  std::cout << "wrote " << result.path << "\n";
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "format.hpp"
 #include "passage/errors.hpp"
+#include "passage/io/checkpoint.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/sa/output.hpp"
@@ -57,6 +58,17 @@ SaSetup sa_setup(const SaArgs& a, const std::string& kind)
     throw engine::UsageError("-n must be at least 1");
   }
   s.out = output_path(a.job.out, default_stem(kind, s.scenario.name, a.method));
+  auto paths = input_paths(a.scenario);
+  paths.push_back({ "the design", a.design });
+  const std::string checkpoint =
+    a.checkpoints.checkpoint.empty() ? s.out + ".checkpoint.h5" : a.checkpoints.checkpoint;
+  for (const auto& p : paths) {
+    engine::check_distinct({ { "the results file", s.out }, p });
+    engine::check_distinct({ { "the checkpoint", checkpoint }, p });
+  }
+  engine::check_distinct({ { "the results file", s.out }, { "the checkpoint", checkpoint } });
+  engine::check_distinct(
+    { { "the results file", s.out }, { "the checkpoint resumed", a.checkpoints.resume } });
   engine::check_output_path(s.out, a.job.force);
   if (!a.job.quiet && !s.design.skipped.empty()) {
     std::cerr << "note: " << s.design.skipped.size()
@@ -80,6 +92,7 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
   o.resume = a.checkpoints.resume;
   o.stop = &stop_flag();
   engine::sa::Evaluator ev(models::registry(), s.scenario, s.design, o);
+  install_signal_handlers();
   const std::size_t k = s.design.parameters.size();
   const auto t0 = std::chrono::steady_clock::now();
   engine::sa::Evaluation e;
@@ -92,11 +105,8 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
     e = ev.run(values);
   }
   wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (e.interrupted) {
-    throw engine::Interrupted("interrupted after " + std::to_string(e.completed) + " of " +
-                              std::to_string(e.points) + " points; checkpoint written to " +
-                              e.checkpoint + "\n  resume with: " + resume_command(e.checkpoint));
-  }
+  check_interrupted(e.interrupted, e.completed,
+                    "of " + std::to_string(e.points) + " points", e.checkpoint);
   return e;
 }
 
@@ -164,7 +174,9 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
       extra(f, design);
     }
   });
-  remove_finished_checkpoints(a.checkpoints); // the file is whole: they are spent
+  // The file is whole: the checkpoints this analysis wrote or resumed are spent.
+  engine::remove_spent_checkpoints(a.checkpoints.checkpoint, e.checkpoint_written,
+                                   a.checkpoints.resume);
   if (!a.job.quiet) {
     std::cout << format_sa_report(s.out) << "wrote " << s.out << "\n";
   }

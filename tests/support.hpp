@@ -2,6 +2,7 @@
 // Helpers for tests: scenarios from text, runs collected in memory.
 
 #include "passage/config/node.hpp"
+#include "passage/run/job.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/run/scenario.hpp"
 #include "registry.hpp"
@@ -96,6 +97,24 @@ inline Collected run_collect(const engine::Scenario& s, std::uint64_t replicatio
   });
   c.totals = runner.totals();
   return c;
+}
+
+//! A run's results file written the way `passage run` writes it (engine::Job):
+//! `replications` of `s` on `threads`, to `path` (replaced).
+inline std::string write_run(const engine::Scenario& s, const engine::Model& model,
+                             const std::string& path, std::uint64_t replications, unsigned threads)
+{
+  engine::JobSpec spec;
+  engine::RunOptions opt;
+  opt.seed = s.seed;
+  opt.threads = threads;
+  spec.arms.push_back(engine::JobArm{ "run", &s, &model, opt });
+  spec.campaign.batch = replications;
+  spec.out = path;
+  spec.force = true;
+  spec.manifest.seed = s.seed;
+  engine::Job job(std::move(spec));
+  return job.run().path;
 }
 
 } // namespace passage::test

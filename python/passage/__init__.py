@@ -6,9 +6,9 @@
     passage.read("results/mali-2016.h5").comparison
 
 Runs go through the command line's own code in this process (the same seed
-gives the same file as ``passage run``); readers cover every file kind. Plots
-are in ``passage.plot`` (imported on its own: it needs matplotlib). docs/python.md
-is the guide.
+gives the same file as ``passage run``); readers cover every file kind.
+``passage.plot`` draws the figures of a results file (passage/plot/__init__.py);
+it needs matplotlib and is imported on first use. docs/python.md is the guide.
 """
 
 from .api import Run, Scenario, cli, compare, evaluate, run, sensitivity, sweep

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# scripts/plot.py on small real run, compare and sensitivity files: exit codes and the PNG
-# files it writes.
+# scripts/plot.py on small real run, compare, sensitivity and sweep files: exit codes and
+# the PNG files it writes; then the pytest tests of passage.plot (tests/python/plot).
 # Usage: test_plot.sh PASSAGE_BINARY SOURCE_DIR
-# Skips (exit 0, printing SKIP) only when /usr/bin/python3 lacks h5py, numpy or matplotlib.
+# Skips (exit 0, printing SKIP) only when /usr/bin/python3 lacks h5py, numpy, scipy or matplotlib.
 set -u
 PASSAGE=$(realpath "$1")
 SRC=$(realpath "$2")
 PY=/usr/bin/python3
 PLOT=$SRC/scripts/plot.py
 
-if ! [ -x "$PY" ] || ! "$PY" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
-  echo "SKIP: $PY with h5py, numpy and matplotlib is needed (apt-get install python3-h5py python3-numpy python3-matplotlib)"
+if ! [ -x "$PY" ] || ! "$PY" -c 'import h5py, numpy, scipy, matplotlib' 2>/dev/null; then
+  echo "SKIP: $PY with h5py, numpy, scipy and matplotlib is needed (apt-get install python3-h5py python3-numpy python3-scipy python3-matplotlib)"
   exit 0
 fi
 
@@ -27,6 +27,15 @@ expect 0 "RESULT.h5" -- "$PY" "$PLOT" --help
   { fail "passage run exited $?"; exit 1; }
 
 expect 0 "wrote $WORK/plots/network.png" -- "$PY" "$PLOT" "$WORK/x.h5" -o "$WORK/plots"
+# Every place of the scenario reaches the file with its coordinates: the map makes none up.
+"$PY" -c '
+import sys, h5py, numpy
+p = h5py.File(sys.argv[1])["network/places"]
+bad = [n.decode() for n, a, b in zip(p["id"][()], p["lat"][()], p["lon"][()])
+       if not (numpy.isfinite(a) and numpy.isfinite(b))]
+sys.exit("places without coordinates: " + ", ".join(bad) if bad else 0)
+' "$WORK/x.h5" && echo "ok: every place in x.h5 has coordinates" ||
+  fail "a place of configs/mali-2016.yaml has no coordinates"
 for f in outcomes ledger hist_journey_days hist_hub_days hist_paid_per_migrant network; do
   png=$WORK/plots/$f.png
   if [ ! -s "$png" ]; then
@@ -103,6 +112,18 @@ expect 2 "no /comparison group" -- "$PY" "$PLOT" compare.h5 -o "$WORK/never"
 expect 2 "damaged or incomplete sensitivity file" -- "$PY" "$PLOT" sens.h5 -o "$WORK/never"
 expect 2 "unknown kind of results file 'optimisation'" -- "$PY" "$PLOT" future.h5 -o "$WORK/never"
 [ -e "$WORK/never" ] && fail "an output folder was made for a file that cannot be plotted"
+
+# The figure functions of passage.plot (tests/python/plot), when pytest is here.
+if "$PY" -c 'import pytest' 2>/dev/null; then
+  if (cd "$SRC" && PYTHONPATH="$SRC/python" "$PY" -m pytest -q -p no:cacheprovider \
+      tests/python/plot); then
+    echo "ok: pytest tests/python/plot"
+  else
+    fail "pytest tests/python/plot"
+  fi
+else
+  echo "note: python3-pytest is not installed; tests/python/plot not run"
+fi
 
 if [ "$fails" -ne 0 ]; then
   echo "$fails failure(s)"

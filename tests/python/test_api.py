@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import passage
-from conftest import (ISHIGAMI, ISHIGAMI_DESIGN, MALI, POLICIES, SMALL, VOLATILE, assert_same_file,
+from support import (ISHIGAMI, ISHIGAMI_DESIGN, MALI, POLICIES, SMALL, VOLATILE, assert_same_file,
                       passage_cli)
 
 

@@ -4,7 +4,7 @@ line prints."""
 import pytest
 
 import passage
-from conftest import ISHIGAMI, MALI, SRC, passage_cli
+from support import ISHIGAMI, MALI, SRC, passage_cli
 
 MM1 = SRC / "configs" / "verification" / "mm1.yaml"
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 import passage
-from conftest import MALI
+from support import MALI
 
 # About 0.3 s of one core per call (half the baseline's flow, 8 replications).
 WORK = dict(replications=8, threads=1, seed=3,

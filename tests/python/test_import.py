@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from conftest import SRC
+from support import SRC
 
 
 def test_import_loads_neither_plots_nor_mpi():

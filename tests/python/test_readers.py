@@ -7,7 +7,7 @@ import pytest
 
 import passage
 from passage import _frames
-from conftest import ISHIGAMI, ISHIGAMI_DESIGN, MALI, POLICIES, SMALL
+from support import ISHIGAMI, ISHIGAMI_DESIGN, MALI, POLICIES, SMALL
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import h5py
 
 import passage
-from conftest import MALI, POLICIES, SMALL
+from support import MALI, POLICIES, SMALL
 
 
 def test_load_reads_the_engine_s_keys():

@@ -36,7 +36,7 @@ TEST_CASE("determinism: thread count and block size do not change results")
   }
 }
 
-TEST_CASE("determinism: -j1 and -j2 write identical /replications and /summary")
+TEST_CASE("determinism: -j1 and -j2 write identical /replications and /summary (the Job path)")
 {
   const auto s =
     test::scenario_from_file("configs/verification/mm1.yaml", { "parameters.customers=300" });
@@ -46,13 +46,7 @@ TEST_CASE("determinism: -j1 and -j2 write identical /replications and /summary")
       (std::filesystem::temp_directory_path() /
        ("passage_det_" + std::to_string(::getpid()) + "_" + std::to_string(threads) + ".h5"))
         .string();
-    engine::ResultsWriter w(path, true);
-    w.begin(model->metrics());
-    engine::Runner r(*model, engine::RunOptions{ s.seed, threads });
-    r.run(0, 200, [&](std::uint64_t a, std::uint64_t b, std::span<const double> rows) {
-      w.append(a, b, rows);
-    });
-    w.finish(s, *model, r.totals(), engine::RunManifest{});
+    test::write_run(s, *model, path, 200, threads);
     return path;
   };
   const auto p1 = write(1);

@@ -122,13 +122,7 @@ TEST_CASE("hdf5: foreign and truncated files are refused with a reason")
   const std::string good = temp_path("good.h5");
   {
     const auto model = passage::models::registry().create(s);
-    ResultsWriter w(good, true);
-    w.begin(model->metrics());
-    Runner r(*model, RunOptions{ 1, 1 });
-    r.run(0, 20, [&](std::uint64_t a, std::uint64_t b, std::span<const double> rows) {
-      w.append(a, b, rows);
-    });
-    w.finish(s, *model, r.totals(), RunManifest{});
+    passage::test::write_run(s, *model, good, 20, 1);
   }
   CHECK_NOTHROW(read_run(good));
   const auto size = std::filesystem::file_size(good);
@@ -145,9 +139,9 @@ TEST_CASE("results: nothing appears at the output path before the file is comple
   const auto model = passage::models::registry().create(s);
   const std::string out = temp_path("partial.h5");
   std::filesystem::remove(out);
+  const std::vector<ResultsWriter::Arm> arms = { { "run", &s, model.get() } };
   {
-    ResultsWriter w(out, false);
-    w.begin(model->metrics());
+    ResultsWriter w(out, false, "run", arms, 16);
     CHECK_FALSE(std::filesystem::exists(out));
     // Abandoned (an exception in the run): no file, no temporary left behind.
   }
@@ -158,8 +152,9 @@ TEST_CASE("results: nothing appears at the output path before the file is comple
   }
   // Existing files are kept unless forced; missing directories are named.
   std::ofstream(out) << "keep me";
-  CHECK_THROWS_WITH_AS(ResultsWriter(out, false), doctest::Contains("already exists"), UsageError);
-  CHECK_THROWS_WITH_AS(ResultsWriter("/nonexistent/dir/x.h5", false),
+  CHECK_THROWS_WITH_AS(ResultsWriter(out, false, "run", arms, 16),
+                       doctest::Contains("already exists"), UsageError);
+  CHECK_THROWS_WITH_AS(ResultsWriter("/nonexistent/dir/x.h5", false, "run", arms, 16),
                        doctest::Contains("directory '/nonexistent/dir' does not exist"),
                        UsageError);
   std::filesystem::remove(out);

@@ -189,6 +189,16 @@ std::int64_t Object::attr_int(const std::string& name) const
   return v;
 }
 
+std::uint64_t Object::attr_uint(const std::string& name) const
+{
+  const Handle a(H5Aopen(id(), name.c_str(), H5P_DEFAULT), &H5Aclose);
+  std::uint64_t v = 0;
+  if (!a.valid() || H5Aread(a.id(), H5T_NATIVE_UINT64, &v) < 0) {
+    fail("cannot read attribute '" + name + "' as an unsigned integer");
+  }
+  return v;
+}
+
 std::vector<double> Object::attr_doubles(const std::string& name) const
 {
   const Handle a(H5Aopen(id(), name.c_str(), H5P_DEFAULT), &H5Aclose);

@@ -1,6 +1,7 @@
 #include "passage/io/results.hpp"
 
 #include "passage/errors.hpp"
+#include "passage/io/paths.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +11,9 @@
 #include <stdexcept>
 #include <system_error>
 #include <type_traits>
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace passage::engine {
@@ -45,21 +49,58 @@ void check_output_path(const std::string& path, bool force)
     throw UsageError("cannot write '" + path + "': directory '" + dir.string() + "' is read-only",
                      "choose a writable directory with -o");
   }
-  if (fs::exists(p, ec)) {
-    if (fs::is_directory(p, ec)) {
-      throw UsageError("cannot write '" + path + "': it is a directory");
-    }
-    if (!force) {
-      throw UsageError("'" + path + "' already exists",
-                       "pass --force to overwrite it, or choose another name with -o");
-    }
+  check_replaceable(path, "the results file");
+  if (fs::exists(p, ec) && !force) {
+    throw UsageError("'" + path + "' already exists",
+                     "pass --force to overwrite it, or choose another name with -o");
   }
 }
 
 // ---------------------------------------------------------------------------
 // OutputFile and ReplicationColumns
 
-OutputFile::OutputFile(std::string path, bool force) : path_(std::move(path))
+namespace {
+
+// Move `from` to `to` unless something is at `to` by then (the check and the
+// move are one step: two runs writing one name cannot both succeed).
+bool rename_no_replace(const std::string& from, const std::string& to, std::error_code& ec)
+{
+  ec.clear();
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
+    return true;
+  }
+  if (errno != EINVAL && errno != ENOSYS) {
+    ec.assign(errno, std::generic_category());
+    return false;
+  }
+  // A file system without RENAME_NOREPLACE: link() fails on an existing name too.
+  if (::link(from.c_str(), to.c_str()) != 0) {
+    ec.assign(errno, std::generic_category());
+    return false;
+  }
+  ::unlink(from.c_str());
+  return true;
+}
+
+// "results/x.h5" -> "results/x-PID.h5" (then -PID-2, ...): a name nothing holds.
+std::string spare_name(const std::string& path)
+{
+  const fs::path p(path);
+  const std::string stem = (p.parent_path() / p.stem()).string();
+  const std::string ext = p.extension().string();
+  const std::string base = stem + "-" + std::to_string(::getpid());
+  std::error_code ec;
+  for (int i = 1;; ++i) {
+    const std::string candidate = base + (i > 1 ? "-" + std::to_string(i) : "") + ext;
+    if (!fs::exists(fs::symlink_status(candidate, ec))) {
+      return candidate;
+    }
+  }
+}
+
+} // namespace
+
+OutputFile::OutputFile(std::string path, bool force) : path_(std::move(path)), force_(force)
 {
   check_output_path(path_, force);
   tmp_ = path_ + ".tmp-" + std::to_string(::getpid());
@@ -91,7 +132,21 @@ void OutputFile::commit()
   file_->close();
   file_.reset();
   std::error_code ec;
-  fs::rename(tmp_, path_, ec);
+  if (force_) {
+    // Replace only a regular file: what was checked at the start may have changed.
+    check_replaceable(path_, "the results file");
+    fs::rename(tmp_, path_, ec);
+  } else if (!rename_no_replace(tmp_, path_, ec) && ec == std::errc::file_exists) {
+    // Another process wrote this name while we ran: keep both files.
+    const std::string kept = spare_name(path_);
+    std::error_code ec2;
+    if (rename_no_replace(tmp_, kept, ec2)) {
+      committed_ = true;
+      throw RuntimeError("'" + path_ + "' was created by another process while this run was " +
+                         "running; it is left as it is, and this run's results are in '" + kept +
+                         "'");
+    }
+  }
   if (ec) {
     throw h5::IoError(path_ + ": cannot move the finished results into place: " + ec.message());
   }
@@ -132,23 +187,6 @@ void ReplicationColumns::append(std::span<const double> rows)
   }
   rows_ += count;
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// ---------------------------------------------------------------------------
-// Writer
-
-ResultsWriter::ResultsWriter(std::string path, bool force) : out_(std::move(path), force) {}
-
-void ResultsWriter::begin(const std::vector<MetricInfo>& metrics, std::size_t chunk_hint)
-{
-  metrics_ = metrics;
-  columns_.emplace(out_.file(), metrics_, chunk_hint > 0 ? chunk_hint : 65536);
-}
-
-void ResultsWriter::append(std::uint64_t /*first*/, std::uint64_t /*count*/,
-                           std::span<const double> rows)
-{
-  columns_->append(rows);
 }
 
 namespace {
@@ -356,20 +394,134 @@ void write_run_data(h5::Group& root, const Model& model, const RunTotals& totals
   model.write_results(root);
 }
 
-void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
-                        const RunTotals& totals, const RunManifest& manifest)
+// ---------------------------------------------------------------------------
+// Writer
+
+ResultsWriter::ResultsWriter(std::string path, bool force, std::string kind,
+                             std::vector<Arm> arms, std::size_t chunk)
+  : out_(std::move(path), force), kind_(std::move(kind)), arms_(std::move(arms))
 {
-  write_run_data(root, model, totals);
-  write_manifest(root, scenario, model, totals.events, manifest);
-  root.set_attr("kind", "run");
+  if (kind_ != "run") {
+    auto all = out_.file().create_group("arms");
+    for (const auto& a : arms_) {
+      auto g = all.create_group(a.name);
+      g.set_attr("scenario", a.scenario->resolved_text());
+      g.set_attr("overlay", a.overlay);
+      groups_.push_back(std::move(g));
+    }
+  }
+  columns_.reserve(arms_.size());
+  for (std::size_t k = 0; k < arms_.size(); ++k) {
+    columns_.emplace_back(group(k), arms_[k].model->metrics(), chunk);
+  }
 }
 
-void ResultsWriter::finish(const Scenario& scenario, const Model& model, const RunTotals& totals,
-                           const RunManifest& manifest)
+h5::Group& ResultsWriter::group(std::size_t k)
 {
-  columns_->close();
-  write_run_contents(out_.file(), scenario, model, totals, manifest);
+  // A run's one arm is the file itself; a comparison's arms are /arms/<name>.
+  return kind_ == "run" ? out_.file() : groups_[k];
+}
+
+std::vector<ReplicationColumns*> ResultsWriter::columns()
+{
+  std::vector<ReplicationColumns*> c;
+  for (auto& x : columns_) {
+    c.push_back(&x);
+  }
+  return c;
+}
+
+double ResultsWriter::append_seconds() const
+{
+  double t = 0.0;
+  for (const auto& c : columns_) {
+    t += c.seconds();
+  }
+  return t;
+}
+
+void ResultsWriter::finish(const std::vector<RunTotals>& totals, RunManifest manifest,
+                           bool common_random_numbers)
+{
+  const auto w0 = std::chrono::steady_clock::now();
+  manifest.write_behind_seconds = append_seconds();
+  std::uint64_t events = 0;
+  for (std::size_t k = 0; k < arms_.size(); ++k) {
+    columns_[k].close();
+    const Model& model = *arms_[k].model;
+    if (kind_ == "run") {
+      write_run_data(group(k), model, totals[k]);
+    } else {
+      write_summary(group(k), model.metrics());
+      write_histograms(group(k), model.histograms(), totals[k].histograms);
+      group(k).set_attr("events", totals[k].events);
+    }
+    events += totals[k].events;
+  }
+  if (kind_ != "run") {
+    write_comparison(common_random_numbers);
+  }
+  h5::File& f = out_.file();
+  // The time the job spent on HDF5: waiting for rows written behind the next
+  // block (counted by the caller) and the rest of the file.
+  manifest.write_seconds +=
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+  write_manifest(f, *arms_[0].scenario, *arms_[0].model, events, manifest);
+  f.set_attr("kind", kind_);
+  if (kind_ != "run") {
+    std::string policies;
+    for (std::size_t k = 1; k < arms_.size(); ++k) {
+      policies += (k > 1 ? "\n" : "") + arms_[k].name;
+    }
+    f.set_attr("policies", policies);
+  }
   out_.commit();
+}
+
+void ResultsWriter::write_comparison(bool common_random_numbers)
+{
+  const auto& metrics = arms_[0].model->metrics();
+  auto cmp = out_.file().create_group("comparison");
+  const auto base_reps = group(0).open_group("replications");
+  for (std::size_t k = 1; k < arms_.size(); ++k) {
+    auto g = cmp.create_group(arms_[k].name);
+    g.set_attr("overlay", arms_[k].overlay);
+    if (!arms_[k].title.empty()) {
+      g.set_attr("title", arms_[k].title);
+    }
+    const auto reps = group(k).open_group("replications");
+    std::vector<std::string> names;
+    std::vector<std::string> units;
+    std::vector<double> base_mean, arm_mean, diff, lo, hi, sd, ratio, vr;
+    for (const auto& m : metrics) {
+      const auto p = paired_columns(base_reps.open_dataset(m.name), reps.open_dataset(m.name));
+      names.push_back(m.name);
+      units.push_back(m.unit);
+      base_mean.push_back(p.base_mean);
+      arm_mean.push_back(p.arm_mean);
+      diff.push_back(p.diff.mean);
+      sd.push_back(p.diff.sd);
+      lo.push_back(p.diff.ci95_low);
+      hi.push_back(p.diff.ci95_high);
+      ratio.push_back(p.ratio_mean);
+      vr.push_back(p.variance_reduction);
+    }
+    g.write_strings("metric", names);
+    g.write_strings("unit", units);
+    g.write<double>("base_mean", base_mean);
+    g.write<double>("policy_mean", arm_mean);
+    g.write<double>("diff_mean", diff);
+    g.write<double>("diff_sd", sd);
+    g.write<double>("diff_ci95_low", lo);
+    g.write<double>("diff_ci95_high", hi);
+    g.write<double>("ratio_mean", ratio);
+    g.write<double>("variance_reduction", vr);
+  }
+  cmp.set_attr("description",
+               "per policy and metric: paired differences policy - baseline over replications run "
+               "with common random numbers (mean, sd, Student-t 95% interval), the ratio of means, "
+               "and the variance reduction (Var(base) + Var(policy)) / Var(difference)");
+  cmp.set_attr("common_random_numbers", static_cast<std::int64_t>(common_random_numbers ? 1 : 0));
 }
 
 // ---------------------------------------------------------------------------

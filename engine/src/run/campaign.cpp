@@ -1,6 +1,7 @@
 #include "passage/run/campaign.hpp"
 
 #include "passage/errors.hpp"
+#include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/run/cluster.hpp"
 
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <future>
+#include <iostream>
 #include <sstream>
 
 namespace passage::engine {
@@ -48,6 +50,15 @@ RunTotals merge_ranks(const RunTotals& local)
     pos += n;
   }
   return t;
+}
+
+void warn(const CampaignOptions& o, const std::string& message)
+{
+  if (o.warn) {
+    o.warn(message);
+  } else {
+    std::cerr << "warning: " << message << "\n";
+  }
 }
 
 void add_totals(RunTotals& into, const RunTotals& from)
@@ -97,6 +108,27 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
   const auto metrics = arms_[0].model->metrics();
   CampaignResult res;
   res.ranks = cl.size();
+  const std::string checkpoint_path =
+    options_.checkpoint.empty() ? default_checkpoint : options_.checkpoint;
+  {
+    // A checkpoint never replaces a file that is not this job's checkpoint.
+    std::string error;
+    std::string hint;
+    if (cl.root()) {
+      try {
+        check_checkpoint_target(checkpoint_path,
+                                [&](const h5::File& f) { check_same_job(f, checkpoint_path); });
+      } catch (const UsageError& e) {
+        error = e.what();
+        hint = e.hint();
+      }
+    }
+    error = cl.broadcast(error);
+    hint = cl.broadcast(hint);
+    if (!error.empty()) {
+      throw UsageError(error, hint);
+    }
+  }
 
   // Metrics the triggers read, kept on the root as replications come in.
   std::vector<std::string> watched_names;
@@ -171,8 +203,6 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
   const std::uint64_t max_block =
     std::max<std::uint64_t>(unit, (std::uint64_t{ 1 } << 17) / std::max<std::size_t>(1, m * arms));
   auto last_checkpoint = WallClock::now();
-  const std::string checkpoint_path =
-    options_.checkpoint.empty() ? default_checkpoint : options_.checkpoint;
 
   // Write-behind: block b's rows are compressed and written on another thread
   // while block b + 1 runs; `flush` waits for them (and rethrows what failed).
@@ -232,32 +262,6 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
     }
     block = cl.broadcast(std::max<std::uint64_t>(1, std::min<std::uint64_t>(next, max_block)));
 
-    const bool stop = cl.any(options_.stop != nullptr && options_.stop->load());
-    const bool due = cl.broadcast(static_cast<std::uint64_t>(
-                       !options_.checkpoint.empty() &&
-                       std::chrono::duration<double>(WallClock::now() - last_checkpoint).count() >=
-                         options_.checkpoint_every)) != 0;
-    if ((stop || due) && done < target) {
-      std::vector<RunTotals> totals;
-      for (std::size_t k = 0; k < arms; ++k) {
-        totals.push_back(merge_ranks(runners_[k]->totals()));
-        add_totals(totals.back(), resumed[k]);
-      }
-      flush();
-      if (cl.root()) {
-        write_checkpoint(checkpoint_path, columns, done, totals);
-      }
-      cl.barrier();
-      last_checkpoint = WallClock::now();
-      if (stop) {
-        res.interrupted = true;
-        res.checkpoint = checkpoint_path;
-        res.replications = done;
-        res.stop_reason = "stopped by a signal after " + std::to_string(done) + " replications";
-        return res;
-      }
-    }
-
     if (done == target && triggered) {
       std::string verdict;
       if (cl.root()) {
@@ -306,6 +310,54 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
       target = next_target(done);
       planned_ = target;
     }
+
+    // Checked after the triggers: a stop request is honoured at a batch boundary
+    // too (where every block of a run with --until ends).
+    const bool stop = cl.any(options_.stop != nullptr && options_.stop->load());
+    const bool due = cl.broadcast(static_cast<std::uint64_t>(
+                       !options_.checkpoint.empty() &&
+                       std::chrono::duration<double>(WallClock::now() - last_checkpoint).count() >=
+                         options_.checkpoint_every)) != 0;
+    if ((stop || due) && done < target) {
+      std::vector<RunTotals> totals;
+      for (std::size_t k = 0; k < arms; ++k) {
+        totals.push_back(merge_ranks(runners_[k]->totals()));
+        add_totals(totals.back(), resumed[k]);
+      }
+      flush();
+      std::string failure;
+      if (cl.root()) {
+        try {
+          write_checkpoint(checkpoint_path, columns, done, totals);
+          res.checkpoint_written = true;
+        } catch (const std::exception& e) {
+          failure = e.what();
+        }
+      }
+      failure = cl.broadcast(failure);
+      cl.barrier();
+      last_checkpoint = WallClock::now();
+      if (!failure.empty()) {
+        if (stop) {
+          throw RuntimeError("stopped after " + std::to_string(done) +
+                             " replications, but the checkpoint could not be written to '" +
+                             checkpoint_path + "': " + failure);
+        }
+        // A periodic checkpoint is insurance: losing one must not lose the run.
+        if (cl.root()) {
+          warn(options_, "cannot write the checkpoint '" + checkpoint_path + "' (" + failure +
+                           "); the run goes on and tries again in " +
+                           std::to_string(static_cast<long>(options_.checkpoint_every)) + " s");
+        }
+      }
+      if (stop) {
+        res.interrupted = true;
+        res.checkpoint = checkpoint_path;
+        res.replications = done;
+        res.stop_reason = "stopped by a signal after " + std::to_string(done) + " replications";
+        return res;
+      }
+    }
   }
   flush();
   res.write_wait_seconds = write_wait;
@@ -336,6 +388,28 @@ std::array<std::string, 3> Campaign::identity() const
   return { join(names), join(hashes), join(seeds) };
 }
 
+namespace {
+
+// What a checkpoint holds besides its rows, in the order written and read.
+void digest_totals(Digest& d, const RunTotals& t)
+{
+  d.add_value(t.events);
+  for (const auto& h : t.histograms) {
+    d.add(h.counts());
+  }
+  d.add_value(t.trace.size());
+  for (const auto& r : t.trace) {
+    d.add_value(r.entity);
+    d.add(std::span<const double>(&r.time, 1));
+    d.add(r.place);
+    d.add(r.event);
+    d.add_value(static_cast<std::uint64_t>(r.amount));
+    d.add(r.actor);
+  }
+}
+
+} // namespace
+
 void Campaign::write_checkpoint(const std::string& path,
                                 const std::vector<ReplicationColumns*>& columns, std::uint64_t done,
                                 const std::vector<RunTotals>& totals) const
@@ -343,9 +417,8 @@ void Campaign::write_checkpoint(const std::string& path,
   OutputFile out(path, true);
   {
     h5::File& f = out.file();
-    f.set_attr("passage_checkpoint", std::int64_t{ 1 });
+    mark_checkpoint(f, options_.kind);
     f.set_attr("passage_version", BuildInfo::version());
-    f.set_attr("kind", options_.kind);
     const auto id = identity();
     f.set_attr("arms", id[0]);
     f.set_attr("scenario_hashes", id[1]);
@@ -360,12 +433,18 @@ void Campaign::write_checkpoint(const std::string& path,
     f.set_attr("triggers", join(triggers));
     f.set_attr("command", options_.command);
     f.set_attr("created", utc_now());
+    Digest digest;
+    digest.add_value(done);
     for (std::size_t k = 0; k < arms_.size(); ++k) {
       auto g = f.create_group("arm" + std::to_string(k));
       auto reps = g.create_group("replications");
       const auto& ms = columns[k]->metrics();
       for (std::size_t j = 0; j < ms.size(); ++j) {
-        reps.write<double>(ms[j].name, columns[k]->read(j), h5::Layout{ 65536, 4, false });
+        const auto column = columns[k]->read(j);
+        reps.write<double>(ms[j].name, column, h5::Layout{ 65536, 4, false });
+        Digest d;
+        d.add(column);
+        digest.add_value(d.value());
       }
       g.set_attr("events", totals[k].events);
       auto hg = g.create_group("histograms");
@@ -373,7 +452,9 @@ void Campaign::write_checkpoint(const std::string& path,
         hg.write<std::uint64_t>("h" + std::to_string(i), totals[k].histograms[i].counts());
       }
       write_trace(g, totals[k].trace);
+      digest_totals(digest, totals[k]);
     }
+    digest.write(f);
   }
   out.commit();
 }
@@ -382,10 +463,66 @@ std::uint64_t Campaign::read_checkpoint(const std::vector<ReplicationColumns*>& 
                                         std::vector<RunTotals>& resumed) const
 {
   const std::string& path = options_.resume;
-  h5::File f = h5::File::open_read(path);
-  if (!f.has_attr("passage_checkpoint")) {
-    throw UsageError(path + " is not a passage checkpoint");
+  h5::File f = open_checkpoint(path, options_.kind);
+  check_same_job(f, path);
+  const auto done = static_cast<std::uint64_t>(f.attr_int("replications_done"));
+  Digest digest;
+  digest.add_value(done);
+  for (std::size_t k = 0; k < arms_.size(); ++k) {
+    const auto g = f.open_group("arm" + std::to_string(k));
+    const auto reps = g.open_group("replications");
+    const auto& ms = columns[k]->metrics();
+    std::vector<h5::Dataset> cols;
+    for (const auto& mi : ms) {
+      cols.push_back(reps.open_dataset(mi.name));
+      if (cols.back().size() != done) {
+        throw UsageError(path + " is damaged: " + mi.name + " has " +
+                         std::to_string(cols.back().size()) + " rows, expected " +
+                         std::to_string(done));
+      }
+    }
+    // Copied a block of rows at a time: memory does not grow with the checkpoint.
+    const std::uint64_t block = std::max<std::uint64_t>(1, (std::uint64_t{ 1 } << 17) / ms.size());
+    std::vector<Digest> column_digests(ms.size());
+    std::vector<double> col;
+    std::vector<double> rows;
+    for (std::uint64_t i0 = 0; i0 < done; i0 += block) {
+      const std::uint64_t n = std::min(block, done - i0);
+      rows.resize(n * ms.size());
+      for (std::size_t j = 0; j < ms.size(); ++j) {
+        cols[j].read_range(i0, n, col);
+        column_digests[j].add_bytes(col.data(), col.size() * sizeof(double));
+        for (std::uint64_t i = 0; i < n; ++i) {
+          rows[i * ms.size() + j] = col[i];
+        }
+      }
+      columns[k]->append(rows);
+    }
+    for (auto& d : column_digests) {
+      d.add_value(done);
+      digest.add_value(d.value());
+    }
+    resumed[k].replications = done;
+    resumed[k].events = static_cast<std::uint64_t>(g.attr_int("events"));
+    const auto hg = g.open_group("histograms");
+    for (std::size_t i = 0; i < resumed[k].histograms.size(); ++i) {
+      const auto counts = hg.read<std::uint64_t>("h" + std::to_string(i));
+      if (counts.size() != resumed[k].histograms[i].counts().size()) {
+        throw UsageError(path + " is damaged: histogram " + std::to_string(i) + " has " +
+                         std::to_string(counts.size()) + " bins, expected " +
+                         std::to_string(resumed[k].histograms[i].counts().size()));
+      }
+      resumed[k].histograms[i].add_counts(counts);
+    }
+    resumed[k].trace = read_trace(g);
+    digest_totals(digest, resumed[k]);
   }
+  digest.check(f, path);
+  return done;
+}
+
+void Campaign::check_same_job(const h5::File& f, const std::string& path) const
+{
   auto expect = [&](const std::string& attr, const std::string& want, const std::string& what) {
     const std::string got = f.attr_string(attr);
     if (got != want) {
@@ -410,44 +547,6 @@ std::uint64_t Campaign::read_checkpoint(const std::vector<ReplicationColumns*>& 
     triggers.push_back(t.text);
   }
   expect("triggers", join(triggers), "set of --until triggers");
-  const auto done = static_cast<std::uint64_t>(f.attr_int("replications_done"));
-  for (std::size_t k = 0; k < arms_.size(); ++k) {
-    const auto g = f.open_group("arm" + std::to_string(k));
-    const auto reps = g.open_group("replications");
-    const auto& ms = columns[k]->metrics();
-    std::vector<h5::Dataset> cols;
-    for (const auto& mi : ms) {
-      cols.push_back(reps.open_dataset(mi.name));
-      if (cols.back().size() != done) {
-        throw UsageError(path + " is damaged: " + mi.name + " has " +
-                         std::to_string(cols.back().size()) + " rows, expected " +
-                         std::to_string(done));
-      }
-    }
-    // Copied a block of rows at a time: memory does not grow with the checkpoint.
-    const std::uint64_t block = std::max<std::uint64_t>(1, (std::uint64_t{ 1 } << 17) / ms.size());
-    std::vector<double> col;
-    std::vector<double> rows;
-    for (std::uint64_t i0 = 0; i0 < done; i0 += block) {
-      const std::uint64_t n = std::min(block, done - i0);
-      rows.resize(n * ms.size());
-      for (std::size_t j = 0; j < ms.size(); ++j) {
-        cols[j].read_range(i0, n, col);
-        for (std::uint64_t i = 0; i < n; ++i) {
-          rows[i * ms.size() + j] = col[i];
-        }
-      }
-      columns[k]->append(rows);
-    }
-    resumed[k].replications = done;
-    resumed[k].events = static_cast<std::uint64_t>(g.attr_int("events"));
-    const auto hg = g.open_group("histograms");
-    for (std::size_t i = 0; i < resumed[k].histograms.size(); ++i) {
-      resumed[k].histograms[i].add_counts(hg.read<std::uint64_t>("h" + std::to_string(i)));
-    }
-    resumed[k].trace = read_trace(g);
-  }
-  return done;
 }
 
 } // namespace passage::engine

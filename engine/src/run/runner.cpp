@@ -88,18 +88,13 @@ std::uint64_t Runner::run(std::uint64_t first, std::uint64_t count, const BlockS
   const std::uint64_t block = options_.block > 0 ? options_.block : 1024;
   const std::size_t m = metric_count_;
   std::vector<double> rows;
-  std::vector<std::uint8_t> done;
   const WorkerOptions wopt{ options_.seed, options_.stepping, options_.trace_entities };
   std::uint64_t delivered = 0;
 
   for (std::uint64_t b0 = first; b0 < first + count; b0 += block) {
     const std::uint64_t n = std::min(block, first + count - b0);
     rows.assign(n * m, 0.0);
-    done.assign(n, 0);
     impl_->each(n, [&](std::uint64_t i, Local& local) {
-      if (options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed)) {
-        return;
-      }
       if (!local.worker) {
         local.worker = model_.make_worker(wopt);
         for (const auto& h : impl_->histogram_info) {
@@ -112,27 +107,10 @@ std::uint64_t Runner::run(std::uint64_t first, std::uint64_t count, const BlockS
                              (rep == 0 && options_.trace_entities > 0) ? &local.trace : nullptr };
       local.worker->run(rep, out);
       local.events += out.events;
-      done[i] = 1;
       completed_.fetch_add(1, std::memory_order_relaxed);
     });
-    std::uint64_t prefix = 0;
-    while (prefix < n && done[prefix]) {
-      ++prefix;
-    }
-    if (prefix > 0) {
-      sink(b0, prefix, std::span<const double>(rows.data(), prefix * m));
-    }
-    delivered += prefix;
-    if (prefix < n) {
-      for (std::uint64_t i = prefix; i < n; ++i) {
-        if (done[i]) {
-          stranded_.push_back(StrandedRow{
-            b0 + i, std::vector<double>(rows.begin() + static_cast<std::ptrdiff_t>(i * m),
-                                        rows.begin() + static_cast<std::ptrdiff_t>((i + 1) * m)) });
-        }
-      }
-      break;
-    }
+    sink(b0, n, std::span<const double>(rows.data(), n * m));
+    delivered += n;
   }
   return delivered;
 }

@@ -1,6 +1,7 @@
 #include "passage/sa/evaluate.hpp"
 
 #include "passage/errors.hpp"
+#include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/io/results.hpp"
 #include "passage/run/cluster.hpp"
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <limits>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -24,6 +26,29 @@ std::size_t Evaluation::failed() const noexcept
   }
   return n;
 }
+
+namespace {
+
+constexpr const char* kCheckpointKind = "design points";
+
+// Everything a checkpoint of design points holds, in the order written.
+Digest digest_points(std::span<const double> values, const std::vector<double>& runs,
+                     const std::vector<std::uint8_t>& ok, const std::vector<std::string>& reasons,
+                     const std::vector<std::uint64_t>& events, std::size_t done)
+{
+  Digest d;
+  d.add_value(done);
+  d.add(values);
+  d.add(runs);
+  d.add(ok);
+  for (const auto& r : reasons) {
+    d.add(r);
+  }
+  d.add(events);
+  return d;
+}
+
+} // namespace
 
 Evaluator::Evaluator(const ModelRegistry& registry, const Scenario& base, const Design& design,
                      EvaluationOptions options)
@@ -116,6 +141,28 @@ Evaluation Evaluator::run(std::span<const double> values)
   };
 
   auto& cluster = Cluster::instance();
+  const std::string checkpoint_path =
+    options_.checkpoint.empty() ? options_.default_checkpoint : options_.checkpoint;
+  {
+    // A checkpoint never replaces a file that is not this analysis's checkpoint.
+    std::string error;
+    std::string hint;
+    if (cluster.root()) {
+      try {
+        check_checkpoint_target(checkpoint_path, [&](const h5::File& f) {
+          check_same_job(f, checkpoint_path, values, e);
+        });
+      } catch (const UsageError& ex) {
+        error = ex.what();
+        hint = ex.hint();
+      }
+    }
+    error = cluster.broadcast(error);
+    hint = cluster.broadcast(hint);
+    if (!error.empty()) {
+      throw UsageError(error, hint);
+    }
+  }
   std::size_t done = 0;
   if (!options_.resume.empty()) {
     std::string error;
@@ -211,17 +258,38 @@ Evaluation Evaluator::run(std::span<const double> values)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
           options_.checkpoint_every)) != 0;
     if ((stop || due) && done < e.points) {
+      std::string failure;
       if (cluster.root()) {
-        write_checkpoint(stop && options_.checkpoint.empty() ? options_.default_checkpoint
-                                                             : options_.checkpoint,
-                         values, e, events, done);
+        try {
+          write_checkpoint(checkpoint_path, values, e, events, done);
+          e.checkpoint_written = true;
+        } catch (const std::exception& ex) {
+          failure = ex.what();
+        }
       }
+      failure = cluster.broadcast(failure);
       cluster.barrier();
       last_checkpoint = std::chrono::steady_clock::now();
+      if (!failure.empty()) {
+        if (stop) {
+          throw RuntimeError("stopped after " + std::to_string(done) +
+                             " points, but the checkpoint could not be written to '" +
+                             checkpoint_path + "': " + failure);
+        }
+        // A periodic checkpoint is insurance: losing one must not lose the analysis.
+        if (cluster.root()) {
+          const std::string message = "cannot write the checkpoint '" + checkpoint_path + "' (" +
+                                      failure + "); the analysis goes on and tries again";
+          if (options_.warn) {
+            options_.warn(message);
+          } else {
+            std::cerr << "warning: " << message << "\n";
+          }
+        }
+      }
       if (stop) {
         e.interrupted = true;
-        e.checkpoint =
-          options_.checkpoint.empty() ? options_.default_checkpoint : options_.checkpoint;
+        e.checkpoint = checkpoint_path;
         e.completed = done;
         return e;
       }
@@ -243,8 +311,7 @@ void Evaluator::write_checkpoint(const std::string& path, std::span<const double
   OutputFile out(path, true);
   {
     h5::File& f = out.file();
-    f.set_attr("passage_checkpoint", std::int64_t{ 1 });
-    f.set_attr("kind", "design points");
+    mark_checkpoint(f, kCheckpointKind);
     f.set_attr("scenario_hash", base_.hash());
     f.set_attr("seed", options_.seed);
     f.set_attr("replications", static_cast<std::uint64_t>(e.replications));
@@ -255,16 +322,15 @@ void Evaluator::write_checkpoint(const std::string& path, std::span<const double
     f.write<std::uint8_t>("ok", e.ok);
     f.write_strings("reasons", e.reasons);
     f.write<std::uint64_t>("events", events);
+    digest_points(values, e.runs, e.ok, e.reasons, events, done).write(f);
   }
   out.commit();
 }
 
-std::size_t Evaluator::read_checkpoint(std::span<const double> values, Evaluation& e,
-                                       std::vector<std::uint64_t>& events) const
+void Evaluator::check_same_job(const h5::File& f, const std::string& path,
+                               std::span<const double> values, const Evaluation& e) const
 {
-  const std::string& path = options_.resume;
-  h5::File f = h5::File::open_read(path);
-  if (!f.has_attr("passage_checkpoint") || f.attr_or<std::string>("kind", "") != "design points") {
+  if (f.attr_or<std::string>("kind", "") != kCheckpointKind) {
     throw UsageError(path + " is not a checkpoint of design points");
   }
   if (f.attr_string("scenario_hash") != base_.hash()) {
@@ -284,6 +350,14 @@ std::size_t Evaluator::read_checkpoint(std::span<const double> values, Evaluatio
     throw UsageError(
       path + " belongs to a different design (its points differ: design file, method, -n or seed)");
   }
+}
+
+std::size_t Evaluator::read_checkpoint(std::span<const double> values, Evaluation& e,
+                                       std::vector<std::uint64_t>& events) const
+{
+  const std::string& path = options_.resume;
+  h5::File f = open_checkpoint(path, kCheckpointKind);
+  check_same_job(f, path, values, e);
   const auto runs = f.read<double>("runs");
   const auto ok = f.read<std::uint8_t>("ok");
   const auto reasons = f.read_strings("reasons");
@@ -292,11 +366,17 @@ std::size_t Evaluator::read_checkpoint(std::span<const double> values, Evaluatio
       reasons.size() != e.reasons.size() || ev.size() != events.size()) {
     throw UsageError(path + " is damaged: its arrays do not fit this design");
   }
+  const auto done = static_cast<std::size_t>(f.attr_int("points_done"));
+  if (done > e.points) {
+    throw UsageError(path + " is damaged: " + std::to_string(done) + " points done of " +
+                     std::to_string(e.points));
+  }
+  digest_points(values, runs, ok, reasons, ev, done).check(f, path);
   e.runs = runs;
   e.ok = ok;
   e.reasons = reasons;
   events = ev;
-  return static_cast<std::size_t>(f.attr_int("points_done"));
+  return done;
 }
 
 } // namespace passage::engine::sa

@@ -127,6 +127,7 @@ public:
   std::string attr_string(const std::string& name) const;
   double attr_double(const std::string& name) const;
   std::int64_t attr_int(const std::string& name) const;
+  std::uint64_t attr_uint(const std::string& name) const;
   std::vector<double> attr_doubles(const std::string& name) const;
   std::vector<std::string> attr_names() const;
   //! An attribute, or `fallback` when the object does not have it.

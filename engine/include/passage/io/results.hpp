@@ -61,12 +61,16 @@ struct BuildInfo
 std::string utc_now();
 
 //! Check that `path` can be written (its directory exists and is writable; an
-//! existing file only with `force`). UsageError otherwise.
+//! existing regular file only with `force`; never a directory, device, FIFO,
+//! socket or symbolic link). UsageError otherwise.
 void check_output_path(const std::string& path, bool force);
 
 //! A results file under construction: written under a temporary name in the
 //! target directory and renamed into place by commit(); removed if abandoned
-//! (or destroyed uncommitted, e.g. by an exception).
+//! (or destroyed uncommitted, e.g. by an exception). Without `force` the rename
+//! never replaces a file: if another process wrote the name meanwhile, commit()
+//! keeps this file under a spare name ("x-PID.h5") and throws RuntimeError
+//! naming it. With `force` it replaces only a regular file.
 class OutputFile
 {
 public:
@@ -84,6 +88,7 @@ public:
 
 private:
   std::string path_;
+  bool force_ = false;
   std::string tmp_;
   std::optional<h5::File> file_;
   bool committed_ = false;
@@ -115,43 +120,55 @@ private:
   double seconds_ = 0.0;
 };
 
-//! Writes one run's results file.
+//! One job's results file, end to end: opened under a temporary name, rows
+//! appended as replications finish, then summary, histograms, trace, the
+//! model's groups, the comparison and the manifest, and an atomic rename
+//! (OutputFile). A run has one arm, laid out at the root; a comparison has a
+//! baseline and its policies under /arms/<name>, and /comparison.
 class ResultsWriter
 {
 public:
-  ResultsWriter(std::string path, bool force);
+  struct Arm
+  {
+    std::string name;
+    const Scenario* scenario = nullptr;
+    const Model* model = nullptr;
+    std::string overlay = {}; //!< the policy file ("" for the baseline)
+    std::string title = {};   //!< the policy's title, if it has one
+  };
 
-  //! Create the per-replication datasets.
-  void begin(const std::vector<MetricInfo>& metrics, std::size_t chunk_hint = 0);
-  //! Append rows (count x metrics, row-major) in replication order.
-  void append(std::uint64_t first, std::uint64_t count, std::span<const double> rows);
-  std::uint64_t rows_written() const noexcept { return columns_ ? columns_->rows() : 0; }
+  //! `kind` is "run" (one arm) or "compare"; `chunk` rows per HDF5 chunk.
+  ResultsWriter(std::string path, bool force, std::string kind, std::vector<Arm> arms,
+                std::size_t chunk);
 
-  //! The open file, for model- or command-specific groups.
-  h5::File& file() { return out_.file(); }
+  //! Arm k's per-replication columns (appended in replication order).
+  std::vector<ReplicationColumns*> columns();
+  //! Seconds spent appending rows, all arms.
+  double append_seconds() const;
 
-  //! Write histograms, summary, trace, scenario and manifest; close; rename
-  //! into place. Nothing is visible at `path` before this returns.
-  void finish(const Scenario& scenario, const Model& model, const RunTotals& totals,
-              const RunManifest& manifest);
+  //! Write everything else and rename into place; nothing is visible at
+  //! `path` before this returns. `totals[k]` are arm k's; `common_random_numbers`
+  //! is recorded for a comparison.
+  void finish(const std::vector<RunTotals>& totals, RunManifest manifest,
+              bool common_random_numbers = true);
 
   //! Give up: remove the temporary file.
   void abandon() noexcept { out_.abandon(); }
-
   const std::string& path() const noexcept { return out_.path(); }
 
 private:
+  h5::Group& group(std::size_t k);
+  void write_comparison(bool common_random_numbers);
+
   OutputFile out_;
-  std::vector<MetricInfo> metrics_;
-  std::optional<ReplicationColumns> columns_;
+  std::string kind_;
+  std::vector<Arm> arms_;
+  std::vector<h5::Group> groups_; //!< a comparison's /arms/<name>
+  std::vector<ReplicationColumns> columns_;
 };
 
-//! Everything a run file holds besides its replications: summary, histograms,
-//! trace, the model's own groups and the manifest (used by ResultsWriter and by
-//! `passage run`).
-void write_run_contents(h5::Group& root, const Scenario& scenario, const Model& model,
-                        const RunTotals& totals, const RunManifest& manifest);
-//! The same without the manifest: summary, histograms, trace, model groups.
+//! What a run file holds besides its replications and manifest: summary,
+//! histograms, trace, the model's own groups.
 void write_run_data(h5::Group& root, const Model& model, const RunTotals& totals);
 
 //! Write `/summary` from the `/replications` columns (used by the writer and

@@ -22,6 +22,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,8 @@ struct CampaignOptions
   std::string resume;                 //!< a checkpoint to continue from
   std::string command;                //!< recorded in checkpoints
   const std::atomic<bool>* stop = nullptr;
+  //! Where a warning goes (a periodic checkpoint that failed); default stderr.
+  std::function<void(const std::string&)> warn;
 };
 
 struct CampaignResult
@@ -56,6 +59,7 @@ struct CampaignResult
   bool interrupted = false; //!< a stop request ended it; a checkpoint was written
   bool resumed = false;
   std::string checkpoint; //!< the checkpoint written, if any
+  bool checkpoint_written = false; //!< this run wrote its checkpoint (so may remove it)
   std::string stop_reason;
   std::vector<RunTotals> totals; //!< per arm (on rank 0: all ranks, and the resumed part)
   int ranks = 1;
@@ -87,6 +91,8 @@ public:
 private:
   //! What a checkpoint must match: arm names, scenario hashes, seeds.
   std::array<std::string, 3> identity() const;
+  //! UsageError unless checkpoint `f` (at `path`) is of this job.
+  void check_same_job(const h5::File& f, const std::string& path) const;
   void write_checkpoint(const std::string& path, const std::vector<ReplicationColumns*>& columns,
                         std::uint64_t done, const std::vector<RunTotals>& totals) const;
   std::uint64_t read_checkpoint(const std::vector<ReplicationColumns*>& columns,

@@ -25,8 +25,6 @@ struct RunOptions
   Stepping stepping = Stepping::Inline;
   std::uint64_t trace_entities = 0;
   std::uint64_t block = 0; //!< rows per block handed to the sink (0: automatic)
-  //! Set to stop early: running replications finish, no new ones start.
-  const std::atomic<bool>* stop = nullptr;
 };
 
 //! `count` consecutive replications from `first`, row-major (count x metrics).
@@ -51,19 +49,9 @@ public:
   Runner& operator=(const Runner&) = delete;
 
   //! Run replications [first, first + count) and hand their rows to the sink in
-  //! index order. Returns how many were delivered: all of them, unless the stop
-  //! flag was raised; then the completed prefix is delivered and replications
-  //! completed beyond the first gap are kept in `stranded()`, so that nothing
-  //! computed is lost (a checkpoint saves them).
+  //! index order; returns `count`. (A stop request is the Campaign's: it runs
+  //! blocks of about a second and checks between them.)
   std::uint64_t run(std::uint64_t first, std::uint64_t count, const BlockSink& sink);
-
-  //! One completed replication that could not be delivered in order.
-  struct StrandedRow
-  {
-    std::uint64_t replication;
-    std::vector<double> row;
-  };
-  const std::vector<StrandedRow>& stranded() const noexcept { return stranded_; }
 
   //! Everything completed so far, merged (deterministic).
   RunTotals totals() const;
@@ -80,7 +68,6 @@ private:
   unsigned threads_;
   std::size_t metric_count_;
   std::atomic<std::uint64_t> completed_{ 0 };
-  std::vector<StrandedRow> stranded_;
   std::unique_ptr<Impl> impl_;
 };
 

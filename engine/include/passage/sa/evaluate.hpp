@@ -10,12 +10,14 @@
 //! random numbers, so that differences between points are not drowned in noise
 //! (with common_random_numbers off, point p uses replications p R .. p R + R - 1).
 
+#include "passage/io/hdf5.hpp"
 #include "passage/run/model.hpp"
 #include "passage/run/scenario.hpp"
 #include "passage/sa/design.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +40,8 @@ struct EvaluationOptions
   double checkpoint_every = 300.0; //!< seconds between periodic checkpoints
   std::string resume;              //!< a checkpoint to continue from
   const std::atomic<bool>* stop = nullptr;
+  //! Where a warning goes (a periodic checkpoint that failed); default stderr.
+  std::function<void(const std::string&)> warn;
 };
 
 //! The runs of every point, for the design's outputs.
@@ -53,6 +57,7 @@ struct Evaluation
   bool interrupted = false; //!< a stop request ended it; `checkpoint` holds the points done
   bool resumed = false;
   std::string checkpoint;
+  bool checkpoint_written = false; //!< this analysis wrote its checkpoint (so may remove it)
   std::size_t completed = 0; //!< points evaluated
 
   std::size_t failed() const noexcept;
@@ -77,6 +82,9 @@ public:
   unsigned threads() const noexcept { return threads_; }
 
 private:
+  //! UsageError unless checkpoint `f` (at `path`) is of this analysis.
+  void check_same_job(const h5::File& f, const std::string& path, std::span<const double> values,
+                      const Evaluation& e) const;
   void write_checkpoint(const std::string& path, std::span<const double> values,
                         const Evaluation& e, const std::vector<std::uint64_t>& events,
                         std::size_t done) const;

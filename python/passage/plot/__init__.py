@@ -1,0 +1,75 @@
+"""Figures of passage results files, by subject.
+
+    from passage import plot
+    res = plot.open_results("results/mali-2016.h5")   # a Run, Compare or Sa
+    fig = plot.run.outcomes(res)                      # a matplotlib Figure
+    plot.write_all(res, "results/plots/mali-2016")    # every figure of the file, as PNG
+
+Modules: run (outcomes, ledger, histogram), network (route_map), compare (forest,
+variance_reduction), sensitivity (sobol, morris), sweep (grid), calibration (none yet:
+it needs a `passage calibrate` file). Every figure function takes what open_results()
+read and returns a matplotlib Figure not registered with pyplot, or raises NothingToDraw
+when the file lacks its data. Intervals are Student-t intervals from SciPy. Needs numpy,
+scipy, h5py and matplotlib; geopandas, when present, adds country borders to the map.
+"""
+
+import os
+
+from . import calibration, compare, network, run, sensitivity, sweep  # noqa: F401
+from ._common import BadInput, NothingToDraw, file_stem, mean_ci, save
+from .files import Compare, Run, Sa, open_results
+
+__all__ = ["BadInput", "NothingToDraw", "open_results", "figures", "write_all", "mean_ci",
+           "Run", "Compare", "Sa", "run", "network", "compare", "sensitivity", "sweep",
+           "calibration"]
+
+
+def kind_of(res):
+    """'run', 'compare', 'sweep' or 'sensitivity'."""
+    return "run" if isinstance(res, Run) else res.kind
+
+
+def figures(res):
+    """[(name, draw)] for every figure of this file, in order, and the sentence that
+    says what they need when none can be drawn; draw() returns the Figure or raises
+    NothingToDraw."""
+    if isinstance(res, Run):
+        jobs = [("outcomes", lambda: run.outcomes(res)), ("ledger", lambda: run.ledger(res))]
+        jobs += [(f"hist_{name}", lambda name=name: run.histogram(res, name))
+                 for name in res.histograms]
+        jobs.append(("network", lambda: network.route_map(res)))
+        return jobs, ("these figures need the outcome, revenue, histogram or network data "
+                      "the mali model writes")
+    if isinstance(res, Compare):
+        return ([("forest", lambda: compare.forest(res)),
+                 ("variance_reduction", lambda: compare.variance_reduction(res))],
+                "no metric is shared by the policies")
+    if res.kind == "sensitivity":
+        draw = {"sobol": sensitivity.sobol, "morris": sensitivity.morris}.get(res.method)
+        if draw is None:
+            return [], (f"unknown sensitivity method '{res.method}' (this version draws "
+                        "'sobol' and 'morris')")
+        return ([(f"{res.method}_{file_stem(name)}", lambda name=name: draw(res, name))
+                 for name in res.output_names], "no output has indices to draw")
+    return [("sweep", lambda: sweep.grid(res))], "the sweep has no design inputs or outputs"
+
+
+def write_all(res, out, dpi=130, log=None):
+    """Draw every figure of the file into folder `out` (created if missing) as
+    <name>.png; returns (paths written, [(name, why skipped)]). `log(line)` is told of
+    each figure as it is written or skipped."""
+    os.makedirs(out, exist_ok=True)
+    written, skipped = [], []
+    jobs, _ = figures(res)
+    for name, draw in jobs:
+        try:
+            fig = draw()
+        except NothingToDraw as e:
+            skipped.append((name, str(e)))
+            if log:
+                log(f"skipped {name}: {e}")
+            continue
+        written.append(save(fig, os.path.join(out, name + ".png"), dpi))
+        if log:
+            log(f"wrote {written[-1]}")
+    return written, skipped
