@@ -82,6 +82,9 @@ std::atomic<bool>& stop_flag();
 //! For commands that checkpoint, once their inputs are read: a stop request then
 //! saves the work done (exit 75). Other commands keep the default handling.
 void install_signal_handlers();
+//! Let install_signal_handlers() install them (the executable's main does; the
+//! Python module does not, so that Python keeps its own).
+void allow_signal_handlers();
 //! Interrupted (exit 75) naming the checkpoint and the command that resumes it.
 void check_interrupted(bool interrupted, std::uint64_t done, const std::string& what,
                        const std::string& checkpoint);

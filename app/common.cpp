@@ -14,7 +14,8 @@
 namespace passage::app {
 
 namespace {
-std::string g_command_line;
+// Per thread: the Python module runs commands on several threads at once.
+thread_local std::string g_command_line;
 constexpr std::uint64_t kMaxReplications = 1000000000000ULL;
 } // namespace
 
@@ -74,8 +75,22 @@ extern "C" void on_signal(int)
 }
 } // namespace
 
+namespace {
+// Off unless the executable's main allows it: a Python process keeps its own
+// handlers (Ctrl-C is KeyboardInterrupt there).
+std::atomic<bool> g_signal_handlers_allowed{ false };
+} // namespace
+
+void allow_signal_handlers()
+{
+  g_signal_handlers_allowed.store(true);
+}
+
 void install_signal_handlers()
 {
+  if (!g_signal_handlers_allowed.load()) {
+    return;
+  }
   struct sigaction sa = {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

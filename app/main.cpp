@@ -1,5 +1,6 @@
 // passage: the command line. Errors are caught here, once, and mapped to exit
 // codes: 0 success, 2 bad input (file:line:col), 1 runtime failure.
+#include "cli.hpp"
 #include "commands.hpp"
 #include "passage/config/node.hpp"
 #include "passage/errors.hpp"
@@ -67,16 +68,9 @@ int main(int argc, char** argv)
   auto& cluster = engine::Cluster::instance();
   cluster.init(&argc, &argv);
   app::set_command_line(argc, argv);
-  CLI::App cli{ "passage: a discrete-event Monte Carlo engine for migrant journeys through Mali" };
-  cli.set_version_flag("--version", std::string("passage ") + engine::BuildInfo::version() +
-                                      " (git " + engine::BuildInfo::git_revision() + ")");
-  cli.require_subcommand(0, 1);
-  app::add_run(cli);
-  app::add_report(cli);
-  app::add_validate(cli);
-  app::add_compare(cli);
-  app::add_sweep(cli);
-  app::add_sensitivity(cli);
+  app::allow_signal_handlers();
+  const auto cli_ptr = app::make_cli();
+  auto& cli = *cli_ptr;
 
   if (argc == 1) {
     std::cout << kIntro;

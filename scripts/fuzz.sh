@@ -39,7 +39,7 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   GEN=()
   command -v ninja >/dev/null && GEN=(-G Ninja)
   CC=clang CXX=clang++ cmake -S . -B "$BUILD" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release \
-    -DPASSAGE_FUZZ=ON -DPASSAGE_BUILD_TESTS=OFF -DPASSAGE_BUILD_BENCH=OFF -DPASSAGE_WITH_MPI=OFF
+    -DPASSAGE_FUZZ=ON -DPASSAGE_BUILD_TESTS=OFF -DPASSAGE_BUILD_BENCH=OFF -DPASSAGE_WITH_MPI=OFF -DPASSAGE_PYTHON=OFF
 fi
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]/#/fuzz_}"
 

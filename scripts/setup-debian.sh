@@ -8,7 +8,8 @@ PACKAGES=(
   libtbb-dev libpcg-cpp-dev libhdf5-dev hdf5-tools libyaml-cpp-dev libcli11-dev
   doctest-dev libbenchmark-dev libboost-dev libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-matplotlib python3-numpy python3-scipy python3-geopandas
-  python3-pytest
+  python3-pytest python3-dev pybind11-dev python3-pybind11 python3-pandas jupyter-nbconvert
+  python3-ipykernel
 )
 
 missing=()

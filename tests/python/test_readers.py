@@ -1,0 +1,154 @@
+"""passage.read on every file kind the project writes: the tables hold what the
+file holds (checked against h5py directly), text as str, one row per observation."""
+
+import h5py
+import numpy as np
+import pytest
+
+import passage
+from passage import _frames
+from support import ISHIGAMI, ISHIGAMI_DESIGN, MALI, POLICIES, SMALL
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("files")
+    return {
+        "run": passage.run(MALI, replications=4, trace=2, set=[SMALL], out=d / "run.h5").path,
+        "compare": passage.compare(MALI, [POLICIES / "anti_corruption.yaml",
+                                          POLICIES / "close_tal_handak.yaml"],
+                                   replications=3, set=[SMALL], out=d / "compare.h5").path,
+        "sweep": passage.sweep(ISHIGAMI, ISHIGAMI_DESIGN, "grid", 3, replications=2,
+                               set={"parameters.noise_sd": 0.1}, out=d / "sweep.h5").path,
+        "sobol": passage.sensitivity(ISHIGAMI, ISHIGAMI_DESIGN, "sobol", samples=32,
+                                     set={"parameters.noise_sd": 0.1}, replications=2,
+                                     out=d / "sobol.h5").path,
+        "morris": passage.sensitivity(ISHIGAMI, ISHIGAMI_DESIGN, "morris", samples=4,
+                                      out=d / "morris.h5").path,
+    }
+
+
+def strings(ds):
+    return [v.decode() for v in ds[()]]
+
+
+def test_run_file(files):
+    r = passage.read(files["run"])
+    assert r.kind == "run"
+    with h5py.File(files["run"]) as f:
+        metrics = strings(f["summary/metric"])
+        assert list(r.replications.columns) == metrics
+        assert r.replications.index.name == "replication" and len(r.replications) == 4
+        for m in ("died", "migrants", "paid_total"):
+            assert r.replications[m].to_numpy().tobytes() == f["replications"][m][()].tobytes()
+        assert list(r.summary["metric"]) == metrics
+        assert list(r.summary["unit"]) == strings(f["summary/unit"])
+        assert all(isinstance(u, str) for u in r.summary["unit"])
+        assert r.summary["mean"].to_numpy().tobytes() == f["summary/mean"][()].tobytes()
+        h = r.histograms[r.histograms.histogram == "journey_days"]
+        assert h["count"].to_numpy().tolist() == f["histograms/journey_days/counts"][()].tolist()
+        edges = f["histograms/journey_days/edges"][()]
+        assert h["lo"].tolist() == edges[:-1].tolist() and h["hi"].tolist() == edges[1:].tolist()
+        assert set(h["unit"]) == {"days"}
+        st = r.histogram_stats.set_index("histogram")
+        assert st.loc["journey_days", "q50"] == f["histograms/journey_days"].attrs["q50"]
+        t = r.trace
+        assert list(t.columns) == ["entity", "time", "place", "event", "actor", "amount"]
+        assert len(t) == len(f["trace/entity"]) > 0
+        assert sorted(set(t["entity"])) == [0, 1]
+        assert list(t["place"]) == strings(f["trace/place"])
+        assert t["amount"].to_numpy().tolist() == f["trace/amount"][()].tolist()
+        assert all(isinstance(a, str) for a in t["actor"])
+        p = r.parameters
+        assert len(p) == len(f["provenance/path"]) and "parameters.cash.median" in set(p["path"])
+        assert set(p["kind"]) <= {"report", "other source", "assumption"}
+    assert r.series is None and r.posterior is None
+    assert r.comparison is None and r.indices is None and r.design is None
+    assert r.network["places"]["id"].tolist()[:2] == ["conakry", "dakar"]
+    assert r.manifest["seed"] == r.seed
+
+
+def test_compare_file(files):
+    r = passage.read(files["compare"])
+    assert r.arms == ["baseline", "anti_corruption", "close_tal_handak"]
+    c = r.comparison
+    with h5py.File(files["compare"]) as f:
+        metrics = strings(f["comparison/anti_corruption/metric"])
+        # One row per policy and metric.
+        assert len(c) == 2 * len(metrics)
+        assert list(c.columns[:4]) == ["policy", "title", "metric", "unit"]
+        one = c[(c.policy == "close_tal_handak")]
+        assert list(one["metric"]) == metrics
+        for k in ("diff_mean", "diff_ci95_low", "diff_ci95_high", "variance_reduction"):
+            assert one[k].to_numpy().tobytes() == f["comparison/close_tal_handak"][k][()].tobytes()
+        reps = r.replications
+        assert len(reps) == 3 * 3 and list(reps.columns[:2]) == ["arm", "replication"]
+        base = reps[reps.arm == "baseline"]["died"].to_numpy()
+        assert base.tobytes() == f["arms/baseline/replications/died"][()].tobytes()
+        assert set(r.summary["arm"]) == set(r.arms)
+        assert set(r.histograms["arm"]) == set(r.arms)
+
+
+def test_sweep_file(files):
+    r = passage.read(files["sweep"])
+    assert r.kind == "sweep" and r.indices is None
+    with h5py.File(files["sweep"]) as f:
+        x = f["design/inputs"][()]
+        y = f["outputs/y"][()]
+    assert r.design.shape[0] == x.shape[0] == 27
+    assert r.design[["x1", "x2", "x3"]].to_numpy().tobytes() == x.tobytes()
+    reps = r.replications  # one row per point and replication
+    assert len(reps) == 27 * 2
+    assert reps["y"].to_numpy().tobytes() == y.reshape(-1).tobytes()
+    assert reps[reps.point == 5]["x2"].tolist() == [x[5, 1]] * 2
+    assert len(r.failed) == 0
+    assert list(r.parameters_varied["path"]) == ["parameters.x1", "parameters.x2", "parameters.x3"]
+
+
+def test_sobol_file(files):
+    r = passage.read(files["sobol"])
+    i = r.indices
+    with h5py.File(files["sobol"]) as f:
+        g = f["indices/y"]
+        assert list(i["parameter"]) == strings(g["parameter"])
+        assert i["S1"].to_numpy().tobytes() == g["S1"][()].tobytes()
+        assert i["ST_ci95_high"].to_numpy().tobytes() == g["ST_ci95_high"][()].tobytes()
+        assert r.convergence.set_index("output").loc["y", "stable"] == bool(g.attrs["stable"])
+    assert list(i.columns[:5]) == ["output", "parameter", "S1", "S1_ci95_low", "S1_ci95_high"]
+    assert r.second_order is None  # not estimated by this design
+    assert set(r.design["block"]) == set(range(2 + 3))
+
+
+def test_morris_file(files):
+    r = passage.read(files["morris"])
+    i = r.indices
+    with h5py.File(files["morris"]) as f:
+        assert i["mu_star"].to_numpy().tobytes() == f["indices/y/mu_star"][()].tobytes()
+    assert {"trajectory", "step"} <= set(r.design.columns)
+    assert (i["effects"] == 4).all()
+
+
+def test_calibration_file_posterior(tmp_path):
+    # No command writes calibration files yet; the reader takes /posterior.
+    path = tmp_path / "cal.h5"
+    draws = np.random.default_rng(1).normal(size=5)
+    with h5py.File(path, "w") as f:
+        f.attrs["kind"] = "calibration"
+        f.create_dataset("posterior/hazard_scale", data=draws)
+    r = passage.read(path)
+    assert r.posterior["hazard_scale"].to_numpy().tobytes() == draws.tobytes()
+    assert r.replications is None and r.summary is None
+
+
+def test_without_pandas_tables_are_numpy_records(files, monkeypatch):
+    monkeypatch.setattr(_frames, "pandas", None)
+    r = passage.read(files["run"])
+    s = r.summary
+    assert isinstance(s, np.recarray) and s["metric"][0] == "migrants"
+    assert s["unit"].dtype.kind == "U"
+    assert r.replications["died"].tobytes() == passage.read(files["run"]).replications[
+        "died"].tobytes()
+    c = passage.read(files["compare"]).comparison
+    assert isinstance(c, np.recarray) and set(c["policy"]) == {"anti_corruption",
+                                                             "close_tal_handak"}
+    assert isinstance(passage.read(files["sobol"]).indices, np.recarray)
