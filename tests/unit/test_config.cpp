@@ -205,6 +205,18 @@ TEST_CASE("config: an unknown source id or an old-style tag is an error at the t
   CHECK(e[4].message == "unknown source 'nobody'");
 }
 
+TEST_CASE("config: a long old-style tag is shortened in the message at a character boundary")
+{
+  // 39 bytes, then a two-byte '§' across the 40-byte cut.
+  const std::string tag = "report " + std::string(32, 'a') + "§§ more text";
+  const Node root = parse("parameters:\n  a: {value: 1, source: \"" + tag + "\"}\n", "s.yaml");
+  Diagnostics d;
+  check_source_tags(root, Sources{}, d);
+  REQUIRE(d.size() == 1);
+  CHECK(d.items()[0].message == "old-style source tag \"report " + std::string(32, 'a') +
+                                  "...\": a tag now starts with a source id");
+}
+
 TEST_CASE("config: a scenario with no sources: tags are errors that say to declare them")
 {
   const Node root = parse("parameters:\n  a: {value: 1, source: \"report §2\"}\n", "s.yaml");

@@ -34,11 +34,19 @@ std::string join(const std::vector<std::string>& v)
   return out;
 }
 
-// A tag as the reader sees it, shortened for a message.
+// A tag as the reader sees it, shortened for a message (never inside a UTF-8
+// character: tags cite sections as §).
 std::string excerpt(const std::string& text)
 {
   constexpr std::size_t kMax = 40;
-  return text.size() <= kMax ? text : text.substr(0, kMax) + "...";
+  if (text.size() <= kMax) {
+    return text;
+  }
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return text.substr(0, cut) + "...";
 }
 
 // The id to suggest in place of an old-style tag's first word: the first declared
