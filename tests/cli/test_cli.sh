@@ -66,6 +66,18 @@ expect 2 "sources.yaml:6:38: error: unknown source 'kleinrok1975'" -- "$PASSAGE"
 expect 2 "hint: did you mean 'kleinrock1975'? declared sources: kleinrock1975" -- "$PASSAGE" validate sources.yaml
 sed -i -e 's/report §3.2: the old form/kleinrock1975 §3.2/' -e 's/kleinrok1975/kleinrock1975/' sources.yaml
 expect 0 "OK: scenario 'sources'" -- "$PASSAGE" validate sources.yaml
+# A policy overlay's tags cite the scenario's sources; a mistake points into the overlay.
+cat > old_policy.yaml <<'EOF'
+policy: old_tags
+parameters:
+  k: {value: 2, source: "report §2: the old form"}
+changes:
+  - {from_day: 10, scale: {parameters.bandits.hazard_scale: $k}}
+EOF
+expect 2 'old_policy.yaml:3:25: error: old-style source tag "report §2: the old form"' -- "$PASSAGE" validate "$SRC/configs/mali-2016.yaml" --policy old_policy.yaml
+expect 2 'hint: write source: "molenaar2017 §2: the old form"' -- "$PASSAGE" validate "$SRC/configs/mali-2016.yaml" --policy old_policy.yaml
+sed -i 's/report §2/molenaar2017 §2/' old_policy.yaml
+expect 0 "OK: scenario 'mali-2016'" -- "$PASSAGE" validate "$SRC/configs/mali-2016.yaml" --policy old_policy.yaml
 [ -e never.h5 ] && { echo "FAIL: an output file was written for bad input"; fails=$((fails + 1)); }
 
 # Reports on files that are not results.
