@@ -29,6 +29,7 @@ public:
     std::vector<std::string> value;
     std::vector<std::string> kind;
     std::vector<std::string> source;
+    std::vector<std::string> reference;
     std::vector<double> lo;
     std::vector<double> hi;
     for (const auto& r : sc_.provenance) {
@@ -36,6 +37,7 @@ public:
       value.push_back(r.value);
       kind.push_back(r.kind);
       source.push_back(r.source);
+      reference.push_back(r.reference);
       lo.push_back(r.range_lo);
       hi.push_back(r.range_hi);
     }
@@ -43,12 +45,15 @@ public:
     g.write_strings("value", value);
     g.write_strings("kind", kind);
     g.write_strings("source", source);
+    g.write_strings("reference", reference);
     g.write<double>("range_lo", lo);
     g.write<double>("range_hi", hi);
     g.set_attr(
       "description",
       "every parameter of the resolved scenario: dotted path, value, kind (report, other source, "
-      "assumption), source or assumption text, and the range sensitivity analysis samples");
+      "assumption: a source's kind as declared in the scenario's sources), source tag or "
+      "assumption text, the full reference of the cited source, and the range sensitivity "
+      "analysis samples");
 
     auto net = root.create_group("network");
     const Epoch& e = sc_.epochs[0];

@@ -1001,12 +1001,12 @@ void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits
 }
 
 // Provenance of every parameter, in tree order.
-void collect_provenance(const Node& n, const std::string& path, std::vector<ProvenanceRow>& rows,
-                        Diagnostics& d)
+void collect_provenance(const Node& n, const std::string& path, const cfg::Sources& sources,
+                        std::vector<ProvenanceRow>& rows, Diagnostics& d)
 {
   if (cfg::is_parameter_leaf(n)) {
     Diagnostics quiet;
-    const auto p = cfg::read_provenance(n, quiet);
+    const auto p = cfg::read_provenance(n, quiet, &sources);
     ProvenanceRow row;
     row.path = path;
     const Node& v = cfg::value_of(n);
@@ -1016,6 +1016,9 @@ void collect_provenance(const Node& n, const std::string& path, std::vector<Prov
     }
     row.kind = std::string(cfg::provenance_label(p.kind));
     row.source = p.text;
+    if (p.cited != nullptr) {
+      row.reference = p.cited->reference();
+    }
     if (p.range) {
       row.range_lo = p.range->first;
       row.range_hi = p.range->second;
@@ -1025,7 +1028,7 @@ void collect_provenance(const Node& n, const std::string& path, std::vector<Prov
   }
   if (n.is_map()) {
     for (const auto& e : n.entries()) {
-      collect_provenance(e.value, path.empty() ? e.key : path + "." + e.key, rows, d);
+      collect_provenance(e.value, path.empty() ? e.key : path + "." + e.key, sources, rows, d);
     }
   } else if (n.is_scalar() && n.as_double()) {
     ProvenanceRow row;
@@ -1227,17 +1230,21 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   for (auto& e : out.epochs) {
     compute_options(e, out.lines, out.exits.size());
   }
+  // The sources' kinds label the rows (the tags were checked when the model was made).
+  Diagnostics checked;
+  const cfg::Sources sources = cfg::read_sources(root.find("sources"), checked);
   if (const Node* p = root.find("parameters")) {
-    collect_provenance(*p, "parameters", out.provenance, d);
+    collect_provenance(*p, "parameters", sources, out.provenance, d);
   }
   if (const Node* h = root.find("horizon_days")) {
-    collect_provenance(*h, "horizon_days", out.provenance, d);
+    collect_provenance(*h, "horizon_days", sources, out.provenance, d);
   }
   // Policies' own assumptions (their changes are in the resolved scenario).
   if (const Node* p = root.find("policies"); p && p->is_map()) {
     for (const auto& e : p->entries()) {
       if (const Node* params = e.value.find("parameters")) {
-        collect_provenance(*params, "policies." + e.key + ".parameters", out.provenance, d);
+        collect_provenance(*params, "policies." + e.key + ".parameters", sources, out.provenance,
+                           d);
       }
     }
   }

@@ -249,6 +249,7 @@ struct ProvenanceRow
   std::string value;
   std::string kind;
   std::string source;
+  std::string reference; //!< the full reference of the source a tag cites
   double range_lo = std::numeric_limits<double>::quiet_NaN();
   double range_hi = std::numeric_limits<double>::quiet_NaN();
 };

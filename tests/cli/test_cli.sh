@@ -49,6 +49,35 @@ expect 2 "bad.yaml:2:1: error: missing key 'customers' in parameters" -- "$PASSA
 expect 2 "unknown key 'paramters'" -- "$PASSAGE" run "$MM1" --set paramters.arrival_rate=0.8 -o never.h5
 expect 2 "arrival_rate must be a number > 0, got 'fast'" -- "$PASSAGE" run "$MM1" --set parameters.arrival_rate=fast -o never.h5
 expect 2 "unknown model 'mm2'" -- "$PASSAGE" validate <(printf 'model: mm2\n')
+# Source tags cite a source declared under sources:, by id; the old forms are refused
+# with the new form named.
+cat > sources.yaml <<'EOF'
+model: mm1
+sources:
+  - {id: kleinrock1975, kind: other, author: Leonard Kleinrock, year: 1975, title: Queueing Systems}
+parameters:
+  arrival_rate: {value: 0.5, source: "report §3.2: the old form"}
+  service_rate: {value: 1.0, source: "kleinrok1975 §3.2"}
+  customers: {value: 10, source: "kleinrock1975 p. 94"}
+EOF
+expect 2 'sources.yaml:5:38: error: old-style source tag "report §3.2: the old form": a tag now starts with a source id' -- "$PASSAGE" validate sources.yaml
+expect 2 "hint: write source: \"<id> §3.2: the old form\", the id naming an entry of the top-level 'sources:' list (id, kind: report, author, year, title); declared sources: kleinrock1975" -- "$PASSAGE" validate sources.yaml
+expect 2 "sources.yaml:6:38: error: unknown source 'kleinrok1975'" -- "$PASSAGE" run sources.yaml -o never.h5
+expect 2 "hint: did you mean 'kleinrock1975'? declared sources: kleinrock1975" -- "$PASSAGE" validate sources.yaml
+sed -i -e 's/report §3.2: the old form/kleinrock1975 §3.2/' -e 's/kleinrok1975/kleinrock1975/' sources.yaml
+expect 0 "OK: scenario 'sources'" -- "$PASSAGE" validate sources.yaml
+# A policy overlay's tags cite the scenario's sources; a mistake points into the overlay.
+cat > old_policy.yaml <<'EOF'
+policy: old_tags
+parameters:
+  k: {value: 2, source: "report §2: the old form"}
+changes:
+  - {from_day: 10, scale: {parameters.bandits.hazard_scale: $k}}
+EOF
+expect 2 'old_policy.yaml:3:25: error: old-style source tag "report §2: the old form"' -- "$PASSAGE" validate "$SRC/configs/mali-2016.yaml" --policy old_policy.yaml
+expect 2 'hint: write source: "molenaar2017 §2: the old form"' -- "$PASSAGE" validate "$SRC/configs/mali-2016.yaml" --policy old_policy.yaml
+sed -i 's/report §2/molenaar2017 §2/' old_policy.yaml
+expect 0 "OK: scenario 'mali-2016'" -- "$PASSAGE" validate "$SRC/configs/mali-2016.yaml" --policy old_policy.yaml
 [ -e never.h5 ] && { echo "FAIL: an output file was written for bad input"; fails=$((fails + 1)); }
 
 # Reports on files that are not results.

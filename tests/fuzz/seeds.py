@@ -145,7 +145,11 @@ changes:
     for name in ("mm1.yaml", "batch.yaml"):
         write("scenario", name, read(os.path.join(CONFIGS, "verification", name)))
     write("scenario", "mm1-horizon.yaml",
-          "model: mm1\nhorizon_days: {value: 100, source: x}\nparameters: {arrival_rate: 0.5, service_rate: 1, customers: 10}\n")
+          "model: mm1\nsources: [{id: x, kind: other, author: a, year: 2000, title: t}]\n"
+          "horizon_days: {value: 100, source: x}\nparameters: {arrival_rate: 0.5, service_rate: 1, customers: 10}\n")
+    write("scenario", "mm1-sources-bad.yaml",
+          "model: mm1\nsources: [{id: x, kind: report, author: a, year: 2000, title: t, url: u}, {id: x, kind: rep}]\n"
+          "horizon_days: {value: 100, source: \"report §1: old\"}\nparameters: {arrival_rate: {value: 0.5, source: y}, service_rate: 1, customers: 10}\n")
     write("scenario", "batch-wait.yaml",
           "model: batch_departure\nseed: 7\nreplications: 3\nhorizon_days: .inf\nparameters: {arrival_rate: 2, batch_size: 10, max_wait: 3, customers: 100}\n")
     for i, shape in enumerate(YAML_SHAPES):
@@ -158,7 +162,7 @@ changes:
 title: A scheduled policy
 parameters:
   k: {value: 2, assumption: "a factor", range: [1, 3]}
-  fee: {value: 1500, source: "other: a note"}
+  fee: {value: 1500, source: "press2016: a note"}
 changes:
   - {from_day: 100, until_day: 200, scale: {parameters.bandits.hazard_scale: $k}}
   - {from_day: 150, close: [tal_handak, kidal]}

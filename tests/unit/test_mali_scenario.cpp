@@ -41,6 +41,7 @@ TEST_CASE("mali-2016: every number says where it comes from")
   REQUIRE(d.empty());
   REQUIRE(sc.provenance.size() > 100);
   std::size_t report = 0;
+  std::size_t other = 0;
   std::size_t assumptions = 0;
   for (const auto& row : sc.provenance) {
     CHECK_MESSAGE(row.kind != "none", row.path << " has no source or assumption");
@@ -50,10 +51,22 @@ TEST_CASE("mali-2016: every number says where it comes from")
     }
     if (row.kind == "report") {
       ++report;
-      CHECK(row.source.rfind("report", 0) == 0);
+      // The field report, cited by its id and named in full.
+      CHECK(row.source.rfind("molenaar2017 ", 0) == 0);
+      CHECK(row.reference.find("Molenaar and Thibault van Damme (2017). Irregular migration") !=
+            std::string::npos);
+    }
+    if (row.kind == "other source") {
+      ++other;
+      CHECK(row.source.rfind("press2016: ", 0) == 0);
+      CHECK(row.reference.rfind("press reports (2015-2016)", 0) == 0);
+    }
+    if (row.kind == "assumption") {
+      CHECK(row.reference.empty());
     }
   }
   CHECK(report >= 15);
+  CHECK(other == 3);
   CHECK(assumptions >= 40);
 }
 

@@ -13,12 +13,14 @@ using namespace passage::engine;
 namespace {
 
 const char* kScenario = "model: ishigami\n"
+                        "sources: [{id: ishigami1990, kind: other, author: T. Ishigami and "
+                        "T. Homma, year: 1990, title: An importance quantification technique}]\n"
                         "parameters:\n"
                         "  a: 7.0\n"
                         "  b: {value: 0.1, assumption: \"weight of x3\", range: [0.05, 0.2]}\n"
                         "  x1: 0.0\n"
                         "  x2: {value: 1, assumption: \"a whole number\", range: [0, 3]}\n"
-                        "  x3: {value: 0.5, source: \"report\", range: [0, 1]}\n";
+                        "  x3: {value: 0.5, source: \"ishigami1990\", range: [0, 1]}\n";
 
 sa::Design design(const std::string& yaml)
 {

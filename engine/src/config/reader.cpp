@@ -54,13 +54,15 @@ std::string_view provenance_label(ProvenanceKind k)
       return "other source";
     case ProvenanceKind::Assumption:
       return "assumption";
+    case ProvenanceKind::Source:
+      return "source";
     case ProvenanceKind::None:
       break;
   }
   return "none";
 }
 
-Provenance read_provenance(const Node& n, Diagnostics& d)
+Provenance read_provenance(const Node& n, Diagnostics& d, const Sources* sources)
 {
   Provenance p;
   if (!is_parameter_leaf(n)) {
@@ -89,8 +91,17 @@ Provenance read_provenance(const Node& n, Diagnostics& d)
       d.error(source->mark(), "'source' must be text");
     } else {
       p.text = source->text();
-      p.kind =
-        p.text.rfind("report", 0) == 0 ? ProvenanceKind::Report : ProvenanceKind::OtherSource;
+      // The tag names its source by id; the source declares the kind
+      // (check_source_tags reports an id that names none).
+      auto [id, where] = split_source_tag(p.text);
+      p.source = std::move(id);
+      p.where = std::move(where);
+      if (sources != nullptr) {
+        p.cited = sources->find(p.source);
+        p.kind = p.cited != nullptr ? p.cited->kind : ProvenanceKind::OtherSource;
+      } else {
+        p.kind = ProvenanceKind::Source;
+      }
     }
   } else if (assumption) {
     if (!assumption->is_scalar()) {

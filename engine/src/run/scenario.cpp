@@ -22,7 +22,7 @@ const std::vector<std::string>& scenario_keys()
   static const std::vector<std::string> keys = { "name",       "model",        "description",
                                                  "seed",       "replications", "horizon_days",
                                                  "parameters", "changes",      "policies",
-                                                 "notes" };
+                                                 "sources",    "notes" };
   return keys;
 }
 
@@ -100,7 +100,7 @@ void read_top_level(Scenario& s, Diagnostics& d)
   }
   config::MapReader r(&root, root.mark(), d, "the scenario",
                       { "name", "model", "description", "seed", "replications", "horizon_days",
-                        "parameters", "changes", "policies", "notes" });
+                        "parameters", "changes", "policies", "sources", "notes" });
   s.model = r.string("model");
   s.name = r.string("name", std::filesystem::path(s.file).stem().string());
   if (const Node* n = r.get("name"); n != nullptr && !valid_scenario_name(s.name)) {
@@ -178,7 +178,10 @@ std::unique_ptr<Model> ModelRegistry::create(const Scenario& scenario) const
   // value has been applied to the tree.
   Scenario resolved = scenario;
   resolve_references(resolved);
+  // Every source tag names a declared source; reported with the model's own problems.
   Diagnostics d;
+  const auto sources = config::read_sources(resolved.root.find("sources"), d);
+  config::check_source_tags(resolved.root, sources, d);
   auto model = it->second.first(resolved, d);
   d.raise_if_any();
   return model;

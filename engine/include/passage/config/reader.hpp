@@ -3,12 +3,14 @@
 //!
 //! A parameter is written plainly (`arrival_rate: 0.5`) or with its provenance:
 //!
-//!     toll: {value: [1000, 5000], source: "report §2: 1,000-5,000 CFA per roadblock"}
+//!     toll: {value: [1000, 5000], source: "molenaar2017 §2: 1,000-5,000 CFA per roadblock"}
 //!     hazard: {value: 2.0e-4, assumption: "attacks per convoy-km", range: [5.0e-5, 1.0e-3]}
 //!
-//! `source` text that starts with "report" is a figure of the field report;
-//! any other `source` is another source; `assumption` marks an assumption and
-//! must come with the `range` that sensitivity analysis samples.
+//! A `source` tag starts with the id of one of the scenario's top-level
+//! `sources:` (its full reference, and its kind: `report` for the field report the
+//! scenario is built on, `other` for any other source); the rest of the tag says
+//! where in it, or quotes it. `assumption` marks an assumption and must come with
+//! the `range` that sensitivity analysis samples.
 
 #include "passage/config/node.hpp"
 
@@ -60,15 +62,60 @@ inline constexpr Bounds kPositiveCount{
 enum class ProvenanceKind
 {
   None,
-  Report,
-  OtherSource,
-  Assumption
+  Report,      //!< a source declared `kind: report`
+  OtherSource, //!< a source declared `kind: other`
+  Assumption,
+  Source, //!< a source tag read without the scenario's sources (kind not known)
 };
+
+//! One entry of the scenario's top-level `sources:` list.
+struct Source
+{
+  std::string id;
+  ProvenanceKind kind = ProvenanceKind::OtherSource; //!< Report or OtherSource
+  std::string author;
+  std::string year;
+  std::string title;
+  std::string publisher;
+  std::string url;
+  Mark mark; //!< where it is declared
+  //! "Author (year). Title. Publisher. url", the parts present.
+  std::string reference() const;
+};
+
+//! The scenario's sources, in declaration order.
+class Sources
+{
+public:
+  const Source* find(std::string_view id) const noexcept;
+  const std::vector<Source>& all() const noexcept { return list_; }
+  std::vector<std::string> ids() const;
+  void add(Source s) { list_.push_back(std::move(s)); }
+
+private:
+  std::vector<Source> list_;
+};
+
+//! Read the top-level `sources:` list (nullptr when the scenario has none).
+Sources read_sources(const Node* list, Diagnostics& d);
+
+//! A source tag's id (its first word, when it is one: a letter, then letters,
+//! digits, _ or -) and the rest (separating ':' or ',' dropped); the id is empty
+//! when the tag does not start with one.
+std::pair<std::string, std::string> split_source_tag(std::string_view text);
+
+//! Check every `source` tag in the tree: it must start with a declared id. An
+//! unknown id, and a tag in the old form ("report §2: ...", "other: ..."), are
+//! errors at the tag.
+void check_source_tags(const Node& root, const Sources& sources, Diagnostics& d);
 
 struct Provenance
 {
   ProvenanceKind kind = ProvenanceKind::None;
-  std::string text; //!< the `source` or `assumption` text
+  std::string text;              //!< the `source` or `assumption` text
+  std::string source;            //!< the id a source tag names (its first word)
+  std::string where;             //!< the rest of a source tag: section, page, quote
+  const Source* cited = nullptr; //!< the declared source, when `sources` was given
   std::optional<std::pair<double, double>> range;
   std::string unit;
 };
@@ -78,8 +125,10 @@ bool is_parameter_leaf(const Node& n);
 //! The value of a parameter (the node itself when written plainly).
 const Node& value_of(const Node& n);
 Node& value_of(Node& n);
-//! Check a parameter's provenance keys; returns what they say.
-Provenance read_provenance(const Node& n, Diagnostics& d);
+//! Check a parameter's provenance keys; returns what they say. With `sources`,
+//! a source tag's kind is its source's (`Report` or `OtherSource`; an unknown id,
+//! reported by check_source_tags, reads as `OtherSource`); without, `Source`.
+Provenance read_provenance(const Node& n, Diagnostics& d, const Sources* sources = nullptr);
 std::string_view provenance_label(ProvenanceKind k);
 
 //! The digits of a whole number in [0, 2^64 - 1] (an optional leading '+'),

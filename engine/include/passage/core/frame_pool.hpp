@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -43,6 +44,9 @@ public:
     free_[c] = b;
   }
 
+  //! Whether `p` lies in a slab of the pools (for tests: it takes a lock).
+  static bool pooled(const void* p) { return slabs().contains(p); }
+
   //! The pool of the calling thread.
   static FramePool& local()
   {
@@ -80,6 +84,21 @@ private:
       std::lock_guard<std::mutex> lock(mutex_);
       slabs_.push_back(std::unique_ptr<std::byte[]>(new std::byte[n]));
       return slabs_.back().get();
+    }
+
+    bool contains(const void* p)
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto* b = static_cast<const std::byte*>(p);
+      for (const auto& s : slabs_) {
+        // Compare as integers: relational operators on unrelated pointers are unspecified.
+        const auto lo = reinterpret_cast<std::uintptr_t>(s.get());
+        const auto x = reinterpret_cast<std::uintptr_t>(b);
+        if (x >= lo && x < lo + kSlabBytes) {
+          return true;
+        }
+      }
+      return false;
     }
 
   private:

@@ -12,9 +12,13 @@
 //! mode every step is a calendar event. Private steps commute with everything
 //! else, so both modes give bit-identical results (tests/unit/test_stepping.cpp);
 //! inline stepping just skips the calendar's cost for events that cannot interact.
+//!
+//! A process is written as a sequence of named steps: `co_await ride(...)` runs a
+//! `Step` coroutine (core/step.hpp) that may itself wait on any of the above.
 
 #include "passage/core/calendar.hpp"
 #include "passage/core/frame_pool.hpp"
+#include "passage/core/step.hpp"
 
 #include <cassert>
 #include <coroutine>
