@@ -107,10 +107,11 @@ std::string format_trace(const std::vector<engine::TraceRecord>& trace)
 
 std::string csv_trace(const std::vector<engine::TraceRecord>& trace)
 {
-  std::string s = "migrant,day,place,event,cfa,to\n";
+  std::string s = "migrant,day,place,event,cfa,to,kind,detail\n";
   for (const auto& r : trace) {
     s += std::to_string(r.entity) + "," + csv_number(r.time) + "," + csv_field(r.place) + "," +
-         csv_field(r.event) + "," + std::to_string(r.amount) + "," + csv_field(r.actor) + "\n";
+         csv_field(r.event) + "," + std::to_string(r.amount) + "," + csv_field(r.actor) + "," +
+         csv_field(r.kind) + "," + csv_field(r.detail) + "\n";
   }
   return s;
 }
@@ -129,6 +130,20 @@ std::string json_trace(const std::string& path, const std::vector<engine::TraceR
     j.key("event").value(r.event);
     j.key("cfa").value(r.amount);
     j.key("to").value(r.actor);
+    j.key("kind").value(r.kind);
+    j.key("detail").begin_object();
+    // "key=value;key=value" as an object of strings.
+    std::size_t from = 0;
+    while (from < r.detail.size()) {
+      const std::size_t end = std::min(r.detail.find(';', from), r.detail.size());
+      const std::string pair = r.detail.substr(from, end - from);
+      const std::size_t eq = pair.find('=');
+      if (eq != std::string::npos) {
+        j.key(pair.substr(0, eq)).value(pair.substr(eq + 1));
+      }
+      from = end + 1;
+    }
+    j.end_object();
     j.end_object();
   }
   j.end_array();

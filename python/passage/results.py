@@ -304,16 +304,29 @@ class Results:
     @functools.cached_property
     def trace(self):
         """The journey trace of ``run --trace K``: one row per event, columns
-        entity, time (days), place, event, actor, amount (CFA). None without a
-        trace. (``event`` is the model's text for now: the Mali model does not yet
-        record the event's kind and fields separately.)"""
+        entity, time (days), place, event (the model's words), actor, amount
+        (CFA), kind (a short code naming the step), then one column per field
+        the events carry in their ``detail`` (``key=value;...``; missing where an
+        event has no such field; numbers as numbers). None without a trace."""
         with self._open() as f:
             groups = self._groups(f)
             if not groups or "trace" not in groups[0][1]:
                 return None
             g = groups[0][1]["trace"]
-            return frame({k: _column(g[k]) for k in ("entity", "time", "place", "event", "actor",
-                                                     "amount")})
+            cols = {k: _column(g[k]) for k in ("entity", "time", "place", "event", "actor",
+                                               "amount")}
+            n = len(cols["entity"])
+            cols["kind"] = _column(g["kind"]) if "kind" in g else np.array([""] * n, dtype=object)
+            details = _column(g["detail"]) if "detail" in g else [""] * n
+            fields = {}
+            for i, d in enumerate(details):
+                for pair in filter(None, str(d).split(";")):
+                    key, _, value = pair.partition("=")
+                    fields.setdefault(key, [None] * n)[i] = _field_value(value)
+            for key, values in fields.items():
+                if key not in cols:
+                    cols[key] = np.array(values, dtype=object)
+            return frame(cols)
 
     # ---- compare ------------------------------------------------------------
 
@@ -484,3 +497,15 @@ def provenance(f):
     g = f["provenance"]
     return frame({k: _column(g[k]) for k in ("path", "value", "kind", "source", "range_lo",
                                              "range_hi")})
+
+
+def _field_value(text):
+    """A trace field as a number when it reads as one, else as text."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text

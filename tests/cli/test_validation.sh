@@ -149,7 +149,7 @@ fi
 
 # 20. Traces: --csv and --json, and how a hostage's journey ends.
 "$PASSAGE" run "$MALI" -r 1 --trace 5 -q -o traced.h5
-expect_line 0 "migrant,day,place,event,cfa,to" -- "$PASSAGE" report traced.h5 --trace --csv
+expect_line 0 "migrant,day,place,event,cfa,to,kind,detail" -- "$PASSAGE" report traced.h5 --trace --csv
 expect 0 '{"file": "traced.h5", "trace": [{"migrant": 0, "day": ' -- "$PASSAGE" report traced.h5 --trace --json
 expect 0 "family cannot pay: left in the desert, survives" -- "$PASSAGE" report traced.h5 --trace
 

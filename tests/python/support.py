@@ -18,6 +18,7 @@ SRC = pathlib.Path(os.environ.get("PASSAGE_SOURCE_DIR",
 BINARY = pathlib.Path(os.environ.get("PASSAGE_BINARY", SRC / "build" / "app" / "passage")).resolve()
 
 MALI = str(SRC / "configs" / "mali-2016.yaml")
+MM1 = str(SRC / "configs" / "verification" / "mm1.yaml")
 ISHIGAMI = str(SRC / "configs" / "verification" / "ishigami.yaml")
 ISHIGAMI_DESIGN = str(SRC / "configs" / "sa" / "ishigami.yaml")
 POLICIES = SRC / "configs" / "policies"

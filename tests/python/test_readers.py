@@ -7,7 +7,7 @@ import pytest
 
 import passage
 from passage import _frames
-from support import ISHIGAMI, ISHIGAMI_DESIGN, MALI, POLICIES, SMALL
+from support import ISHIGAMI, ISHIGAMI_DESIGN, MALI, MM1, POLICIES, SMALL
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_run_file(files):
         st = r.histogram_stats.set_index("histogram")
         assert st.loc["journey_days", "q50"] == f["histograms/journey_days"].attrs["q50"]
         t = r.trace
-        assert list(t.columns) == ["entity", "time", "place", "event", "actor", "amount"]
+        assert list(t.columns)[:7] == ["entity", "time", "place", "event", "actor", "amount", "kind"]
         assert len(t) == len(f["trace/entity"]) > 0
         assert sorted(set(t["entity"])) == [0, 1]
         assert list(t["place"]) == strings(f["trace/place"])
@@ -152,3 +152,27 @@ def test_without_pandas_tables_are_numpy_records(files, monkeypatch):
     assert isinstance(c, np.recarray) and set(c["policy"]) == {"anti_corruption",
                                                              "close_tal_handak"}
     assert isinstance(passage.read(files["sobol"]).indices, np.recarray)
+
+
+def test_trace_detail_becomes_columns(work):
+    """A trace's detail fields (key=value;...) come back as tidy columns, numbers as numbers."""
+    import h5py
+    import numpy as np
+    path = work / "t.h5"
+    passage.run(MM1, replications=2, seed=1, set={"parameters.customers": 50}, out=path)
+    with h5py.File(path, "r+") as f:
+        g = f.create_group("trace")
+        str_t = h5py.string_dtype()
+        g["entity"] = np.array([0, 0, 1], dtype=np.uint64)
+        g["time"] = np.array([0.0, 1.5, 2.0])
+        g["place"] = np.array(["a", "b", "a"], dtype=object).astype(str_t)
+        g["event"] = np.array(["sets out", "pays", "sets out"], dtype=object).astype(str_t)
+        g["actor"] = np.array(["", "bus", ""], dtype=object).astype(str_t)
+        g["amount"] = np.array([0, 500, 0], dtype=np.int64)
+        g["kind"] = np.array(["set_out", "pay", "set_out"], dtype=object).astype(str_t)
+        g["detail"] = np.array(["origin=mali;cash=1200", "", "origin=guinea;cash=7.5"],
+                               dtype=object).astype(str_t)
+    t = passage.read(path).trace
+    assert list(t["kind"]) == ["set_out", "pay", "set_out"]
+    assert list(t["origin"]) == ["mali", None, "guinea"]
+    assert t["cash"].tolist()[0] == 1200 and t["cash"].tolist()[2] == 7.5

@@ -348,6 +348,8 @@ void write_trace(h5::Group& root, const std::vector<TraceRecord>& trace)
   std::vector<std::string> event;
   std::vector<std::int64_t> amount;
   std::vector<std::string> actor;
+  std::vector<std::string> kind;
+  std::vector<std::string> detail;
   for (const auto& r : trace) {
     entity.push_back(r.entity);
     time.push_back(r.time);
@@ -355,6 +357,8 @@ void write_trace(h5::Group& root, const std::vector<TraceRecord>& trace)
     event.push_back(r.event);
     amount.push_back(r.amount);
     actor.push_back(r.actor);
+    kind.push_back(r.kind);
+    detail.push_back(r.detail);
   }
   g.write<std::uint64_t>("entity", entity);
   g.write<double>("time", time);
@@ -362,9 +366,12 @@ void write_trace(h5::Group& root, const std::vector<TraceRecord>& trace)
   g.write_strings("event", event);
   g.write<std::int64_t>("amount", amount);
   g.write_strings("actor", actor);
+  g.write_strings("kind", kind);
+  g.write_strings("detail", detail);
   g.set_attr("description",
              "every event of the first traced entities of replication 0: time in days, place, "
-             "event, amount in CFA and the actor it went to");
+             "event (the model's words), amount in CFA, the actor it went to, kind (a short code "
+             "naming the step) and detail (the event's own fields, key=value;key=value)");
 }
 
 void write_manifest(h5::Group& root, const Scenario& scenario, const Model& model,
@@ -643,12 +650,16 @@ std::vector<TraceRecord> read_trace(const h5::Group& f)
   const auto amount = g.read<std::int64_t>("amount");
   const auto actor = g.read_strings("actor");
   const std::size_t n = entity.size();
+  // Files written before the trace had kinds and details read with them empty.
+  const auto kind = g.exists("kind") ? g.read_strings("kind") : std::vector<std::string>(n);
+  const auto detail = g.exists("detail") ? g.read_strings("detail") : std::vector<std::string>(n);
   if (time.size() != n || place.size() != n || event.size() != n || amount.size() != n ||
-      actor.size() != n) {
+      actor.size() != n || kind.size() != n || detail.size() != n) {
     throw h5::IoError("/trace columns have different lengths; the file is damaged");
   }
   for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(TraceRecord{ entity[i], time[i], place[i], event[i], amount[i], actor[i] });
+    out.push_back(TraceRecord{ entity[i], time[i],  place[i], event[i],
+                               amount[i], actor[i], kind[i],  detail[i] });
   }
   return out;
 }

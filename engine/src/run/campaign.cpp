@@ -405,6 +405,8 @@ void digest_totals(Digest& d, const RunTotals& t)
     d.add(r.event);
     d.add_value(static_cast<std::uint64_t>(r.amount));
     d.add(r.actor);
+    d.add(r.kind);
+    d.add(r.detail);
   }
 }
 

@@ -42,7 +42,9 @@ struct HistogramInfo
   std::size_t bins = 10;
 };
 
-//! One line of a journey trace.
+//! One line of a journey trace: what a reader sees (`event`, the model's words)
+//! and what a program reads (`kind`, a short code naming the step, and
+//! `detail`, the event's own fields as "key=value" pairs joined by ';').
 struct TraceRecord
 {
   std::uint64_t entity = 0;
@@ -51,6 +53,8 @@ struct TraceRecord
   std::string event;
   std::int64_t amount = 0;
   std::string actor;
+  std::string kind = {};
+  std::string detail = {};
 };
 
 //! What one replication reports.
