@@ -150,15 +150,24 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
           ++events; // boarding
           const mali::Line& line = sc.lines[way.index];
           const bool first = line_riders[way.index]++ % 73 == 0;
-          Stream c = stream(substream_id("mali.convoy"), line.site, line_riders[way.index] / 73);
+          const std::uint64_t truck = line_riders[way.index] / 73;
+          if (first) { // escort and hostage-taking, one stream each per truck
+            sink += static_cast<std::int64_t>(
+              stream(substream_id("mali.convoy.escort"), line.site, truck).uniform() +
+              stream(substream_id("mali.convoy.hostage"), line.site, truck).uniform());
+          }
           for (const auto si : line.segments) {
             const mali::Segment& seg = e.segments[si];
-            if (first) {
+            if (first) { // per segment: the ride's stream, and one per checkpoint
+              const std::uint64_t at = combine(line.site, seg.site);
+              Stream c = stream(substream_id("mali.convoy.ride"), at, truck);
               const double travel = c.lognormal(
                 std::log(seg.distance_km / p.modes[2].speed_km_per_day), p.modes[2].sigma);
               sink += static_cast<std::int64_t>(travel + c.uniform() + c.uniform() + c.uniform());
-              for (std::uint32_t k = 0; k < seg.checkpoints; ++k) {
-                sink += static_cast<std::int64_t>(c.exponential());
+              for (std::uint32_t j = 0; j < seg.checkpoints; ++j) {
+                sink += static_cast<std::int64_t>(
+                  stream(substream_id("mali.convoy.checkpoint"), combine(at, j), truck)
+                    .exponential());
               }
             }
             events += static_cast<std::uint64_t>(seg.checkpoints) + 1;
@@ -179,12 +188,13 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
         sink += static_cast<std::int64_t>(travel + r.uniform() + r.uniform() + r.uniform());
         for (std::uint32_t k = 0; k < seg.roadblocks; ++k) {
           const double u = r.uniform();
+          sink += static_cast<std::int64_t>(r.exponential());
           const std::int64_t toll = p.toll.draw(r);
           cash -= u < p.toll_demand[0] ? toll : 0;
-          sink += static_cast<std::int64_t>(r.exponential());
         }
-        for (std::uint32_t k = 0; k < seg.checkpoints; ++k) {
-          sink += static_cast<std::int64_t>(r.exponential());
+        for (std::uint32_t j = 0; j < seg.checkpoints; ++j) {
+          sink += static_cast<std::int64_t>(
+            stream(substream_id("mali.checkpoint"), combine(seg.site, j), i).exponential());
         }
         events += static_cast<std::uint64_t>(seg.roadblocks + seg.checkpoints) + 1;
         if (seg.mode != mali::Mode::Bus) {

@@ -31,16 +31,28 @@ namespace {
 
 // One sub-stream per kind of draw, per site, per migrant (or vehicle): a change
 // to one mechanism never shifts the draws of another (common random numbers).
+// Checkpoints are keyed by their index on the segment. Where one stream serves
+// several draws (a ride's roadblocks, a border's attempts), each of its users
+// always makes the same calls in the same order, whatever the parameters, so the
+// n-th stop (or attempt) always gets the same numbers: as good as a key per stop,
+// without hashing one for each of the ~10^6 roadblocks a year.
 constexpr std::uint64_t kArrivals = substream_id("mali.arrivals");
 constexpr std::uint64_t kProfile = substream_id("mali.profile");
-constexpr std::uint64_t kRide = substream_id("mali.ride");
+constexpr std::uint64_t kRide = substream_id("mali.ride"); // travel, attack, roadblocks
+constexpr std::uint64_t kCheckpoint = substream_id("mali.checkpoint");
 constexpr std::uint64_t kRoute = substream_id("mali.route");
 constexpr std::uint64_t kPassport = substream_id("mali.passport");
 constexpr std::uint64_t kGendarmerie = substream_id("mali.gendarmerie");
 constexpr std::uint64_t kHostage = substream_id("mali.hostage");
 constexpr std::uint64_t kBorder = substream_id("mali.border");
 constexpr std::uint64_t kTruck = substream_id("mali.truck");
-constexpr std::uint64_t kConvoy = substream_id("mali.convoy");
+// A convoy's draws are keyed by its line and its departure order within the line
+// (engine/README.md says what that leaves unpaired), and by segment or place.
+constexpr std::uint64_t kEscort = substream_id("mali.convoy.escort");
+constexpr std::uint64_t kConvoyRide = substream_id("mali.convoy.ride"); // travel, attack
+constexpr std::uint64_t kConvoyCheckpoint = substream_id("mali.convoy.checkpoint");
+constexpr std::uint64_t kGhettoStay = substream_id("mali.convoy.ghetto");
+constexpr std::uint64_t kHostageTaking = substream_id("mali.convoy.hostage");
 constexpr std::uint64_t kVictim = substream_id("mali.victim");
 constexpr std::uint64_t kDesert = substream_id("mali.desert");
 
@@ -137,6 +149,7 @@ public:
   {
     Time wait; // travel time from the previous stop
     Kind kind;
+    std::uint32_t index = 0; // among the segment's stops of its kind: the key of its draws
   };
 
   Leg(Time travel, std::uint32_t roadblocks, std::uint32_t checkpoints, bool attack,
@@ -155,18 +168,19 @@ public:
     }
     if (k_ < n_) {
       const Kind kind = k_ < rb_ ? Kind::Roadblock : Kind::Checkpoint;
+      const std::uint32_t index = k_ < rb_ ? k_ : k_ - rb_;
       ++k_;
-      return advance(at, kind);
+      return advance(at, kind, index);
     }
     return advance(1.0, Kind::End);
   }
 
 private:
-  Stop advance(double to, Kind kind)
+  Stop advance(double to, Kind kind, std::uint32_t index = 0)
   {
     const Time wait = (to - pos_) * travel_;
     pos_ = to;
-    return Stop{ wait, kind };
+    return Stop{ wait, kind, index };
   }
 
   Time travel_;
@@ -202,8 +216,9 @@ public:
 class MaliWorker final : public engine::Worker
 {
 public:
-  MaliWorker(const MaliScenario& sc, const engine::WorkerOptions& o)
-    : sc_(sc), seed_(o.seed), trace_k_(o.trace_entities), sim_(o.stepping), passports_(sim_, 0)
+  MaliWorker(const MaliScenario& sc, const engine::WorkerOptions& o, std::vector<Draw>* draws)
+    : sc_(sc), seed_(o.seed), trace_k_(o.trace_entities), draws_(draws), sim_(o.stepping),
+      passports_(sim_, 0)
   {
     for (std::uint32_t l = 0; l < sc_.lines.size(); ++l) {
       stops_.push_back(std::make_unique<LineStop>(*this, l, sim_));
@@ -219,7 +234,9 @@ public:
   {
     const Params& p = sc_.at(sim_.now()).p;
     Stream s = stream(kTruck, sc_.lines[line].site, vehicle);
-    return static_cast<std::uint32_t>(s.uniform_int(p.truck_capacity_lo, p.truck_capacity_hi));
+    return static_cast<std::uint32_t>(
+      drew("truck.capacity", line, vehicle, Draw::kNone, 0,
+           static_cast<double>(s.uniform_int(p.truck_capacity_lo, p.truck_capacity_hi))));
   }
 
   void truck_leaves(std::uint32_t line, const BatchDeparture::Departure& d)
@@ -237,7 +254,8 @@ private:
 
   // --- instantaneous steps ----------------------------------------------------
   void set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time t);
-  void roadblock(Migrant& m, Stream& rng, const Params& p);
+  double roadblock(Migrant& m, Stream& rng, const Params& p, std::uint64_t segment,
+                   std::uint64_t k);
   Time gendarmes(Migrant& m, const Place& here, const Params& p);
   void rent_passport(Migrant& m, const Place& here, const Params& p);
   void attack(BatchDeparture::Seat*& group, const Segment& seg, double kind, Time t,
@@ -264,6 +282,22 @@ private:
   {
     return Stream::derive(seed_, rep_, combine(kind, site), entity);
   }
+  //! Every draw passes through here: noted when a test collects them, else only
+  //! returned.
+  double drew(const char* kind, std::uint64_t owner, std::uint64_t vehicle, std::uint64_t where,
+              std::uint64_t index, double value) const
+  {
+    if (draws_ != nullptr) [[unlikely]] {
+      draws_->push_back(Draw{ kind, owner, vehicle, where, index, value });
+    }
+    return value;
+  }
+  //! A migrant's draw.
+  double drew(const char* kind, const Migrant& m, std::uint64_t where, std::uint64_t index,
+              double value) const
+  {
+    return drew(kind, m.uid, Draw::kNone, where, index, value);
+  }
   std::uint32_t died() const { return static_cast<std::uint32_t>(sc_.exits.size()); }
   std::uint32_t abandoned() const { return died() + 1; }
   std::uint32_t turned_back() const { return died() + 2; }
@@ -273,6 +307,7 @@ private:
   std::uint64_t seed_;
   std::uint64_t rep_ = 0;
   std::uint64_t trace_k_;
+  std::vector<Draw>* draws_;
   Simulation sim_;
   engine::Stock passports_;
   std::vector<std::unique_ptr<LineStop>> stops_;
@@ -402,6 +437,13 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
   const double u_cokseur = s.uniform();
   const double u_entry = s.uniform();
   m.hub_choice = s.uniform();
+  if (draws_ != nullptr) [[unlikely]] {
+    std::uint64_t n = 0;
+    for (const double v : { u_origin, u_destination, u_passport, u_rent, z_cash, z_earn, u_cokseur,
+                            u_entry, m.hub_choice }) {
+      drew("profile", uid, Draw::kNone, Draw::kNone, n++, v);
+    }
+  }
 
   m.uid = uid;
   m.clock.now = t;
@@ -440,22 +482,35 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
   }
 }
 
-void MaliWorker::roadblock(Migrant& m, Stream& rng, const Params& p)
+// The k-th roadblock of a segment: three draws, the integer last (the only draw
+// whose number of bits could depend on a parameter, the toll's range). Returns the
+// delay in days.
+double MaliWorker::roadblock(Migrant& m, Stream& rng, const Params& p, std::uint64_t segment,
+                             std::uint64_t k)
 {
   const double u = rng.uniform();
+  const double delay = rng.exponential();
   const std::int64_t toll = p.toll.draw(rng);
+  if (draws_ != nullptr) [[unlikely]] { // the hot path: noted in one go
+    drew("ride.roadblock", m, segment, 3 * k, u);
+    drew("ride.roadblock", m, segment, 3 * k + 1, delay);
+    drew("ride.roadblock", m, segment, 3 * k + 2, static_cast<double>(toll));
+  }
   if (u < p.toll_demand[m.docs]) {
     pay(m, kStateSecurity, toll, "roadblock toll");
   }
+  return delay * p.roadblock_delay_days;
 }
 
 Time MaliWorker::gendarmes(Migrant& m, const Place& here, const Params& p)
 {
   Stream s = stream(kGendarmerie, here.site, m.uid);
-  const double u_tax = s.uniform();
-  const std::int64_t tax = p.gendarme_tax.draw(s);
-  const double u_arrest = s.uniform();
-  const double detention = s.exponential() * p.detention_days;
+  const auto w = here.site;
+  const double u_tax = drew("gendarmes", m, w, 0, s.uniform());
+  const double u_arrest = drew("gendarmes", m, w, 1, s.uniform());
+  const double detention = drew("gendarmes", m, w, 2, s.exponential()) * p.detention_days;
+  const auto tax = static_cast<std::int64_t>(
+    drew("gendarmes", m, w, 3, static_cast<double>(p.gendarme_tax.draw(s)))); // integer last
   if (u_tax < p.gendarme_tax_probability[m.docs]) {
     pay(m, kStateSecurity, tax, "gendarmes take him off the bus: tax");
     return 0.0;
@@ -470,7 +525,8 @@ Time MaliWorker::gendarmes(Migrant& m, const Place& here, const Params& p)
 void MaliWorker::rent_passport(Migrant& m, const Place& here, const Params& p)
 {
   Stream s = stream(kPassport, here.site, m.uid);
-  const std::int64_t price = p.passport_rent.draw(s);
+  const auto price = static_cast<std::int64_t>(
+    drew("passport", m, here.site, 0, static_cast<double>(p.passport_rent.draw(s))));
   if (m.cash < price) {
     note(m, "cannot afford a false passport");
     return;
@@ -499,7 +555,7 @@ void MaliWorker::attack(BatchDeparture::Seat*& group, const Segment& seg, double
       note(m, "bandits attack the convoy and take everything");
       pay(m, kBandits, m.cash, "robbed");
       Stream v = stream(kVictim, seg.site, m.uid);
-      if (v.uniform() < p.kill_probability) {
+      if (drew("victim", m, seg.site, 0, v.uniform()) < p.kill_probability) {
         ++killed_in_attacks_;
         if (aboard) {
           kill(*link, m, "killed in the attack");
@@ -525,7 +581,8 @@ void MaliWorker::deaths_aboard(BatchDeparture::Seat*& group, const Segment& seg,
     m.clock.now = t;
     m.place = seg.to;
     m.on_segment = -1;
-    if (die > 0.0 && stream(kDesert, seg.site, m.uid).uniform() < die) {
+    if (die > 0.0 &&
+        drew("desert", m, seg.site, 0, stream(kDesert, seg.site, m.uid).uniform()) < die) {
       kill(*link, m, "dies in the desert");
       continue;
     }
@@ -544,7 +601,7 @@ Process MaliWorker::source(std::uint32_t flow)
   for (std::uint64_t i = 0;; ++i) {
     // Next arrival of a Poisson process whose rate changes with the epochs:
     // spend one standard exponential of integrated rate.
-    double budget = rng.exponential();
+    double budget = drew("arrival", flow, Draw::kNone, Draw::kNone, i, rng.exponential());
     Time t = clock.now;
     for (;;) {
       const Epoch& e = sc_.at(t);
@@ -604,9 +661,11 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
       m.held = false;
       ++abducted_;
       Stream s = stream(kHostage, here.site, m.uid);
-      const double u_pay = s.uniform();
-      const double delay = s.lognormal(std::log(p.ransom_delay_median), p.ransom_delay_sigma);
-      const double u_survive = s.uniform();
+      const double u_pay = drew("ransom", m, here.site, 0, s.uniform());
+      const double delay =
+        std::exp(std::log(p.ransom_delay_median) +
+                 p.ransom_delay_sigma * drew("ransom", m, here.site, 1, s.normal()));
+      const double u_survive = drew("ransom", m, here.site, 2, s.uniform());
       if (m.traced) {
         note(m, "held hostage; smugglers ask the family " + std::to_string(p.ransom) + " CFA");
       }
@@ -634,9 +693,11 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
       for (std::uint32_t attempt = 1;; ++attempt) {
         guard(m);
         const Params& q = sc_.at(m.clock.now).p;
-        const double u_catch = s.uniform();
-        const double u_retry = s.uniform();
-        const double wait = s.exponential() * q.retry_days;
+        // Three draws an attempt, always: the k-th attempt always gets the same.
+        const std::uint64_t k = 3 * (attempt - 1);
+        const double u_catch = drew("border", m, here.site, k, s.uniform());
+        const double u_retry = drew("border", m, here.site, k + 1, s.uniform());
+        const double wait = drew("border", m, here.site, k + 2, s.exponential()) * q.retry_days;
         const double strictness = sc_.at(m.clock.now).places[m.place].strictness;
         if (u_catch >= std::min(1.0, q.interception[m.docs] * strictness)) {
           finish(m, m.exit, "crosses into Algeria");
@@ -735,21 +796,36 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     }
     // Choose a segment and ride it, stop by stop.
     const Epoch& ee = sc_.at(m.clock.now);
-    const double u_way = here.hub ? m.hub_choice : stream(kRoute, here.site, m.uid).uniform();
+    const double u_way =
+      here.hub ? m.hub_choice
+               : drew("route", m, here.site, 0, stream(kRoute, here.site, m.uid).uniform());
     const std::size_t k = ee.option_choice[m.place * exits + m.exit].pick(u_way);
     const Option& way = ee.ways(m.place, m.exit, exits)[k];
     const Segment& seg = ee.segments[way.index];
     pay(m, seg.fare_to, seg.fare, seg.mode == Mode::Bus ? "bus fare" : "fare");
+    // The ride's stream: travel time, the attack's occurrence, position and kind,
+    // then three draws per roadblock; each checkpoint has its own stream. (The
+    // draws that do not outlive the departure stay out of the coroutine frame.)
     Stream rng = stream(kRide, seg.site, m.uid);
-    const ModeParams& mode = ee.p.modes[static_cast<std::size_t>(seg.mode)];
-    const Time travel =
-      rng.lognormal(std::log(seg.distance_km / mode.speed_km_per_day), mode.sigma);
-    const double u_attack = rng.uniform();
-    const double attack_at = rng.uniform();
-    const double attack_kind = rng.uniform();
-    const double hazard = seg.bandit_hazard * ee.p.hazard_scale;
-    Leg leg(travel, seg.roadblocks, seg.checkpoints,
-            u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at);
+    double attack_kind = 0.0;
+    Leg leg = [&] {
+      const ModeParams& mode = ee.p.modes[static_cast<std::size_t>(seg.mode)];
+      const double z_travel = rng.normal();
+      const Time travel =
+        std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
+      const double u_attack = rng.uniform();
+      const double attack_at = rng.uniform();
+      attack_kind = rng.uniform();
+      if (draws_ != nullptr) [[unlikely]] {
+        drew("ride.travel", m, seg.site, 0, z_travel);
+        drew("ride.attack", m, seg.site, 0, u_attack);
+        drew("ride.attack", m, seg.site, 1, attack_at);
+        drew("ride.attack", m, seg.site, 2, attack_kind);
+      }
+      const double hazard = seg.bandit_hazard * ee.p.hazard_scale;
+      return Leg(travel, seg.roadblocks, seg.checkpoints,
+                 u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at);
+    }();
     m.on_segment = static_cast<std::int32_t>(way.index);
     ++segment_flow_[way.index];
     Time extra = 0.0;
@@ -759,11 +835,12 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
       extra = 0.0;
       const Params& q = sc_.at(m.clock.now).p;
       if (stop.kind == Leg::Kind::Roadblock) {
-        roadblock(m, rng, q);
-        extra = rng.exponential() * q.roadblock_delay_days;
+        extra = roadblock(m, rng, q, seg.site, stop.index);
       } else if (stop.kind == Leg::Kind::Checkpoint) {
         pay(m, kArmedGroups, q.checkpoint_fee, "armed-group checkpoint");
-        extra = rng.exponential() * q.checkpoint_delay_days;
+        Stream cp = stream(kCheckpoint, combine(seg.site, stop.index), m.uid);
+        extra = drew("ride.checkpoint", m, seg.site, stop.index, cp.exponential()) *
+                q.checkpoint_delay_days;
       } else if (stop.kind == Leg::Kind::Attack) {
         m.seat.next = nullptr;
         BatchDeparture::Seat* group = &m.seat;
@@ -782,7 +859,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     // Off the buses, the desert kills.
     if (seg.mode != Mode::Bus) {
       const double r = sc_.at(m.clock.now).p.desert_death_per_1000km;
-      if (r > 0.0 && stream(kDesert, seg.site, m.uid).uniform() <
+      if (r > 0.0 && drew("desert", m, seg.site, 0, stream(kDesert, seg.site, m.uid).uniform()) <
                        1.0 - std::pow(1.0 - r, seg.distance_km / 1000.0)) {
         finish(m, died(), "dies in the desert");
         break;
@@ -801,9 +878,15 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
   const Line& line = sc_.lines[li];
   Clock clock{ d.departed };
   BatchDeparture::Seat* group = d.passengers;
-  Stream rng = stream(kConvoy, line.site, d.vehicle);
+  // The truck is the d.vehicle-th to leave on its line: its draws are keyed by
+  // both, and by segment, stop or place, one stream per kind of draw.
+  const std::uint64_t v = d.vehicle;
+  auto truck = [&](const char* kind, std::uint64_t where, std::uint64_t index, double value) {
+    return drew(kind, li, v, where, index, value);
+  };
   const Params& p0 = sc_.at(clock.now).p;
-  const bool escorted = rng.uniform() < p0.protection_probability;
+  const bool escorted = truck("convoy.escort", Draw::kNone, 0,
+                              stream(kEscort, line.site, v).uniform()) < p0.protection_probability;
 
   // Fares, and the ghetto days spent waiting for the truck to fill.
   for (auto* s = group; s != nullptr; s = s->next) {
@@ -833,11 +916,14 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     const Epoch& e = sc_.at(clock.now);
     const Segment& seg = e.segments[si];
     const ModeParams& mode = e.p.modes[static_cast<std::size_t>(Mode::Truck)];
+    const std::uint64_t here = combine(line.site, seg.site);
+    Stream rng = stream(kConvoyRide, here, v);
+    const double z_travel = truck("convoy.travel", seg.site, 0, rng.normal());
     const Time travel =
-      rng.lognormal(std::log(seg.distance_km / mode.speed_km_per_day), mode.sigma);
-    const double u_attack = rng.uniform();
-    const double attack_at = rng.uniform();
-    const double attack_kind = rng.uniform();
+      std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
+    const double u_attack = truck("convoy.attack", seg.site, 0, rng.uniform());
+    const double attack_at = truck("convoy.attack", seg.site, 1, rng.uniform());
+    const double attack_kind = truck("convoy.attack", seg.site, 2, rng.uniform());
     const double hazard =
       seg.bandit_hazard * e.p.hazard_scale * (escorted ? e.p.protection_hazard_factor : 1.0);
     Leg leg(travel, 0, seg.checkpoints, u_attack < 1.0 - std::exp(-hazard * seg.distance_km),
@@ -857,7 +943,9 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
           owner(s).clock.now = clock.now;
           pay(owner(s), kArmedGroups, q.checkpoint_fee, "armed-group checkpoint");
         }
-        extra = rng.exponential() * q.checkpoint_delay_days;
+        Stream cp = stream(kConvoyCheckpoint, combine(here, stop.index), v);
+        extra = truck("convoy.checkpoint", seg.site, stop.index, cp.exponential()) *
+                q.checkpoint_delay_days;
       } else if (stop.kind == Leg::Kind::Attack) {
         attack(group, seg, attack_kind, clock.now, q, true);
       } else if (stop.kind == Leg::Kind::End) {
@@ -870,8 +958,11 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     }
     // A ghetto stop on the way (Kidal).
     const Place& stop_at = sc_.at(clock.now).places[seg.to];
-    const double stay = rng.exponential() * stop_at.ghetto_stop_days;
     if (stop_at.ghetto_stop_days > 0.0) {
+      const double stay =
+        truck("convoy.ghetto", stop_at.site, 0,
+              stream(kGhettoStay, combine(line.site, stop_at.site), v).exponential()) *
+        stop_at.ghetto_stop_days;
       co_await sim_.delay(clock, stay);
       const Params& q = sc_.at(clock.now).p;
       for (auto* s = group; s != nullptr; s = s->next) {
@@ -888,7 +979,9 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
 
   // Unloaded at the end of the line: held hostage by the smugglers, or not.
   const Place& end = sc_.at(clock.now).places[line.end];
-  const bool hostage = rng.uniform() < end.hostage_probability;
+  const bool hostage =
+    truck("convoy.hostage", end.site, 0, stream(kHostageTaking, line.site, v).uniform()) <
+    end.hostage_probability;
   for (auto* s = group; s != nullptr;) {
     auto* next = s->next; // the seat dies with its passenger
     Migrant& m = owner(s);
@@ -1058,9 +1151,10 @@ std::vector<engine::HistogramInfo> histogram_list()
              150 } };
 }
 
-std::unique_ptr<engine::Worker> make_worker(const MaliScenario& sc, const engine::WorkerOptions& o)
+std::unique_ptr<engine::Worker> make_worker(const MaliScenario& sc, const engine::WorkerOptions& o,
+                                            std::vector<Draw>* draws)
 {
-  return std::make_unique<MaliWorker>(sc, o);
+  return std::make_unique<MaliWorker>(sc, o, draws);
 }
 
 } // namespace passage::models::mali

@@ -44,7 +44,7 @@ expect_line 2 "$MALI:160:5: error: no route leads from 'conakry' to the exit 'ex
 expect_line 2 "$MALI:166:5: error: the network has a cycle: bamako -> gao -> bamako" -- \
   "$PASSAGE" run "$MALI" --set "parameters.segments.gao_bamako={from: gao, to: bamako, mode: bus, distance_km: 1200}" -o never.h5
 # ... and the runtime guard on steps per migrant (exit 1: it is found while running).
-expect_line 1 "error: migrant 29 of replication 0 took more than 100000 steps, at Tin Zaouatene on day 12.502421: the scenario lets a migrant loop (check retries and routes)" -- \
+expect_line 1 "error: migrant 19 of replication 0 took more than 100000 steps, at Timeiawine on day 9.876102: the scenario lets a migrant loop (check retries and routes)" -- \
   "$PASSAGE" run "$MALI" -r 1 -o never.h5 --set parameters.border.max_attempts=10000000 --set parameters.border.retry_probability=1 \
   --set parameters.border.retry_days=0 --set parameters.border.interception_foreign=1 --set parameters.border.interception_malian_papers=1
 # Horizons and replication counts that would overflow.
