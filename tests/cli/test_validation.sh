@@ -151,7 +151,13 @@ fi
 "$PASSAGE" run "$MALI" -r 1 --trace 5 -q -o traced.h5
 expect_line 0 "migrant,day,place,event,cfa,to,kind,detail" -- "$PASSAGE" report traced.h5 --trace --csv
 expect 0 '{"file": "traced.h5", "trace": [{"migrant": 0, "day": ' -- "$PASSAGE" report traced.h5 --trace --json
-expect 0 "family cannot pay: left in the desert, survives" -- "$PASSAGE" report traced.h5 --trace
+# Every convoy held hostage, no family pays, everyone left survives: the trace
+# says so (independent of which migrants the draws pick).
+HOSTAGES=(--set parameters.hostage.pay_probability=0 --set parameters.hostage.abandoned_survival=1
+  --set parameters.places.timeiawine.hostage_probability=1 --set parameters.places.tin_zaouatene.hostage_probability=1
+  --set parameters.places.tal_handak.hostage_probability=1 --set parameters.flows.mali_route.annual_migrants=3000)
+"$PASSAGE" run "$MALI" -r 1 --trace 100 -q -o hostages.h5 "${HOSTAGES[@]}"
+expect 0 "family cannot pay: left in the desert, survives" -- "$PASSAGE" report hostages.h5 --trace
 
 # 21. Unknown commands, and compare's own help.
 expect_line 2 "error: unknown command 'calibrate'" -- "$PASSAGE" calibrate --help
