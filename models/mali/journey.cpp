@@ -263,7 +263,11 @@ private:
   void deaths_aboard(BatchDeparture::Seat*& group, const Segment& seg, Time t, const Params& p);
   std::int64_t pay(Migrant& m, Actor a, std::int64_t amount, const char* what);
   void finish(Migrant& m, std::uint32_t outcome, const char* what);
-  void note(const Migrant& m, std::string_view what, std::int64_t amount = 0, int actor = -1);
+  //! A trace line: `kind` names the step for programs, `what` says it for
+  //! readers, `detail` holds the event's own fields (key=value;...).
+  void note(const Migrant& m, std::string_view kind, std::string_view what, std::int64_t amount = 0,
+            int actor = -1, std::string detail = {});
+  std::string outcome_name(std::uint32_t outcome) const;
   //! The runtime guard: a migrant that takes absurdly many steps means a
   //! scenario that lets it loop; say which migrant, and where.
   void guard(Migrant& m) const
@@ -363,7 +367,8 @@ std::int64_t MaliWorker::pay(Migrant& m, Actor a, std::int64_t amount, const cha
   const std::int64_t x = std::min(amount, m.cash);
   if (x <= 0) {
     if (amount > 0 && m.traced) {
-      note(m, std::string(what) + " (could not pay)", 0, a);
+      note(m, "pay_failed", std::string(what) + " (could not pay)", 0, a,
+           "asked=" + std::to_string(amount));
     }
     return 0;
   }
@@ -372,12 +377,21 @@ std::int64_t MaliWorker::pay(Migrant& m, Actor a, std::int64_t amount, const cha
   add(revenue_[a], x);
   add(paid_total_, x);
   if (m.traced) {
-    note(m, what, x, a);
+    note(m, "pay", what, x, a);
   }
   return x;
 }
 
-void MaliWorker::note(const Migrant& m, std::string_view what, std::int64_t amount, int actor)
+std::string MaliWorker::outcome_name(std::uint32_t outcome) const
+{
+  if (outcome < sc_.exits.size()) {
+    return sc_.exits[outcome];
+  }
+  return outcome == died() ? "died" : outcome == abandoned() ? "abandoned" : "turned_back";
+}
+
+void MaliWorker::note(const Migrant& m, std::string_view kind, std::string_view what,
+                      std::int64_t amount, int actor, std::string detail)
 {
   if (trace_ == nullptr || !m.traced) {
     return;
@@ -389,7 +403,8 @@ void MaliWorker::note(const Migrant& m, std::string_view what, std::int64_t amou
   }
   trace_->push_back(engine::TraceRecord{
     m.uid, m.clock.now, where, std::string(what), amount,
-    actor >= 0 ? std::string(kActorNames[static_cast<std::size_t>(actor)]) : "" });
+    actor >= 0 ? std::string(kActorNames[static_cast<std::size_t>(actor)]) : "", std::string(kind),
+    std::move(detail) });
 }
 
 void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const char* what)
@@ -407,7 +422,10 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const char* what)
       passports_.give_back_at(m.clock.now + sc_.at(m.clock.now).p.passport_return_days);
     }
   }
-  note(m, what);
+  if (m.traced) {
+    note(m, "finish", what, 0, -1,
+         "outcome=" + outcome_name(outcome) + ";days=" + std::to_string(days));
+  }
 }
 
 void MaliWorker::kill(BatchDeparture::Seat*& link, Migrant& m, const char* what)
@@ -475,10 +493,14 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
   }
   alive_ = &m;
   if (m.traced) {
-    note(m, "sets out from " + sc_.origins[m.origin].id + " for " +
-              sc_.destinations[e.destination_choice.pick(u_destination)].id + " with " +
-              std::to_string(m.budget) + " CFA" +
-              (m.docs == kMalianPapers ? ", Malian passport" : ""));
+    const std::string& origin = sc_.origins[m.origin].id;
+    const std::string& destination = sc_.destinations[e.destination_choice.pick(u_destination)].id;
+    note(m, "set_out",
+         "sets out from " + origin + " for " + destination + " with " + std::to_string(m.budget) +
+           " CFA" + (m.docs == kMalianPapers ? ", Malian passport" : ""),
+         0, -1,
+         "origin=" + origin + ";destination=" + destination + ";cash=" + std::to_string(m.budget) +
+           ";malian_passport=" + (m.docs == kMalianPapers ? "1" : "0"));
   }
 }
 
@@ -516,7 +538,7 @@ Time MaliWorker::gendarmes(Migrant& m, const Place& here, const Params& p)
     return 0.0;
   }
   if (u_arrest < p.arrest_probability) {
-    note(m, "arrested after entering the town");
+    note(m, "arrest", "arrested after entering the town");
     return detention;
   }
   return 0.0;
@@ -528,14 +550,18 @@ void MaliWorker::rent_passport(Migrant& m, const Place& here, const Params& p)
   const auto price = static_cast<std::int64_t>(
     drew("passport", m, here.site, 0, static_cast<double>(p.passport_rent.draw(s))));
   if (m.cash < price) {
-    note(m, "cannot afford a false passport");
+    if (m.traced) {
+      note(m, "no_passport", "cannot afford a false passport", 0, -1, "reason=unaffordable");
+    }
     return;
   }
   if (passports_.size() != p.passport_pool) {
     passports_.resize(p.passport_pool); // the pool changed (a crackdown, a replacement)
   }
   if (!passports_.try_take()) {
-    note(m, "no false passport to rent");
+    if (m.traced) {
+      note(m, "no_passport", "no false passport to rent", 0, -1, "reason=none_left");
+    }
     return;
   }
   m.false_passport = true;
@@ -552,7 +578,9 @@ void MaliWorker::attack(BatchDeparture::Seat*& group, const Segment& seg, double
     Migrant& m = owner(*link);
     m.clock.now = t;
     if (robbery) {
-      note(m, "bandits attack the convoy and take everything");
+      if (m.traced) {
+        note(m, "attack", "bandits attack the convoy and take everything", 0, -1, "outcome=robbed");
+      }
       pay(m, kBandits, m.cash, "robbed");
       Stream v = stream(kVictim, seg.site, m.uid);
       if (drew("victim", m, seg.site, 0, v.uniform()) < p.kill_probability) {
@@ -667,7 +695,9 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
                  p.ransom_delay_sigma * drew("ransom", m, here.site, 1, s.normal()));
       const double u_survive = drew("ransom", m, here.site, 2, s.uniform());
       if (m.traced) {
-        note(m, "held hostage; smugglers ask the family " + std::to_string(p.ransom) + " CFA");
+        note(m, "hostage",
+             "held hostage; smugglers ask the family " + std::to_string(p.ransom) + " CFA", 0, -1,
+             "ransom=" + std::to_string(p.ransom));
       }
       if (u_pay < p.ransom_pay_probability && delay <= p.ransom_wait_limit) {
         co_await sim_.delay(m.clock, delay);
@@ -704,7 +734,10 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
           break;
         }
         ++intercepted_;
-        note(m, "intercepted by Algerian forces and pushed back");
+        if (m.traced) {
+          note(m, "intercepted", "intercepted by Algerian forces and pushed back", 0, -1,
+               "attempt=" + std::to_string(attempt));
+        }
         if (attempt >= q.max_attempts || u_retry >= q.retry_probability) {
           finish(m, turned_back(), "gives up and turns back");
           break;
@@ -747,7 +780,9 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         ++workers_;
         work_days_.add(worked);
         if (m.traced) {
-          note(m, "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days");
+          note(m, "work",
+               "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days", 0,
+               -1, "days=" + std::to_string(static_cast<long>(worked)));
         }
         co_await sim_.delay(m.clock, worked);
         const std::int64_t earned = money_of(m.earnings * worked);
@@ -779,7 +814,8 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         LineStop& bay = *stops_[way.index];
         bay.stop.set_max_wait(sc_.at(m.clock.now).p.truck_max_wait);
         if (m.traced) {
-          note(m, "boards a truck to " + place_name(sc_.lines[way.index].end));
+          note(m, "board", "boards a truck to " + place_name(sc_.lines[way.index].end), 0, -1,
+               "to=" + sc_.epochs[0].places[sc_.lines[way.index].end].id);
         }
         co_await bay.stop.board(m.seat, &m);
         continue; // the convoy brought him to the end of the line (or he died on it)
@@ -868,7 +904,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     m.on_segment = -1;
     m.place = seg.to;
     m.by_bus = seg.mode == Mode::Bus;
-    note(m, "arrives");
+    note(m, "arrive", "arrives");
   }
   // A migrant killed aboard a truck was finished by the convoy: nothing to do.
 }
@@ -989,7 +1025,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     m.place = line.end;
     m.by_bus = false;
     m.held = hostage;
-    note(m, "the truck unloads");
+    note(m, "unload", "the truck unloads");
     sim_.schedule_resume(clock.now, s->handle);
     s = next;
   }

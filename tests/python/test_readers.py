@@ -176,3 +176,27 @@ def test_trace_detail_becomes_columns(work):
     assert list(t["kind"]) == ["set_out", "pay", "set_out"]
     assert list(t["origin"]) == ["mali", None, "guinea"]
     assert t["cash"].tolist()[0] == 1200 and t["cash"].tolist()[2] == 7.5
+
+
+def test_mali_trace_is_tidy(work):
+    """The Mali model names every traced event's step and gives its own fields:
+    each journey starts with set_out (origin, destination, cash) and, if it ended,
+    ends with finish (outcome)."""
+    path = work / "mali-trace.h5"
+    passage.run(MALI, replications=1, seed=3, trace=20, out=path,
+                set={"parameters.flows.mali_route.annual_migrants": 3000})
+    t = passage.read(path).trace
+    assert (t["kind"] != "").all()
+    for entity, rows in t.groupby("entity", sort=True):
+        first = rows.iloc[0]
+        assert first["kind"] == "set_out"
+        assert isinstance(first["origin"], str) and isinstance(first["cash"], int)
+        assert first["cash"] > 0
+        finished = rows[rows["kind"] == "finish"]
+        assert len(finished) <= 1
+        if len(finished):
+            assert rows.iloc[-1]["kind"] == "finish"
+            assert isinstance(finished.iloc[0]["outcome"], str)
+    assert set(t["kind"]) >= {"set_out", "pay", "arrive"}
+    paid = t[t["kind"] == "pay"]
+    assert (paid["amount"] > 0).all() and (paid["actor"] != "").all()
