@@ -170,7 +170,7 @@ void add_job_options(CLI::App& cmd, JobArgs& a, const std::string& replications_
                          "a whole number in [0, 2^64 - 1]"));
   cmd.add_option("-j,--threads", a.threads, "worker threads (per rank; default: all cores)")
     ->check(
-      whole_number(0, std::numeric_limits<unsigned>::max(), "a whole number of threads >= 0"));
+      whole_number(0, 4096, "a whole number of threads in [0, 4096] (0: all cores)"));
   cmd.add_option("-o,--out", a.out, "results file (default: " + default_out + ")")
     ->check(path_name());
   cmd.add_flag("-q,--quiet", a.quiet, "print nothing but errors");

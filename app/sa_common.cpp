@@ -30,7 +30,7 @@ void add_sa_options(CLI::App& cmd, SaArgs& a, const std::vector<std::string>& me
     ->check(CLI::IsMember(methods));
   cmd.add_option("-n,--samples", a.samples, samples_help)
     ->type_name("N")
-    ->check(whole_number(1, std::numeric_limits<std::uint64_t>::max(), "a whole number >= 1"));
+    ->check(whole_number(1, 100000000, "a whole number in [1, 10^8]"));
   add_job_options(cmd, a.job, "replications per design point (default: the design's)",
                   "results/" + default_stem(cmd.get_name(), "<scenario>", "<method>") + ".h5");
   add_checkpoint_options(cmd, a.checkpoints, "the points evaluated");

@@ -205,6 +205,39 @@ else
   echo "SKIP: cannot mount a small tmpfs for the disk-full case"
 fi
 
+# A temporary name planted beforehand (a symbolic link to a user's file) is
+# never followed: the file is created exclusively under the next free name.
+echo "victim" >victim.txt
+expect 0 "" -- bash -c "ln -s victim.txt planted.h5.tmp-\$\$; exec '$PASSAGE' run '$MM1' --set parameters.customers=200 -r 3 -q -o planted.h5"
+grep -qx victim victim.txt && echo "ok: the planted link's target is intact" || fail "victim.txt overwritten through a planted link"
+[ -f planted.h5 ] && [ ! -L planted.h5 ] && echo "ok: planted.h5 is a regular file" || fail "planted.h5 is not a regular file"
+rm -f planted.h5.tmp-*
+# With --force, a name that became a symbolic link during the run is not
+# replaced, and the finished results are kept under a spare name.
+echo "precious" >precious2.txt
+start late.h5 -- "$PASSAGE" run "$MM1" --set parameters.customers=20000 -r 300 -q -o late.h5 --force
+ln -s precious2.txt late.h5
+wait_for 60
+[ "$rc" = 1 ] && echo "ok: --force onto a name that became a link exits 1" || fail "--force onto a new link: exit $rc, expected 1"
+grep -qx precious precious2.txt && [ -L late.h5 ] && echo "ok: the link and its target are kept" || fail "the link or its target was replaced"
+ls late-*.h5 >/dev/null 2>&1 && echo "ok: the results are kept ($(ls late-*.h5))" || fail "the --force run's results were lost"
+# Too many threads is bad input, not a crash.
+expect 2 "must be a whole number of threads in [0, 4096]" -- "$PASSAGE" run "$MM1" -r 1 -q -o j.h5 -j 100000
+
+# 10 (full disk). Periodic checkpoints failing on a full disk: warnings, the run
+#     finishes and exits 0 (HDF5's exit handlers used to crash on the file it
+#     could not close).
+mkdir -p tfs
+if mount -t tmpfs -o size=64k tmpfs tfs 2>/dev/null; then
+  head -c 57344 /dev/zero >tfs/filler
+  expect 0 "warning: cannot write the checkpoint" -- "$PASSAGE" run "$MM1" --set parameters.customers=20000 -r 200 -q \
+    -o full3.h5 --checkpoint tfs/c3.ckpt --checkpoint-every 0.2
+  [ -f full3.h5 ] && echo "ok: results written beside a full checkpoint disk" || fail "no results beside a full checkpoint disk"
+  umount tfs
+else
+  echo "SKIP: cannot mount a small tmpfs for the full checkpoint disk"
+fi
+
 # 16. Commands without checkpoints keep the default signal handling: SIGTERM
 #     ends `validate` blocked on a FIFO at once.
 mkfifo scen.fifo

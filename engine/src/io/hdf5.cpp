@@ -1,5 +1,7 @@
 #include "passage/io/hdf5.hpp"
 
+#include <atomic>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -500,7 +502,16 @@ void Dataset::read_range_raw(void* data, std::size_t first, std::size_t count, h
 // ---------------------------------------------------------------------------
 // File
 
-File File::create(const std::string& path)
+namespace {
+std::atomic<bool> g_close_failed{ false };
+} // namespace
+
+bool close_failed() noexcept
+{
+  return g_close_failed.load();
+}
+
+File File::create(const std::string& path, bool exclusive)
 {
   silence();
   // HDF5 1.10's file format: a dataset that grows by rows gets an extensible-array chunk
@@ -508,7 +519,9 @@ File File::create(const std::string& path)
   // a replication, bench/README.md). Files are readable by HDF5 1.10 or later.
   const Handle fapl(H5Pcreate(H5P_FILE_ACCESS), &H5Pclose);
   H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110);
-  Handle h(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), &H5Fclose);
+  Handle h(H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT,
+                    fapl.id()),
+           &H5Fclose);
   if (!h.valid()) {
     throw IoError(path + ": cannot create the file (" + hdf5_reason() + ")");
   }
@@ -567,6 +580,7 @@ void File::close()
     // a failure here (a full disk shows up at this point).
     const herr_t r = H5Fclose(file_handle_.release());
     if (r < 0) {
+      g_close_failed.store(true);
       throw IoError(file_ + ": cannot close the file (" + hdf5_reason() + ")");
     }
   }

@@ -128,8 +128,21 @@ std::string why_write_failed(const std::string& path)
 OutputFile::OutputFile(std::string path, bool force) : path_(std::move(path)), force_(force)
 {
   check_output_path(path_, force);
-  tmp_ = path_ + ".tmp-" + std::to_string(::getpid());
-  file_.emplace(h5::File::create(tmp_));
+  // Created exclusively: a name planted beforehand (a symbolic link to a file of
+  // the user's) is never followed or overwritten; the next free name is taken.
+  const std::string base = path_ + ".tmp-" + std::to_string(::getpid());
+  for (int i = 1;; ++i) {
+    tmp_ = base + (i > 1 ? "-" + std::to_string(i) : "");
+    std::error_code ec;
+    if (fs::symlink_status(tmp_, ec).type() != fs::file_type::not_found) {
+      if (i >= 100) {
+        throw h5::IoError(tmp_ + ": cannot find a free temporary name next to the output");
+      }
+      continue;
+    }
+    file_.emplace(h5::File::create(tmp_, true));
+    break;
+  }
 }
 
 OutputFile::~OutputFile()
@@ -162,12 +175,20 @@ void OutputFile::commit()
   }
   file_.reset();
   std::error_code ec;
+  bool replaceable = true;
   if (force_) {
     // Replace only a regular file: what was checked at the start may have changed.
-    check_replaceable(path_, "the results file");
+    try {
+      check_replaceable(path_, "the results file");
+    } catch (const UsageError&) {
+      replaceable = false;
+    }
+  }
+  if (force_ && replaceable) {
     fs::rename(tmp_, path_, ec);
-  } else if (!rename_no_replace(tmp_, path_, ec) && ec == std::errc::file_exists) {
-    // Another process wrote this name while we ran: keep both files.
+  } else if (force_ || (!rename_no_replace(tmp_, path_, ec) && ec == std::errc::file_exists)) {
+    // Another process wrote this name while we ran (or put something there that
+    // is not a regular file): keep both.
     const std::string kept = spare_name(path_);
     std::error_code ec2;
     if (rename_no_replace(tmp_, kept, ec2)) {
@@ -176,6 +197,7 @@ void OutputFile::commit()
                          "running; it is left as it is, and this run's results are in '" + kept +
                          "'");
     }
+    ec = ec2;
   }
   if (ec) {
     throw h5::IoError(path_ + ": cannot move the finished results into place: " + ec.message());

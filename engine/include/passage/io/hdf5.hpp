@@ -23,6 +23,11 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+//! Whether closing some file failed in this process (a full disk): HDF5 then
+//! keeps it open, and its exit handlers may crash on it (HDF5 1.10), so `main`
+//! leaves without them.
+bool close_failed() noexcept;
+
 //! The HDF5 type of a C++ type.
 template<class T>
 hid_t type_of();
@@ -241,7 +246,8 @@ class File : public Group
 {
 public:
   //! Create (truncating) a file for writing.
-  static File create(const std::string& path);
+  //! With `exclusive`, fail if anything (a file, a symbolic link) is at `path`.
+  static File create(const std::string& path, bool exclusive = false);
   //! Open an existing file read-only; IoError when it is missing, truncated or
   //! not HDF5.
   static File open_read(const std::string& path);
