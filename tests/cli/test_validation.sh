@@ -79,7 +79,7 @@ expect_line 2 "error: --max-replications: must be a whole number between 1 and 1
   "$PASSAGE" run "$MM1" -r 10 --until mean_wait:rel_ci=0.01 --max-replications 0 -o never.h5
 expect_line 2 "error: --max-replications (5) is below one batch of -r 10 replications" -- \
   "$PASSAGE" run "$MM1" -r 10 --until mean_wait:rel_ci=0.01 --max-replications 5 -o never.h5
-expect_line 2 "error: --samples: must be a whole number >= 1, got '-1'" -- "$PASSAGE" sensitivity "$SRC/configs/verification/ishigami.yaml" \
+expect_line 2 "error: --samples: must be a whole number in [1, 10^8], got '-1'" -- "$PASSAGE" sensitivity "$SRC/configs/verification/ishigami.yaml" \
   --design "$SRC/configs/sa/ishigami.yaml" --method sobol -n -1 -o never.h5
 no_file never.h5
 expect 0 "seed 18446744073709551615" -- "$PASSAGE" validate "$MM1" --set seed=18446744073709551615
@@ -167,5 +167,13 @@ out=$("$PASSAGE" compare --help)
 grep -q "applied in order" <<<"$out" && fail "compare --help says policies are applied in order" ||
   echo "ok: compare --help: each policy its own arm"
 expect 0 "FILE+FILE is one arm" -- "$PASSAGE" compare --help
+
+# A misspelt policy parameter in --set has no effect: refused (found in review).
+expect 2 "parameter 'nosuch' of policy 'anti_corruption' is used by none of its changes" -- \
+  "$PASSAGE" compare "$MALI" --policy "$SRC/configs/policies/anti_corruption.yaml" \
+  --set policies.anti_corruption.parameters.nosuch=0.3 -r 2 -q -o nosuch.h5
+expect 2 "is used by none of its changes" -- \
+  "$PASSAGE" validate "$MALI" --policy "$SRC/configs/policies/anti_corruption.yaml" \
+  --set policies.anti_corruption.parameters.nosuch=0.3
 
 finish

@@ -24,10 +24,12 @@ bool valid_name(const std::string& s)
 }
 
 // Replace every "$name" scalar below `n` by the value of parameter `name`.
-void substitute(Node& n, const Node* params, const std::string& policy, Diagnostics& d)
+void substitute(Node& n, const Node* params, const std::string& policy, Diagnostics& d,
+                std::vector<std::string>& used)
 {
   if (n.is_scalar() && n.plain() && n.text().size() > 1 && n.text()[0] == '$') {
     const std::string name = n.text().substr(1);
+    used.push_back(name);
     const Node* value = params != nullptr ? params->find(name) : nullptr;
     if (value == nullptr) {
       std::vector<std::string> known;
@@ -48,11 +50,11 @@ void substitute(Node& n, const Node* params, const std::string& policy, Diagnost
   }
   if (n.is_sequence()) {
     for (auto& i : n.items()) {
-      substitute(i, params, policy, d);
+      substitute(i, params, policy, d, used);
     }
   } else if (n.is_map()) {
     for (auto& e : n.entries()) {
-      substitute(e.value, params, policy, d);
+      substitute(e.value, params, policy, d, used);
     }
   }
 }
@@ -103,8 +105,9 @@ Overlay read_overlay(Node root, const std::string& path, Diagnostics& d)
     // Structure only; what the changes do is checked when the model is built.
     Node copy = *changes;
     Diagnostics refs;
+    std::vector<std::string> used;
     substitute(copy, r.get("parameters") ? &config::value_of(*r.get("parameters")) : nullptr,
-               o.name, refs);
+               o.name, refs, used);
     d.append(refs);
     if (refs.empty()) {
       config::read_changes(copy, d, path);
@@ -189,6 +192,7 @@ void resolve_references(Scenario& s)
   }
   const Node* policies = s.root.find("policies");
   Diagnostics d;
+  std::vector<std::pair<std::string, std::string>> used; // (policy, parameter)
   for (auto& c : changes->items()) {
     if (!c.is_map()) {
       continue;
@@ -201,7 +205,37 @@ void resolve_references(Scenario& s)
         params = p->find("parameters");
       }
     }
-    substitute(c, params, policy, d);
+    std::vector<std::string> names;
+    substitute(c, params, policy, d, names);
+    for (auto& n : names) {
+      used.emplace_back(policy, std::move(n));
+    }
+  }
+  // A policy parameter no change reads has no effect (a misspelt
+  // --set policies.NAME.parameters.X, or a declaration nothing uses).
+  if (policies != nullptr && policies->is_map()) {
+    for (const auto& pe : policies->entries()) {
+      const Node* params = pe.value.find("parameters");
+      if (params == nullptr || !params->is_map()) {
+        continue;
+      }
+      std::vector<std::string> known;
+      for (const auto& [pol, name] : used) {
+        if (pol == pe.key) {
+          known.push_back(name);
+        }
+      }
+      for (const auto& e : params->entries()) {
+        if (std::find(known.begin(), known.end(), e.key) == known.end()) {
+          const auto sug = config::did_you_mean(e.key, known);
+          d.error(e.key_mark,
+                  "parameter '" + e.key + "' of policy '" + pe.key +
+                    "' is used by none of its changes, so it would have no effect",
+                  sug ? "did you mean '" + *sug + "'?"
+                      : "a policy's changes read its parameters as $NAME");
+        }
+      }
+    }
   }
   d.raise_if_any();
 }
