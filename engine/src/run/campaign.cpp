@@ -110,25 +110,11 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
   res.ranks = cl.size();
   const std::string checkpoint_path =
     options_.checkpoint.empty() ? default_checkpoint : options_.checkpoint;
-  {
-    // A checkpoint never replaces a file that is not this job's checkpoint.
-    std::string error;
-    std::string hint;
-    if (cl.root()) {
-      try {
-        check_checkpoint_target(checkpoint_path,
-                                [&](const h5::File& f) { check_same_job(f, checkpoint_path); });
-      } catch (const UsageError& e) {
-        error = e.what();
-        hint = e.hint();
-      }
-    }
-    error = cl.broadcast(error);
-    hint = cl.broadcast(hint);
-    if (!error.empty()) {
-      throw UsageError(error, hint);
-    }
-  }
+  // A checkpoint never replaces a file that is not this job's checkpoint.
+  cl.check_on_root([&] {
+    check_checkpoint_target(checkpoint_path,
+                            [&](const h5::File& f) { check_same_job(f, checkpoint_path); });
+  });
 
   // Metrics the triggers read, kept on the root as replications come in.
   std::vector<std::string> watched_names;
@@ -345,9 +331,10 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
         }
         // A periodic checkpoint is insurance: losing one must not lose the run.
         if (cl.root()) {
+          std::ostringstream again;
+          again << options_.checkpoint_every;
           warn(options_, "cannot write the checkpoint '" + checkpoint_path + "' (" + failure +
-                           "); the run goes on and tries again in " +
-                           std::to_string(static_cast<long>(options_.checkpoint_every)) + " s");
+                           "); the run goes on and tries again in " + again.str() + " s");
         }
       }
       if (stop) {

@@ -1,5 +1,7 @@
 #include "passage/run/cluster.hpp"
 
+#include "passage/errors.hpp"
+
 #include <cstdlib>
 #include <numeric>
 
@@ -179,6 +181,25 @@ std::string Cluster::library()
 #else
   return "no MPI";
 #endif
+}
+
+void Cluster::check_on_root(const std::function<void()>& check)
+{
+  std::string error;
+  std::string hint;
+  if (root()) {
+    try {
+      check();
+    } catch (const UsageError& e) {
+      error = e.what();
+      hint = e.hint();
+    }
+  }
+  error = broadcast(error);
+  hint = broadcast(hint);
+  if (!error.empty()) {
+    throw UsageError(error, hint);
+  }
 }
 
 } // namespace passage::engine

@@ -143,26 +143,12 @@ Evaluation Evaluator::run(std::span<const double> values)
   auto& cluster = Cluster::instance();
   const std::string checkpoint_path =
     options_.checkpoint.empty() ? options_.default_checkpoint : options_.checkpoint;
-  {
-    // A checkpoint never replaces a file that is not this analysis's checkpoint.
-    std::string error;
-    std::string hint;
-    if (cluster.root()) {
-      try {
-        check_checkpoint_target(checkpoint_path, [&](const h5::File& f) {
-          check_same_job(f, checkpoint_path, values, e);
-        });
-      } catch (const UsageError& ex) {
-        error = ex.what();
-        hint = ex.hint();
-      }
-    }
-    error = cluster.broadcast(error);
-    hint = cluster.broadcast(hint);
-    if (!error.empty()) {
-      throw UsageError(error, hint);
-    }
-  }
+  // A checkpoint never replaces a file that is not this analysis's checkpoint.
+  cluster.check_on_root([&] {
+    check_checkpoint_target(checkpoint_path, [&](const h5::File& f) {
+      check_same_job(f, checkpoint_path, values, e);
+    });
+  });
   std::size_t done = 0;
   if (!options_.resume.empty()) {
     std::string error;

@@ -6,6 +6,7 @@
 //! call here is a no-op: MPI is never initialised for a plain run.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ public:
   std::uint64_t broadcast(std::uint64_t value);
   std::string broadcast(const std::string& value);
   void barrier();
+
+  //! Run `check` on rank 0 only (a file check, say) and raise the UsageError it
+  //! throws on every rank, so that all ranks stop together.
+  void check_on_root(const std::function<void()>& check);
 
   //! "MPI <version>" or "no MPI".
   static std::string library();
