@@ -723,7 +723,7 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
   }
   m.market = static_cast<std::int8_t>(k);
   m.docs = market.issues;
-  pay(m, market.seller, price, "buys a " + market.label);
+  pay(m, market.seller, price, "obtains a " + market.label);
 }
 
 // An arrest point: taxed, or arrested and bought out (or deported).
@@ -739,7 +739,7 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
   const auto tax = static_cast<std::int64_t>(
     drew("gendarmes", m, w, 3, static_cast<double>(a.tax.draw(s)))); // integer last
   if (u_tax < a.tax_probability.at(m.docs, citizen(m, here.country_index))) {
-    pay(m, a.forces, tax, a.label + " take him off the bus: tax");
+    pay(m, a.forces, tax, a.label + " tax him");
     co_return;
   }
   if (u_arrest >= a.arrest_probability) {

@@ -2026,10 +2026,7 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       }
     }
   }
-  check_placements(out, place_marks, segment_marks, scenario.root, d);
-  if (!d.empty()) {
-    return out;
-  }
+
   // Every origin must be able to reach every exit its destinations need, when
   // nothing is closed; closures in a scenario are fine (migrants turn back).
   {
@@ -2088,6 +2085,10 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
         }
       }
     }
+  }
+  check_placements(out, place_marks, segment_marks, scenario.root, d);
+  if (!d.empty()) {
+    return out;
   }
   for (auto& e : out.epochs) {
     compute_options(e, out.lines, out.exits.size());

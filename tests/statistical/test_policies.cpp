@@ -69,7 +69,7 @@ TEST_CASE("policies: an overlay that changes nothing gives a difference of exact
     write_overlay("null", "policy: nothing\n"
                           "changes:\n"
                           "  - scale: {parameters.bandits.hazard_scale: 1}\n"
-                          "  - add: {parameters.segments.bamako_gao.roadblocks: 0}\n");
+                          "  - add: {parameters.segments.bamako_gao.roadblocks.roadblock: 0}\n");
   const auto base =
     test::run_collect(with({}, { "parameters.flows.mali_route.annual_migrants=10000" }), 5, 2);
   const auto same = test::run_collect(
@@ -190,7 +190,7 @@ TEST_CASE("policies: overlay errors name the overlay's file, line and column")
   } catch (const engine::config::ConfigError& e) {
     ref_msg = e.what();
   }
-  CHECK(ref_msg == ref + ":5:41: error: unknown policy parameter '$factr' in policy 'ref'\n  hint: "
+  CHECK(ref_msg == ref + ":5:56: error: unknown policy parameter '$factr' in policy 'ref'\n  hint: "
                          "did you mean '$factor'?");
   std::filesystem::remove(ref);
   const auto keys = write_overlay("keys", "policy: keys\nchangez: []\n");
