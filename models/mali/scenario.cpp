@@ -1887,6 +1887,20 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   }
   std::set<std::string> seen; // report each problem once, not once per epoch
   Diagnostics all;
+  // A change that starts at or after the horizon never applies: an error, with
+  // its own problems (an unknown id, say) reported as if it applied.
+  for (const auto& ch : changes) {
+    if (ch.from_day < out.horizon) {
+      continue;
+    }
+    all.error(ch.mark,
+              "a change from day " + cfg::number_text(ch.from_day) +
+                " can never apply: the run ends on day " + cfg::number_text(out.horizon),
+              "start it before horizon_days, or run longer (horizon_days, --set horizon_days=D)");
+    Node tree = root;
+    tree.erase("changes");
+    cfg::apply_change(tree, ch, closables(), all);
+  }
   std::vector<std::vector<Destination>> epoch_destinations;
   std::vector<Mark> place_marks;
   std::vector<Mark> segment_marks;
