@@ -314,6 +314,9 @@ private:
   void attack(Party& party, const Segment& seg, double kind, const Params& p);
   void desert(Party& party, const Segment& seg, const Params& p);
   std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount, std::string_view what);
+  //! Pay a receiver: one actor, or its shares of what he can pay (the last share
+  //! takes the rounding, so the ledger stays exact).
+  std::int64_t pay(Migrant& m, const Payee& to, std::int64_t amount, std::string_view what);
   void finish(Migrant& m, std::uint32_t outcome, std::string_view what);
   //! Off the party (a lone rider, or a passenger), dead.
   void kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, std::string_view what);
@@ -456,6 +459,29 @@ std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, std::st
   if (m.traced) {
     note(m, "pay", what, x, a);
   }
+  return x;
+}
+
+std::int64_t MaliWorker::pay(Migrant& m, const Payee& to, std::int64_t amount,
+                             std::string_view what)
+{
+  if (to.shares.size() == 1) [[likely]] {
+    return pay(m, to.shares.front().first, amount, what);
+  }
+  if (to.shares.empty()) {
+    return 0;
+  }
+  const std::int64_t x = std::min(amount, m.cash);
+  if (x <= 0) {
+    return pay(m, to.shares.front().first, amount, what); // notes the failure
+  }
+  std::int64_t left = x;
+  for (std::size_t i = 0; i + 1 < to.shares.size(); ++i) {
+    const auto part = static_cast<std::int64_t>(
+      std::floor(static_cast<double>(x) * to.shares[i].second));
+    left -= pay(m, to.shares[i].first, std::min(part, left), what);
+  }
+  pay(m, to.shares.back().first, left, what);
   return x;
 }
 
@@ -786,7 +812,7 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
     m.family += now.ransom;
     add(family_, now.ransom);
     m.cash += now.ransom;
-    pay(m, now.receiver, now.ransom, "the family pays the ransom to " + actor_label(now.receiver));
+    pay(m, now.receiver, now.ransom, "the family pays the ransom to " + actor_label(now.receiver.shares.front().first));
     ++ransoms_paid_;
     co_return;
   }
@@ -874,7 +900,7 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
       note(m, "work", "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days",
            0, -1, "days=" + std::to_string(static_cast<long>(worked)));
     }
-    const ActorId chairmen = hub.ghetto_receiver;
+    const Payee& chairmen = hub.ghetto_receiver;
     co_await sim_.delay(m.clock, worked);
     const std::int64_t got = money_of(earnings * worked);
     m.earned += got;
@@ -1110,9 +1136,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
       way = ways[e.option_choice[m.place * exits + m.exit].pick(u_way)];
     }
     const Segment& seg = sc_.at(m.clock.now).segments[way.index];
-    if (seg.fare_to >= 0) {
-      pay(m, static_cast<ActorId>(seg.fare_to), seg.fare, "fare");
-    }
+    pay(m, seg.fare_to, seg.fare, "fare");
     m.seat.next = nullptr;
     m.seat.owner = &m;
     Party alone;
