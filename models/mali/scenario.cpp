@@ -1920,6 +1920,15 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
                                    "horizon_days")
                     .value_or(365.0);
   }
+  // Warm-up: days simulated before the reported window.
+  if (const Node* w = root.find("warmup_days")) {
+    cfg::read_provenance(*w, d);
+    out.warmup = cfg::read_number(cfg::value_of(*w), d,
+                                  named(Bounds{ 0.0, 36500.0, false, false, false, false, "" },
+                                        "a warm-up in days in [0, 36500]"),
+                                  "warmup_days")
+                   .value_or(0.0);
+  }
   // Scheduled changes.
   std::vector<cfg::Change> changes;
   if (const Node* c = root.find("changes")) {

@@ -399,6 +399,9 @@ struct ProvenanceRow
 struct CorridorScenario
 {
   double horizon = 365.0;
+  //! Days simulated before the reported window (not counted): the route fills
+  //! up, so that the first reported day is not an empty route's.
+  double warmup = 0.0;
   std::vector<Actor> actors;
   std::vector<std::string> classes;      //!< document class ids
   std::vector<std::string> class_labels; //!< what the trace says
