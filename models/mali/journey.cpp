@@ -262,6 +262,7 @@ public:
     for (std::size_t k = 0; k < sc_.epochs[0].p.passport_markets.size(); ++k) {
       stocks_.push_back(std::make_unique<engine::Stock>(sim_, 0));
     }
+    issued_.assign(stocks_.size(), 0);
     const std::size_t outcomes = sc_.exits.size() + 3;
     outcomes_.assign(outcomes, 0);
     entered_.assign(sc_.origins.size(), 0);
@@ -441,6 +442,8 @@ private:
   // The markets' stocks, seen in the window.
   std::uint64_t papers_taken_ = 0;
   std::uint64_t papers_refused_ = 0;
+  std::uint64_t papers_issued_ = 0;
+  std::vector<std::int64_t> issued_; // per market, since the start
   std::int64_t papers_least_ = -1;
   engine::stats::Tally journey_days_;
   engine::stats::Tally hub_days_;
@@ -772,31 +775,47 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
   Stream s = stream(kPassport, here.site, m.uid);
   const auto price = static_cast<std::int64_t>(
     drew("passport", m, here.site, 0, static_cast<double>(market.price.draw(s))));
-  if (m.cash < price) {
-    if (m.traced) {
-      note(m, "no_passport", "cannot afford a " + market.label, 0, -1, "reason=unaffordable");
-    }
-    co_return;
-  }
   engine::Stock& stock = *stocks_[k];
-  if (stock.size() != market.pool) {
-    stock.resize(market.pool); // the stock changed (a crackdown, a replacement)
+  const std::int64_t size = market.pool + issued_[k];
+  if (stock.size() != size) {
+    stock.resize(size); // the stock changed (a seizure, a replacement)
   }
-  const bool got = stock.try_take();
+  bool got = m.cash >= price && stock.try_take();
+  bool issued = false;
+  std::int64_t issue_price = 0;
+  if (!got && market.has_issuance) {
+    // None to rent (or too dear): newly issued papers, if any are to be had.
+    issue_price = static_cast<std::int64_t>(
+      drew("passport", m, here.site, 1, static_cast<double>(market.issue_price.draw(s))));
+    if (m.cash >= issue_price &&
+        static_cast<double>(issued_[k]) < market.issued_per_day * m.clock.now) {
+      ++issued_[k];
+      stock.resize(size + 1);
+      got = issued = stock.try_take();
+    }
+  }
+  const bool dear = !got && m.cash < price && (!market.has_issuance || m.cash < issue_price);
   if (counted(m.clock.now)) {
-    ++(got ? papers_taken_ : papers_refused_);
+    papers_taken_ += got ? 1 : 0;
+    papers_refused_ += got || dear ? 0 : 1; // found none to be had
+    papers_issued_ += issued ? 1 : 0;
     const std::int64_t left = stock.available();
     papers_least_ = papers_least_ < 0 ? left : std::min(papers_least_, left);
   }
   if (!got) {
     if (m.traced) {
-      note(m, "no_passport", "no " + market.label + " to be had", 0, -1, "reason=none_left");
+      note(m, "no_passport", (dear ? "cannot afford a " : "no ") + market.label + " to be had",
+           0, -1, dear ? "reason=unaffordable" : "reason=none_left");
     }
     co_return;
   }
   m.market = static_cast<std::int8_t>(k);
   m.docs = market.issues;
-  pay(m, market.seller, price, "obtains a " + market.label);
+  if (issued) {
+    pay(m, market.issuer, issue_price, "buys a newly issued " + market.label);
+  } else {
+    pay(m, market.seller, price, "obtains a " + market.label);
+  }
 }
 
 // An arrest point: taxed, or arrested and bought out (or deported).
@@ -1340,7 +1359,8 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   hub_days_.clear();
   work_days_.clear();
   before_ = Before{};
-  papers_taken_ = papers_refused_ = 0;
+  papers_taken_ = papers_refused_ = papers_issued_ = 0;
+  std::fill(issued_.begin(), issued_.end(), 0);
   papers_least_ = -1;
   std::fill(paid_by_origin_.begin(), paid_by_origin_.end(), 0);
 
@@ -1418,6 +1438,7 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   }
   put(migrants_ ? static_cast<double>(outcomes_[turned_back()]) / static_cast<double>(migrants_)
                 : 0.0);
+  put(static_cast<double>(papers_issued_));
   if (i != v.size()) {
     throw engine::RuntimeError("the corridor model filled " + std::to_string(i) +
                                " metrics, expected " + std::to_string(v.size()));
@@ -1535,6 +1556,8 @@ std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc)
                   journeys });
   }
   m.push_back({ "turned_back_share", "share", "turned_back / migrants", journeys });
+  m.push_back({ "papers_issued", "passports",
+                "false papers newly issued (by corrupt officials) and bought by migrants", trucks });
   return m;
 }
 

@@ -671,7 +671,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
       m.id = e.key;
       MapReader r(&cfg::value_of(e.value), e.key_mark, d, "passport market '" + e.key + "'",
                   { "label", "issues", "demand", "price_eur", "price", "pool", "return_days",
-                    "seller", "note" });
+                    "seller", "issuance", "note" });
       if (r.ok()) {
         m.label = r.string("label", e.key);
         if (const Node* is = r.require("issues")) {
@@ -693,6 +693,26 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
         m.pool = r.integer("pool", cfg::kCount);
         m.return_days = r.number("return_days", kDays);
         m.seller = payee(r, "seller", c);
+        if (const Node* is = r.get("issuance")) {
+          MapReader q(&cfg::value_of(*is), is->mark(), d, "the issuance of " + r.what(),
+                      { "per_day", "price_eur", "price", "receiver" });
+          if (q.ok()) {
+            m.has_issuance = true;
+            m.issued_per_day = q.number("per_day", named(cfg::kNonNegative, "papers a day >= 0"));
+            if (q.get("price_eur") != nullptr) {
+              const auto [lo, hi] = q.interval(
+                "price_eur", named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" },
+                                   "an amount of EUR in [0, 10^9]"));
+              m.issue_price =
+                MoneyRange{ static_cast<std::int64_t>(std::llround(lo * p.cfa_per_eur)),
+                            static_cast<std::int64_t>(std::llround(hi * p.cfa_per_eur)) };
+            } else {
+              m.issue_price = money_range(q, "price");
+            }
+            m.issuer = payee(q, "receiver", c);
+            q.finish();
+          }
+        }
         r.finish();
       }
       p.passport_markets.push_back(std::move(m));

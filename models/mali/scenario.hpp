@@ -194,9 +194,15 @@ struct PassportMarket
   ClassId issues = 0;
   ByClass demand;
   MoneyRange price;
-  std::int64_t pool = 0;
+  std::int64_t pool = 0; //!< the stock at the start
   double return_days = 0.0;
   Payee seller;
+  //! Corrupt issuance: when the stock has none, a migrant may buy newly issued
+  //! papers (at most `issued_per_day` a day); once back, they join the stock.
+  bool has_issuance = false;
+  double issued_per_day = 0.0;
+  MoneyRange issue_price;
+  Payee issuer;
 };
 
 //! A smuggling hub: passeurs, ghettos, work.
