@@ -268,6 +268,32 @@ public:
     entered_.assign(sc_.origins.size(), 0);
     revenue_.assign(sc_.actors.size(), 0);
     paid_by_origin_.assign(sc_.origins.size(), 0);
+    // The series' layout: as series_list gives them.
+    periods_ = sc_.series_edges.size() - 1;
+    period_days_ = sc_.series_edges[1] - sc_.series_edges[0];
+    std::size_t n = 0;
+    at_.migrants = n++;
+    at_.entered = n;
+    n += sc_.origins.size();
+    at_.outcomes = n;
+    n += outcomes;
+    at_.paid = n++;
+    at_.revenue = n;
+    n += sc_.actors.size();
+    at_.abducted = n++;
+    at_.ransoms = n++;
+    at_.intercepted = n++;
+    at_.attacks = n++;
+    at_.killed = n++;
+    at_.flow = n;
+    n += sc_.epochs[0].segments.size();
+    for (const auto& mp : sc_.epochs[0].p.monitoring_points) {
+      at_.arrivals.push_back(mp.arrivals ? n : kNoSeries);
+      n += mp.arrivals ? 1 + sc_.origins.size() : 0;
+      at_.departures.push_back(mp.departures ? n : kNoSeries);
+      n += mp.departures ? 1 + sc_.origins.size() : 0;
+    }
+    series_.assign(n * periods_, 0.0);
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
@@ -347,6 +373,33 @@ private:
   //! Whether what happens at simulated time t falls in the reported window
   //! (after the warm-up).
   bool counted(Time t) const noexcept { return t >= w_; }
+  //! Add x to period of time t of a series (in the window only).
+  void tick(std::size_t series, Time t, double x = 1.0)
+  {
+    if (!counted(t)) {
+      return;
+    }
+    const auto p =
+      std::min(periods_ - 1, static_cast<std::size_t>((t - w_) / period_days_));
+    series_[series * periods_ + p] += x;
+  }
+  //! What a monitoring point at `place` sees of a migrant arriving or leaving.
+  void seen(const Migrant& m, std::uint32_t place, bool arriving)
+  {
+    const std::int32_t k = sc_.epochs[0].places[place].monitor;
+    if (k < 0) [[likely]] {
+      return;
+    }
+    const auto& first = arriving ? at_.arrivals : at_.departures;
+    const std::size_t base = first[static_cast<std::size_t>(k)];
+    if (base == kNoSeries) {
+      return;
+    }
+    const double coverage = at(m.clock.now).p.monitoring_points[static_cast<std::size_t>(k)].coverage;
+    tick(base, m.clock.now, coverage);
+    tick(base + 1 + m.origin, m.clock.now, coverage);
+  }
+  static constexpr std::size_t kNoSeries = ~std::size_t{ 0 };
   //! A citizen of the country with this index (-1: none) is judged as one.
   bool citizen(const Migrant& m, std::int32_t country) const noexcept
   {
@@ -439,6 +492,17 @@ private:
     std::int64_t paid = 0;
     std::int64_t cash_left = 0;
   } before_;
+  // The time series: per-period sums, series by series (series_list's order).
+  struct SeriesAt
+  {
+    std::size_t migrants = 0, entered = 0, outcomes = 0, paid = 0, revenue = 0, abducted = 0,
+                ransoms = 0, intercepted = 0, attacks = 0, killed = 0, flow = 0;
+    std::vector<std::size_t> arrivals;   // per monitoring point: its total, then per origin
+    std::vector<std::size_t> departures; // (npos: the point does not count them)
+  } at_;
+  std::size_t periods_ = 1;
+  double period_days_ = 1.0;
+  std::vector<double> series_;
   // The markets' stocks, seen in the window.
   std::uint64_t papers_taken_ = 0;
   std::uint64_t papers_refused_ = 0;
@@ -487,6 +551,8 @@ std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, std::st
     add(revenue_[a], x);
     add(paid_total_, x);
     add(paid_by_origin_[m.origin], x);
+    tick(at_.paid, m.clock.now, static_cast<double>(x));
+    tick(at_.revenue + a, m.clock.now, static_cast<double>(x));
   } else {
     add(before_.paid, x);
   }
@@ -550,6 +616,7 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, std::string_view what
   const double days = m.clock.now - m.entered;
   if (counted(m.clock.now)) {
     ++outcomes_[outcome];
+    tick(at_.outcomes + outcome, m.clock.now);
     journey_days_.add(days);
     hist_[kJourneyDays].add(days);
     hist_[kPaid].add(static_cast<double>(m.paid));
@@ -643,10 +710,13 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
     add(budgets_, m.budget);
     ++migrants_;
     ++entered_[m.origin];
+    tick(at_.migrants, t);
+    tick(at_.entered + m.origin, t);
   } else {
     add(before_.budgets, m.budget);
     ++before_.entered;
   }
+  seen(m, m.place, true);
   // Into the list of the living.
   m.head = &alive_;
   m.next = alive_;
@@ -718,6 +788,7 @@ void MaliWorker::pay_checkpoint(Party& party, const Checkpoint& cp)
 void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Params& p)
 {
   attacks_ += counted(party.clock->now) ? 1 : 0;
+  tick(at_.attacks, party.clock->now);
   const BanditZone& z = p.bandit_zones[static_cast<std::size_t>(seg.bandits)];
   const bool robbery = kind < z.robbery_share;
   for (BatchDeparture::Seat** link = &party.group; *link != nullptr;) {
@@ -731,6 +802,7 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
       Stream v = stream(kVictim, seg.site, m.uid);
       if (drew("victim", m, seg.site, 0, v.uniform()) < z.kill_probability) {
         killed_in_attacks_ += counted(m.clock.now) ? 1 : 0;
+        tick(at_.killed, m.clock.now);
         kill(party, *link, m, "killed in the attack");
         continue;
       }
@@ -844,6 +916,7 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
   const ArrestPoint& now = at(m.clock.now).p.arrest_points[k];
   if (now.deport_to >= 0) {
     m.place = static_cast<std::uint32_t>(now.deport_to);
+    seen(m, m.place, true);
     m.arrived_by = -1;
     m.arrived_alone = false;
     if (m.traced) {
@@ -861,6 +934,7 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
   const auto k = static_cast<std::size_t>(m.held);
   m.held = -1;
   abducted_ += counted(m.clock.now) ? 1 : 0;
+  tick(at_.abducted, m.clock.now);
   const HostageTakers& h = at(m.clock.now).p.hostage_takers[k];
   Stream s = stream(kHostage, here.site, m.uid);
   const double u_pay = drew("ransom", m, here.site, 0, s.uniform());
@@ -880,6 +954,7 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
     m.cash += now.ransom;
     pay(m, now.receiver, now.ransom, "the family pays the ransom to " + actor_label(now.receiver.shares.front().first));
     ransoms_paid_ += counted(m.clock.now) ? 1 : 0;
+    tick(at_.ransoms, m.clock.now);
     co_return;
   }
   co_await sim_.delay(m.clock, h.wait_limit);
@@ -916,6 +991,7 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
       co_return;
     }
     intercepted_ += counted(m.clock.now) ? 1 : 0;
+    tick(at_.intercepted, m.clock.now);
     if (m.traced) {
       note(m, "intercepted", "intercepted at the " + b.label + " and pushed back", 0, -1,
            "attempt=" + std::to_string(attempt));
@@ -1042,8 +1118,13 @@ Step<> MaliWorker::ride(Party& party, std::uint32_t si)
                u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at);
   }();
   for (auto* s = party.group; s != nullptr; s = s->next) {
-    owner(s).on_segment = static_cast<std::int32_t>(si);
+    Migrant& m = owner(s);
+    m.on_segment = static_cast<std::int32_t>(si);
     segment_flow_[si] += counted(clock.now) ? 1 : 0;
+    tick(at_.flow + si, clock.now);
+    if (!party.aboard) {
+      seen(m, seg.from, false);
+    }
   }
   Time extra = 0.0;
   for (;;) {
@@ -1219,6 +1300,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     }
     m.arrived_by = static_cast<std::int8_t>(seg.mode);
     m.arrived_alone = true;
+    seen(m, seg.to, true);
     if (seg.hostage >= 0) {
       take_hostage(m, seg.hostage, seg.hostage_probability,
                    stream(kHostageTaking, seg.site, m.uid), seg.site);
@@ -1264,6 +1346,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
       hist_[kHubDays].add(waited);
     }
     m.hub_arrival = -1.0;
+    seen(m, line.hub, false);
     const Hub& hub = hub_of(p0, hub_place);
     pay(m, hub.ghetto_receiver, money_of(ghetto_day(hub, m) * (clock.now - s->boarded)),
         "droit de ghetto while waiting for the " + kind.label);
@@ -1297,9 +1380,12 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
       const Hub& hub = hub_of(q, at(clock.now).places[line.hub]);
       for (auto* s = party.group; s != nullptr; s = s->next) {
         Migrant& m = owner(s);
+        m.clock.now = clock.now - stay;
+        seen(m, to, true);
         m.clock.now = clock.now;
         m.place = to;
         pay(m, hub.ghetto_receiver, money_of(ghetto_day(hub, m) * stay), "droit de ghetto");
+        seen(m, to, false);
       }
     }
   }
@@ -1327,6 +1413,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     m.arrived_by = static_cast<std::int8_t>(kind.mode);
     m.arrived_alone = false;
     m.held = static_cast<std::int8_t>(takers);
+    seen(m, line.end, true);
     note(m, "unload", "the " + kind.label + " unloads");
     sim_.schedule_resume(clock.now, s->handle);
     s = next;
@@ -1363,6 +1450,7 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   std::fill(issued_.begin(), issued_.end(), 0);
   papers_least_ = -1;
   std::fill(paid_by_origin_.begin(), paid_by_origin_.end(), 0);
+  std::fill(series_.begin(), series_.end(), 0.0);
 
   for (std::uint32_t f = 0; f < sc_.epochs[0].flows.size(); ++f) {
     sim_.start(source(f), 0.0);
@@ -1439,6 +1527,9 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   put(migrants_ ? static_cast<double>(outcomes_[turned_back()]) / static_cast<double>(migrants_)
                 : 0.0);
   put(static_cast<double>(papers_issued_));
+  for (const double x : series_) {
+    put(x);
+  }
   if (i != v.size()) {
     throw engine::RuntimeError("the corridor model filled " + std::to_string(i) +
                                " metrics, expected " + std::to_string(v.size()));
@@ -1478,6 +1569,53 @@ std::vector<LedgerGroup> ledger_groups(const CorridorScenario& sc)
       g.metric += std::isalnum(u) && u < 128 ? static_cast<char>(std::tolower(u)) : '_';
     }
     out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::vector<SeriesDef> series_list(const CorridorScenario& sc)
+{
+  std::vector<SeriesDef> out;
+  const std::string flow = "Flow, per period";
+  const std::string ends = "Outcomes, per period";
+  const std::string money = "Who earns, per period (CFA)";
+  const std::string road = "The road, per period";
+  const std::string seen = "What the monitoring points see, per period";
+  out.push_back({ "migrants", "migrants", "migrants who entered the route", flow });
+  for (const auto& o : sc.origins) {
+    out.push_back({ "entered_" + o.id, "migrants", "migrants from " + o.id, flow });
+  }
+  for (const auto& x : sc.exits) {
+    out.push_back({ x, "migrants", "migrants who reached the exit " + x, ends });
+  }
+  out.push_back({ "died", "migrants", "migrants who died", ends });
+  out.push_back({ "abandoned", "migrants", "migrants left in the desert who survived", ends });
+  out.push_back({ "turned_back", "migrants", "migrants who gave up and turned back", ends });
+  out.push_back({ "paid_total", "CFA", "everything migrants (and their families) paid", money });
+  for (const auto& a : sc.actors) {
+    out.push_back({ "revenue_" + a.id, "CFA", "paid to " + a.label, money });
+  }
+  out.push_back({ "abducted", "migrants", "migrants held hostage", road });
+  out.push_back({ "ransoms_paid", "ransoms", "ransoms families paid", road });
+  out.push_back({ "intercepted", "interceptions", "interceptions at border crossings", road });
+  out.push_back({ "convoy_attacks", "attacks", "bandit attacks", road });
+  out.push_back({ "killed_in_attacks", "migrants", "migrants killed in attacks", road });
+  for (const auto& g : sc.epochs[0].segments) {
+    out.push_back({ "flow_" + g.id, "migrants", "migrants who set off on segment " + g.id, road });
+  }
+  for (const auto& mp : sc.epochs[0].p.monitoring_points) {
+    for (const bool arriving : { true, false }) {
+      if (arriving ? !mp.arrivals : !mp.departures) {
+        continue;
+      }
+      const std::string what = arriving ? "arrivals" : "departures";
+      out.push_back({ "monitor_" + mp.id + "_" + what, "migrants",
+                      what + " counted at " + mp.label + " (coverage applied)", seen });
+      for (const auto& o : sc.origins) {
+        out.push_back({ "monitor_" + mp.id + "_" + what + "_" + o.id, "migrants",
+                        what + " from " + o.id + " counted at " + mp.label, seen });
+      }
+    }
   }
   return out;
 }
@@ -1558,6 +1696,14 @@ std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc)
   m.push_back({ "turned_back_share", "share", "turned_back / migrants", journeys });
   m.push_back({ "papers_issued", "passports",
                 "false papers newly issued (by corrupt officials) and bought by migrants", trucks });
+  // The time series, one column per period.
+  const std::size_t periods = sc.series_edges.size() - 1;
+  for (const auto& s : series_list(sc)) {
+    for (std::size_t p = 0; p < periods; ++p) {
+      m.push_back({ s.name + "[" + std::to_string(p) + "]", s.unit, s.description, s.group, s.name,
+                    static_cast<std::uint32_t>(p) });
+    }
+  }
   return m;
 }
 

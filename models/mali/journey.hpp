@@ -21,6 +21,18 @@ struct LedgerGroup
   std::vector<std::size_t> actors;
 };
 std::vector<LedgerGroup> ledger_groups(const CorridorScenario& sc);
+
+//! The time series the model reports, in order: each is `sc.series_edges.size() - 1`
+//! metric columns (per-period counts and sums of flows, outcomes, revenues, and
+//! what the monitoring points see).
+struct SeriesDef
+{
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::string group;
+};
+std::vector<SeriesDef> series_list(const CorridorScenario& sc);
 //! The per-migrant histograms.
 std::vector<engine::HistogramInfo> histogram_list();
 

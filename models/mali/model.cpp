@@ -16,6 +16,7 @@ public:
   std::vector<engine::MetricInfo> metrics() const override { return metrics_; }
   std::vector<engine::HistogramInfo> histograms() const override { return histogram_list(); }
   double horizon_days() const override { return sc_.horizon; }
+  std::vector<double> series_edges() const override { return sc_.series_edges; }
   std::unique_ptr<engine::Worker> make_worker(const engine::WorkerOptions& o) const override
   {
     return mali::make_worker(sc_, o);

@@ -1365,7 +1365,8 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
                 { "cfa_per_eur", "actors", "documents", "nationalities", "flows", "origins",
                   "entries", "destinations", "cash", "modes", "toll_points", "checkpoints",
                   "bandits", "desert", "arrest_points", "recruiters", "passport_markets", "hubs",
-                  "vehicles", "hostage_takers", "borders", "places", "segments", "notes",
+                  "vehicles", "hostage_takers", "borders", "monitoring_points", "places",
+                  "segments", "notes",
                   "roadblocks", "cokseurs", "gendarmerie", "hub", "trucks", "protection",
                   "hostage", "border", "nouakchott_share" });
   // At most 1,000 CFA per EUR (the peg is 655.957) and 10^9 EUR: an amount in
@@ -1408,6 +1409,51 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
   read_segments(params, c, d);
   read_origins_destinations_flows(params, c, d);
   resolve_citizens(params, c);
+  Ids monitor_ids{ "monitoring point", "parameters.monitoring_points" };
+  each_named(params, "monitoring_points", monitor_ids, c, d, [&](const Node::Entry& e,
+                                                                 std::int32_t i) {
+    MonitoringPoint mp;
+    mp.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "monitoring point '" + e.key + "'",
+                { "label", "place", "counts", "coverage", "note" });
+    if (r.ok()) {
+      mp.label = r.string("label", e.key);
+      if (const Node* pl = r.require("place")) {
+        const std::int32_t k = c.place_ids.ref(*pl, d, r.what());
+        mp.place = static_cast<std::uint32_t>(std::max(0, k));
+        if (k >= 0) {
+          Place& at = c.epoch.places[static_cast<std::size_t>(k)];
+          if (at.monitor >= 0) {
+            d.error(pl->mark(), "place '" + at.id + "' has two monitoring points",
+                    "one point counts what passes a place; give it both counts: [arrivals, "
+                    "departures]");
+          }
+          at.monitor = i;
+        }
+      }
+      if (const Node* n = r.require("counts")) {
+        const Node& v = cfg::value_of(*n);
+        if (!v.is_sequence() || v.items().empty()) {
+          d.error(v.mark(), "counts of " + r.what() + " is a list: [arrivals], [departures] or "
+                            "[arrivals, departures]");
+        } else {
+          for (const auto& item : v.items()) {
+            if (item.text() == "arrivals") {
+              mp.arrivals = true;
+            } else if (item.text() == "departures") {
+              mp.departures = true;
+            } else {
+              d.error(item.mark(), "a monitoring point counts arrivals or departures, not '" +
+                                     item.text() + "'");
+            }
+          }
+        }
+      }
+      mp.coverage = r.number("coverage", cfg::kShare);
+      r.finish();
+    }
+    c.epoch.p.monitoring_points.push_back(std::move(mp));
+  });
   return c;
 }
 
@@ -1940,6 +1986,27 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
                                    "horizon_days")
                     .value_or(365.0);
   }
+  // The time series' periods: series_days long (default: a twelfth of a year).
+  double period = 365.0 / 12.0;
+  if (const Node* w = root.find("series_days")) {
+    cfg::read_provenance(*w, d);
+    period = cfg::read_number(cfg::value_of(*w), d,
+                              named(Bounds{ 0.0, 36500.0, true, false, false, false, "" },
+                                    "a period in days in (0, 36500]"),
+                              "series_days")
+               .value_or(period);
+  }
+  if (out.horizon / period > 1000.0) {
+    d.error(root.find_entry("series_days") ? root.find_entry("series_days")->key_mark : root.mark(),
+            "the horizon makes more than 1,000 periods of series_days (" +
+              cfg::number_text(period) + " days)",
+            "choose longer periods: series_days");
+  } else {
+    for (std::size_t k = 0; static_cast<double>(k) * period < out.horizon - 1e-9; ++k) {
+      out.series_edges.push_back(static_cast<double>(k) * period);
+    }
+    out.series_edges.push_back(out.horizon);
+  }
   // Warm-up: days simulated before the reported window.
   if (const Node* w = root.find("warmup_days")) {
     cfg::read_provenance(*w, d);
@@ -2086,6 +2153,7 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   for (const auto& [key, mark_what] : part_marks) {
     if (key.rfind("parameters.actors:", 0) == 0 || key.rfind("parameters.nationalities:", 0) == 0 ||
         key.rfind("parameters.modes:", 0) == 0 || key.rfind("parameters.entries:", 0) == 0 ||
+        key.rfind("parameters.monitoring_points:", 0) == 0 ||
         placed.count(key) != 0) {
       continue;
     }

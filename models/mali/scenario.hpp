@@ -266,6 +266,18 @@ struct Border
   std::uint32_t max_attempts = 1;
 };
 
+//! A monitoring point (an IOM flow-monitoring point, say): what it would count
+//! of the migrants who pass a place, by nationality, per period.
+struct MonitoringPoint
+{
+  std::string id;
+  std::string label;
+  std::uint32_t place = 0;
+  bool arrivals = false;
+  bool departures = false;
+  double coverage = 1.0; //!< the share of passing migrants it counts
+};
+
 //! A part placed with a local quantity (a count, a hazard, a probability).
 struct Placed
 {
@@ -294,6 +306,7 @@ struct Place
   std::int32_t border = -1; //!< a crossing: its Border index
   double strictness = 1.0;
   std::int32_t exit = -1;         //!< exit index reached here (plain exit or after the crossing)
+  std::int32_t monitor = -1;      //!< MonitoringPoint index
   std::uint64_t site = 0;         //!< stream sub-key
   std::vector<std::uint32_t> out; //!< outgoing segments
   bool crossing() const noexcept { return border >= 0; }
@@ -364,6 +377,7 @@ struct Params
   std::vector<Vehicle> vehicles;
   std::vector<HostageTakers> hostage_takers;
   std::vector<Border> borders;
+  std::vector<MonitoringPoint> monitoring_points;
 };
 
 //! Everything that holds during one stretch of time.
@@ -408,6 +422,9 @@ struct CorridorScenario
   //! Days simulated before the reported window (not counted): the route fills
   //! up, so that the first reported day is not an empty route's.
   double warmup = 0.0;
+  //! The edges of the reported periods (days from the window's start): the
+  //! time series' periods, `series_days` long (the last one what is left).
+  std::vector<double> series_edges;
   std::vector<Actor> actors;
   std::vector<std::string> classes;      //!< document class ids
   std::vector<std::string> class_labels; //!< what the trace says

@@ -22,13 +22,17 @@ namespace h5 {
 class Group;
 }
 
-//! One per-replication metric.
+//! One per-replication metric. A column with `series` set is one period of a
+//! time series (docs/results-format.md, /series): a model lists its series
+//! columns after its plain metrics, grouped by series, periods in order 0, 1, ...
 struct MetricInfo
 {
   std::string name;
   std::string unit;
   std::string description;
-  std::string group = {}; //!< the report section it is shown in ("" = general)
+  std::string group = {};   //!< the report section it is shown in ("" = general)
+  std::string series = {};  //!< non-empty: this column is one period of that series
+  std::uint32_t period = 0; //!< with `series`: its period index
 };
 
 //! One per-entity histogram, accumulated over all replications.
@@ -91,6 +95,9 @@ public:
   virtual std::unique_ptr<Worker> make_worker(const WorkerOptions& options) const = 0;
   //! The simulated horizon in days, if the model has one (0: none).
   virtual double horizon_days() const { return 0.0; }
+  //! The period edges of the model's series in days (periods + 1 values,
+  //! increasing; e.g. monthly over a year: 0, 30.4, ..., 365). Empty: no series.
+  virtual std::vector<double> series_edges() const { return {}; }
   //! Model-specific content of a results file (e.g. parameter provenance).
   virtual void write_results(h5::Group& /*root*/) const {}
 };
