@@ -38,7 +38,7 @@ expect_line 2 "(--set changes=[{from_day: 10, set: {parameters.segments.gao_labb
   "$PASSAGE" run "$MALI" -r 1 -o never.h5 --set "changes=[{from_day: 10, set: {parameters.segments.gao_labbezanga.to: bamako}}]"
 expect_line 2 "(--set changes=[{from_day: 5, set: {parameters.destinations.niger.exit: arrived_algeria}}]):1:58: error: a change from day 5 changes the exit of destination 'niger'" -- \
   "$PASSAGE" validate "$MALI" --set "changes=[{from_day: 5, set: {parameters.destinations.niger.exit: arrived_algeria}}]"
-expect 2 "error: a change from day 5 changes where origin 'guinea' starts or whether it is Malian" -- \
+expect 2 "error: a change from day 5 changes where origin 'guinea' starts, its nationality or its papers" -- \
   "$PASSAGE" validate "$MALI" --set "changes=[{from_day: 5, set: {parameters.origins.guinea.start: bamako}}]"
 for key in model seed horizon_days replications; do
   expect 2 "error: a change can alter only parameters, not '$key'" -- \
@@ -46,7 +46,7 @@ for key in model seed horizon_days replications; do
 done
 # A change that sends migrants to a destination no route reaches, from day 100.
 expect 2 "this holds from day 100, after a change" -- "$PASSAGE" validate "$MALI" \
-  --set parameters.segments.gao_labbezanga.from=labbezanga --set parameters.segments.gao_labbezanga.to=gao \
+  --set "parameters.places.niamey={exit: exited_niamey}" --set parameters.destinations.niger.exit=exited_niamey \
   --set parameters.destinations.niger.share=0 --set parameters.destinations.algeria.share=0.48 \
   --set "changes=[{from_day: 100, set: {parameters.destinations.niger.share: 0.09, parameters.destinations.algeria.share: 0.39}}]"
 no_file never.h5
@@ -93,7 +93,7 @@ expect_line 2 "(--set seed=-1):1:1: error: seed must be a whole number in [0, 2^
 expect_line 2 "(--set parameters.cash.median=1e300):1:1: error: median must be an amount of CFA in (0, 10^12], got 1e+300" -- \
   "$PASSAGE" validate "$MALI" --set parameters.cash.median=1e300
 expect 2 "earnings_per_day must be an amount of CFA per day in [0, 10^12]" -- \
-  "$PASSAGE" validate "$MALI" --set parameters.hub.earnings_per_day=2e12
+  "$PASSAGE" validate "$MALI" --set parameters.hubs.smuggling_hub.earnings_per_day=2e12
 
 # 17. report on files that are no results: exit 2.
 "$PASSAGE" run "$MM1" -r 2 -q -o good.h5 --set parameters.customers=10
@@ -156,9 +156,11 @@ expect_line 0 "migrant,day,place,event,cfa,to,kind,detail" -- "$PASSAGE" report 
 expect 0 '{"file": "traced.h5", "trace": [{"migrant": 0, "day": ' -- "$PASSAGE" report traced.h5 --trace --json
 # Every convoy held hostage, no family pays, everyone left survives: the trace
 # says so (independent of which migrants the draws pick).
-HOSTAGES=(--set parameters.hostage.pay_probability=0 --set parameters.hostage.abandoned_survival=1
-  --set parameters.places.timeiawine.hostage_probability=1 --set parameters.places.tin_zaouatene.hostage_probability=1
-  --set parameters.places.tal_handak.hostage_probability=1 --set parameters.flows.mali_route.annual_migrants=3000)
+HOSTAGES=(--set parameters.hostage_takers.border_post_smugglers.pay_probability=0
+  --set parameters.hostage_takers.border_post_smugglers.abandoned_survival=1
+  --set parameters.places.timeiawine.hostage.border_post_smugglers=1
+  --set parameters.places.tin_zaouatene.hostage.border_post_smugglers=1
+  --set parameters.places.tal_handak.hostage.border_post_smugglers=1 --set parameters.flows.mali_route.annual_migrants=3000)
 "$PASSAGE" run "$MALI" -r 1 --trace 100 -q -o hostages.h5 "${HOSTAGES[@]}"
 expect 0 "family cannot pay: left in the desert, survives" -- "$PASSAGE" report hostages.h5 --trace
 

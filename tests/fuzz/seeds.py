@@ -25,6 +25,14 @@ def write(target, name, text):
         f.write(text)
 
 
+def yaml_files(d):
+    """The .yaml files under d, as paths relative to it, sorted."""
+    out = []
+    for top, _, files in os.walk(d):
+        out += [os.path.relpath(os.path.join(top, f), d) for f in files if f.endswith(".yaml")]
+    return sorted(out)
+
+
 def plain(n):
     """The tree with every {value: ..., source|assumption: ...} replaced by its value."""
     if isinstance(n, dict):
@@ -65,44 +73,70 @@ def flow(v):
     return yaml.safe_dump(v, default_flow_style=True, width=1000).strip().removesuffix("...").strip()
 
 
+# A small corridor that places every kind of part once (the corridor format,
+# docs/scenario-reference.md).
 SMALL_MALI = """name: small
 model: mali
 horizon_days: 30
 parameters:
   cfa_per_eur: 667
+  actors:
+    state_security: {label: state security, kind: state, country: Mali}
+    bus_companies: {label: bus companies, kind: transport}
+    smugglers: {label: smugglers, kind: smuggler}
+    ghetto_chairmen: {label: ghetto chairmen, kind: other}
+    passport_network: {label: false-passport network, kind: other}
+    transporters: {label: transporters, kind: transport}
+    armed_groups: {label: armed groups, kind: armed_group}
+    bandits: {label: bandits, kind: armed_group}
+    kidnappers: {label: kidnappers, kind: smuggler}
+  documents:
+    default: none
+    classes: {malian_passport: {label: Malian passport}, false_passport: {label: false Malian passport}, none: {label: no Malian papers}}
+  nationalities: {malian: {label: Malian, citizen_of: [Mali]}, guinean: {label: Guinean, citizen_of: [Guinea]}}
   flows: {f: {annual_migrants: 1000}}
-  origins: {o: {share: 1, start: a}}
-  nouakchott_share: 0
+  origins:
+    o: {share: 0.5, start: a, nationality: guinean}
+    m: {share: 0.5, start: a, nationality: malian, documents: {malian_passport: 0.5}}
   destinations: {alg: {share: 0.9, exit: arrived_algeria}, nig: {share: 0.1, exit: exited_niger}}
-  documents: {malian_passport_share: 0.5, false_passport_demand: 0.5, false_passport_rent_eur: [50, 200], passport_pool: 10, passport_return_days: 30}
   cash: {median: 300000, sigma: 0.5}
   modes:
-    bus: {speed_km_per_day: 700, sigma: 0.2}
-    pickup: {speed_km_per_day: 300, sigma: 0.3}
-    truck: {speed_km_per_day: 200, sigma: 0.3}
-    foot: {speed_km_per_day: 25, sigma: 0.4}
-  roadblocks: {toll: [1000, 5000], demand_foreign: 0.9, demand_malian_papers: 0.3, delay_hours: 0.5}
-  cokseurs: {share: 0.8, fee: 10000}
-  gendarmerie: {tax: [2000, 5000], tax_probability_foreign: 0.8, tax_probability_malian_papers: 0.2, arrest_probability: 0.1, bribe: 20000, detention_days: 2}
-  hub: {passeur_fee: 25000, passeur_networks: [o], foreign_ghetto_surcharge: 0.5, ghetto_fee_per_day: 1000, earnings_per_day: 2000, earnings_sigma: 0.4, cash_reserve: 30000, max_work_days: 180, truck_fare_foreign: 100000, truck_fare_malian: 32500}
-  trucks: {capacity: [60, 100], max_wait_days: 7}
-  checkpoints: {fee: 5000, delay_hours: 1}
-  protection: {probability: 0.5, fare_share: 0.2, hazard_factor: 0.3}
-  bandits: {hazard_scale: 1, robbery_share: 0.5, payoff: 10000, kill_probability: 0.03}
-  desert: {death_per_1000km: 0.004}
-  hostage: {ransom: 300000, pay_probability: 0.6, pay_delay_days: 14, pay_delay_sigma: 0.6, wait_limit_days: 45, abandoned_survival: 0.5}
-  border: {interception_foreign: 0.3, interception_malian_papers: 0.05, retry_probability: 0.7, retry_days: 5, retry_fee: 15000, max_attempts: 4}
+    bus: {fare_to: bus_companies, speed_km_per_day: 700, sigma: 0.2}
+    truck: {fare_to: transporters, speed_km_per_day: 200, sigma: 0.3}
+    foot: {fare_to: smugglers, speed_km_per_day: 25, sigma: 0.4}
+  toll_points:
+    roadblock: {label: roadblock, forces: state_security, demand: {malian_passport: 0.3, false_passport: 0.3, none: 0.9}, toll: [1000, 5000], delay_hours: 0.5}
+  recruiters:
+    cokseur: {label: cokseur, share: 0.8, fee: 10000, receiver: smugglers}
+  passport_markets:
+    passports: {label: false Malian passport, issues: false_passport, demand: {citizen: 0, malian_passport: 0, false_passport: 0, none: 0.5}, price_eur: [50, 200], pool: 10, return_days: 30, seller: passport_network}
+  arrest_points:
+    gendarmes: {label: gendarmes, forces: state_security, modes: [bus], tax: [2000, 5000], tax_probability: {malian_passport: 0.2, false_passport: 0.2, none: 0.8}, arrest_probability: 0.1, bribe: 20000, bribe_to: state_security, detention_days: 2}
+  hubs:
+    hub: {passeur_fee: 25000, passeur_receiver: smugglers, passeur_networks: [o], foreign_ghetto_surcharge: 0.5, ghetto_fee_per_day: 1000, ghetto_receiver: ghetto_chairmen, earnings_per_day: 2000, earnings_sigma: 0.4, cash_reserve: 30000, max_work_days: 180}
+  vehicles:
+    truck: {label: truck, mode: truck, capacity: [60, 100], max_wait_days: 7, fare: {citizen: 32500, malian_passport: 100000, false_passport: 100000, none: 100000}, fare_to: transporters, protection: {probability: 0.5, fare_share: 0.2, hazard_factor: 0.3, receiver: armed_groups}}
+  checkpoints:
+    post: {label: checkpoint, fee: 5000, receiver: armed_groups, delay_hours: 1}
+  bandits:
+    hazard_scale: 1
+    zones: {bandits: {label: bandits, receiver: bandits, robbery_share: 0.5, payoff: 10000, kill_probability: 0.03}}
+  desert: {death_per_1000km: 0.004, modes: [truck, foot]}
+  hostage_takers:
+    kidnappers: {label: kidnappers, receiver: kidnappers, ransom: 300000, pay_probability: 0.6, pay_delay_days: 14, pay_delay_sigma: 0.6, wait_limit_days: 45, abandoned_survival: 0.5}
+  borders:
+    border: {label: border, interception: {malian_passport: 0.05, false_passport: 0.05, none: 0.3}, retry_probability: 0.7, retry_days: 5, retry_fee: 15000, retry_receiver: smugglers, max_attempts: 4}
   places:
-    a: {name: A}
-    g: {hub: true, gendarmerie: true}
+    a: {name: A, country: Guinea, passport_market: passports, recruiters: cokseur}
+    g: {country: Mali, hub: hub, vehicles: [truck], arrest_point: gendarmes}
     k: {ghetto_stop_days: 1}
     m: {}
-    c: {crossing: {exit: arrived_algeria, strictness: 1}, hostage_probability: 0.1}
+    c: {crossing: {border: border, exit: arrived_algeria, strictness: 1}, hostage: {kidnappers: 0.1}}
     l: {exit: exited_niger, coordinates: [15, 0.7]}
   segments:
-    a_g: {from: a, to: g, mode: bus, distance_km: 900, fare: 20000, roadblocks: 5}
-    g_k: {from: g, to: k, mode: truck, distance_km: 200, bandit_hazard: 1.0e-4}
-    k_c: {from: k, to: c, mode: truck, weight: 0.5, distance_km: 200, checkpoints: 2}
+    a_g: {from: a, to: g, mode: bus, distance_km: 900, fare: 20000, roadblocks: {roadblock: 5}}
+    g_k: {from: g, to: k, mode: truck, distance_km: 200, bandits: {bandits: 1.0e-4}}
+    k_c: {from: k, to: c, mode: truck, weight: 0.5, distance_km: 200, checkpoints: {post: 2}}
     k_m: {from: k, to: m, mode: truck, weight: 0.5, distance_km: 100}
     m_c: {from: m, to: c, mode: foot, distance_km: 50, fare_to: smugglers, fare: 1000}
     g_l: {from: g, to: l, mode: bus, distance_km: 200, fare: 7500}
@@ -129,13 +163,13 @@ def main():
     write("scenario", "small-mali-changes.yaml", SMALL_MALI + """changes:
   - {from_day: 5, until_day: 20, scale: {parameters.bandits.hazard_scale: 2}}
   - {from_day: 10, close: [k_m]}
-  - {add: {parameters.segments.g_k.bandit_hazard: 1.0e-4}, set: {parameters.hub.passeur_fee: 1000}}
+  - {add: {parameters.segments.g_k.bandits.bandits: 1.0e-4}, set: {parameters.hubs.hub.passeur_fee: 1000}}
   - {from_day: 12, open: [k_m], note: again}
 """)
     write("scenario", "small-mali-policy.yaml", SMALL_MALI + """policies:
   p: {file: p.yaml, parameters: {f: {value: 0.5, assumption: x, range: [0, 1]}}}
 changes:
-  - {policy: p, scale: {parameters.protection.probability: $f}}
+  - {policy: p, scale: {parameters.vehicles.truck.protection.probability: $f}}
 """)
     write("scenario", "small-mali-cycle.yaml",
           SMALL_MALI + "    c_g: {from: c, to: g, mode: foot, distance_km: 5}\n")
@@ -156,8 +190,8 @@ changes:
         write("scenario", f"shape-{i:02d}.yaml", shape)
 
     # --- overlay ------------------------------------------------------------
-    for f in sorted(os.listdir(os.path.join(CONFIGS, "policies"))):
-        write("overlay", f, read(os.path.join(CONFIGS, "policies", f)))
+    for f in yaml_files(os.path.join(CONFIGS, "policies")):
+        write("overlay", f.replace(os.sep, "-"), read(os.path.join(CONFIGS, "policies", f)))
     write("overlay", "scheduled.yaml", """policy: scheduled
 title: A scheduled policy
 parameters:
@@ -166,14 +200,15 @@ parameters:
 changes:
   - {from_day: 100, until_day: 200, scale: {parameters.bandits.hazard_scale: $k}}
   - {from_day: 150, close: [tal_handak, kidal]}
-  - {from_day: 250, open: [tal_handak], set: {parameters.hub.ghetto_fee_per_day: $fee}}
-  - add: {parameters.trucks.capacity: 10, parameters.segments.gao_anefis.checkpoints: 1}
+  - {from_day: 250, open: [tal_handak], set: {parameters.hubs.smuggling_hub.ghetto_fee_per_day: $fee}}
+  - add: {parameters.vehicles.date_truck.capacity: 10, parameters.segments.kidal_aguelhok.checkpoints.armed_group_post: 1}
 """)
     write("overlay", "new-route.yaml", """policy: new_route
 changes:
   - set:
       parameters.segments.gao_labbezanga.closed: true
-      parameters.places.ber.hub: false
+      parameters.places.ber.hub: smuggling_hub
+      parameters.places.ber.vehicles: [date_truck]
 """)
 
     # --- set ----------------------------------------------------------------
@@ -188,7 +223,7 @@ changes:
     hand = [
         "parameters.bandits.hazard_scale=2",
         "parameters.segments.gao_anefis.to=anefiz",
-        "parameters.hub.passeur_networks.0=mali\nparameters.hub.passeur_networks=[mali, guinea]",
+        "parameters.hubs.smuggling_hub.passeur_networks.0=mali\nparameters.hubs.smuggling_hub.passeur_networks=[mali, guinea]",
         "changes=[{from_day: 200, close: [tal_handak]}]",
         "changes=[{scale: {parameters.bandits.hazard_scale: 2}, until_day: 100}]",
         "parameters.places.new_place={exit: arrived_libya}\nparameters.segments.x={from: gao, to: new_place, mode: truck, distance_km: 10}",
@@ -197,20 +232,30 @@ changes:
         "horizon_days=.inf\nseed=-1\nreplications=0",
         "model=mm1\nparameters={arrival_rate: 1, service_rate: 2, customers: 5}",
         "model=batch_departure",
-        "policies.p.parameters.f=2\nchanges=[{policy: p, scale: {parameters.hub.passeur_fee: $f}}]",
+        "policies.p.parameters.f=2\nchanges=[{policy: p, scale: {parameters.hubs.smuggling_hub.passeur_fee: $f}}]",
         "parameters.flows.extra={annual_migrants: 100, origin_shares: {mali: 1}}",
         "=1\n.=2\na..b=3\nparameters.=4\nparameters.places.gao.=5",
-        "parameters.trucks.capacity=[1, 100000]\nparameters.trucks.max_wait_days=.inf",
+        "parameters.vehicles.date_truck.capacity=[1, 100000]\nparameters.vehicles.date_truck.max_wait_days=.inf",
         # The network's structure: a cycle, a dead end, an unreachable exit, another
         # hub, a change of topology, weights that leave no way on.
         "parameters.segments.gao_bamako={from: gao, to: bamako, mode: bus, distance_km: 10}",
         "parameters.places.x={}\nparameters.segments.gao_x={from: gao, to: x, mode: bus, distance_km: 10}",
         "parameters.segments.gao_labbezanga.to=ber",
-        "parameters.places.kidal.hub=true\nparameters.places.anefis.hub=true",
+        "parameters.places.kidal.hub=smuggling_hub\nparameters.places.kidal.vehicles=[date_truck]\nparameters.places.anefis.hub=smuggling_hub\nparameters.places.anefis.vehicles=[date_truck]",
         "changes=[{from_day: 10, set: {parameters.places.y: {exit: arrived_libya}}}]",
         "parameters.segments.anefis_kidal.weight=0\nparameters.segments.anefis_tal_handak.weight=0",
         "parameters.segments.kidal_aguelhok.mode=bus\nparameters.segments.ber_tal_handak.mode=foot",
-        "parameters.places.tal_handak.crossing={exit: arrived_libya, strictness: 2}\nparameters.destinations.libya.exit=arrived_libya",
+        "parameters.places.tal_handak.crossing={border: algerian_border, exit: arrived_libya, strictness: 2}\nparameters.destinations.libya.exit=arrived_libya",
+        # Parts placed elsewhere: a crossing the journey goes on from, hostages on a
+        # segment, a desert risk of a segment's own, an arrest point that deports.
+        "parameters.places.bassikounou.crossing={border: algerian_border, strictness: 0.5}",
+        "parameters.places.kidal.crossing={border: algerian_border, strictness: 1}",
+        "parameters.segments.ber_gao.hostage={border_post_smugglers: 0.1}\nparameters.segments.bassikounou_ber.desert_death_per_1000km=0.02",
+        "parameters.arrest_points.deporting={label: deporting gendarmes, forces: state_security, modes: [pickup], tax: [2000, 5000], tax_probability: 0.5, arrest_probability: 0.2, detention_days: 2, deport_to: bamako}\nparameters.places.ber.arrest_point=deporting",
+        "parameters.arrest_points.gao_gendarmes.deport_to=bamako\nparameters.places.kidal.arrest_point=gao_gendarmes",
+        "parameters.vehicles.pickup_line={label: pickup, mode: pickup, capacity: [20, 30], max_wait_days: 2, fare: 50000, fare_to: transporters}\nparameters.places.gao.vehicles=[date_truck, pickup_line]",
+        # Keys of the old format, refused with their new form.
+        "parameters.places.gao.hub=true\nparameters.segments.bamako_gao.roadblocks=20\nparameters.roadblocks={toll: [1000, 5000]}",
     ]
     for i, text in enumerate(hand):
         write("set", f"hand-{i:02d}.txt", text + "\n")
@@ -221,16 +266,16 @@ changes:
         "- {from_day: 180, until_day: 270, scale: {parameters.bandits.hazard_scale: 2}}\n- {from_day: 200, close: [tal_handak]}\n",
         "- close: [anefis_kidal]\n",
         "- {from_day: 10, close: kidal}\n- {from_day: 20, open: [kidal]}\n",
-        "- add:\n    parameters.segments.kidal_aguelhok.checkpoints: -1\n    parameters.segments.ber_gao.checkpoints: -1\n  scale:\n    parameters.bandits.hazard_scale: 0.4\n",
-        "- scale: {parameters.roadblocks.toll: 0.7, parameters.gendarmerie.tax: 0.7}\n",
+        "- add:\n    parameters.segments.kidal_aguelhok.checkpoints.armed_group_post: -1\n    parameters.segments.ber_gao.checkpoints.armed_group_post: -1\n  scale:\n    parameters.bandits.hazard_scale: 0.4\n",
+        "- scale: {parameters.toll_points.roadblock.toll: 0.7, parameters.arrest_points.gao_gendarmes.tax: 0.7}\n",
         "- set: {parameters.flows.niger_diversion: {annual_migrants: 24500, origin_shares: {guinea: 0.5, other: 0.5}}}\n",
-        "- {until_day: 100, set: {parameters.hub.ghetto_fee_per_day: 1500}, note: x}\n",
+        "- {until_day: 100, set: {parameters.hubs.smuggling_hub.ghetto_fee_per_day: 1500}, note: x}\n",
         "- {from_day: 364.5, scale: {parameters.places.tal_handak.crossing.strictness: 2}}\n",
         "- {set: {parameters.segments.gao_anefis.mode: bus}}\n",
         "- {policy: p, scale: {parameters.bandits.hazard_scale: $k}}\n",
         "- {from_day: 1, close: [gao, timbuktu]}\n- {from_day: 2, until_day: 3, open: [gao]}\n",
         "- {from_day: 5, set: {parameters.segments.kidal_aguelhok.to: anefis}}\n",
-        "- {from_day: 5, set: {parameters.places.kidal.hub: true}}\n",
+        "- {from_day: 5, set: {parameters.places.kidal.hub: smuggling_hub}}\n",
         "- {from_day: 5, scale: {parameters.segments.anefis_kidal.weight: 0}}\n",
     ]
     for i, text in enumerate(ch):
@@ -239,8 +284,8 @@ changes:
     # --- design -------------------------------------------------------------
     # The real designs: mali-2016 applies to the baseline; ishigami and sobol_g name
     # parameters of other models, so they are refused (still good YAML to mutate).
-    for f in sorted(os.listdir(os.path.join(CONFIGS, "sa"))):
-        write("design", f, read(os.path.join(CONFIGS, "sa", f)))
+    for f in yaml_files(os.path.join(CONFIGS, "sa")):
+        write("design", f.replace(os.sep, "-"), read(os.path.join(CONFIGS, "sa", f)))
     write("design", "mali-2016-nocomments.yaml",
           strip_comments(read(os.path.join(CONFIGS, "sa", "mali-2016.yaml"))))
     hz = "parameters.bandits.hazard_scale"
@@ -248,22 +293,22 @@ changes:
     designs = [
         # Each distribution, alone.
         f"assumptions: false\nparameters:\n  {hz}: {{distribution: uniform, range: [0.5, 2]}}\n",
-        f"parameters:\n  {hz}: {{distribution: log_uniform}}\n  {seg}.bandit_hazard: {{distribution: log_uniform, range: [1.0e-5, 1.0e-3]}}\n",
+        f"parameters:\n  {hz}: {{distribution: log_uniform}}\n  {seg}.bandits.northern_bandits: {{distribution: log_uniform, range: [1.0e-5, 1.0e-3]}}\n",
         f"parameters:\n  {hz}: {{distribution: normal, mean: 1, sd: 0.2, name: hz}}\n",
         f"parameters:\n  {seg}.mode: {{distribution: choice, choices: [bus, truck, pickup, foot]}}\n",
-        "parameters:\n  parameters.roadblocks.toll: {distribution: choice, choices: [[1000, 2000], [3000, 5000]]}\n",
-        "parameters:\n  parameters.places.kidal: {distribution: choice, choices: [{}, {hub: true}, {exit: arrived_algeria}]}\n",
+        "parameters:\n  parameters.toll_points.roadblock.toll: {distribution: choice, choices: [[1000, 2000], [3000, 5000]]}\n",
+        "parameters:\n  parameters.places.kidal: {distribution: choice, choices: [{}, {hub: smuggling_hub, vehicles: [date_truck]}, {exit: arrived_algeria}]}\n",
         f"parameters:\n  {seg}: {{distribution: choice, choices: [{{from: gao, to: anefis, mode: bus, distance_km: 10}}, {{closed: true}}]}}\n",
         # Whole numbers: from the scenario's literals, asked for, refused.
-        "parameters:\n  parameters.segments.conakry_bamako.roadblocks: {}\n  parameters.documents.passport_pool: {integer: true, range: [300, 6000]}\n",
-        "parameters:\n  parameters.hub.max_work_days: {distribution: normal, mean: 180, sd: 30, integer: true}\n",
-        "parameters:\n  parameters.segments.conakry_bamako.roadblocks: {distribution: log_uniform, range: [1, 40], integer: true}\n",
-        "parameters:\n  parameters.segments.conakry_bamako.roadblocks: {range: [0.2, 0.8], integer: true}\n",
+        "parameters:\n  parameters.segments.conakry_bamako.roadblocks.roadblock: {}\n  parameters.passport_markets.false_malian_passports.pool: {integer: true, range: [300, 6000]}\n",
+        "parameters:\n  parameters.hubs.smuggling_hub.max_work_days: {distribution: normal, mean: 180, sd: 30, integer: true}\n",
+        "parameters:\n  parameters.segments.conakry_bamako.roadblocks.roadblock: {distribution: log_uniform, range: [1, 40], integer: true}\n",
+        "parameters:\n  parameters.segments.conakry_bamako.roadblocks.roadblock: {range: [0.2, 0.8], integer: true}\n",
         # Elements of lists, top-level values.
-        "parameters:\n  parameters.roadblocks.toll.0: {range: [500, 1000]}\n  parameters.roadblocks.toll.1: {range: [4000, 9000]}\n",
-        "parameters:\n  parameters.roadblocks.toll.value.0: {range: [500, 1000]}\n  parameters.roadblocks.toll.value.1: {range: [4000, 9000], integer: true}\n",
-        "parameters:\n  parameters.hub.passeur_networks.0: {distribution: choice, choices: [mali, guinea, senegal]}\n",
-        "parameters:\n  parameters.hub.passeur_networks.value.0: {distribution: choice, choices: [mali, guinea, senegal]}\n",
+        "parameters:\n  parameters.toll_points.roadblock.toll.0: {range: [500, 1000]}\n  parameters.toll_points.roadblock.toll.1: {range: [4000, 9000]}\n",
+        "parameters:\n  parameters.toll_points.roadblock.toll.value.0: {range: [500, 1000]}\n  parameters.toll_points.roadblock.toll.value.1: {range: [4000, 9000], integer: true}\n",
+        "parameters:\n  parameters.hubs.smuggling_hub.passeur_networks.0: {distribution: choice, choices: [mali, guinea, senegal]}\n",
+        "parameters:\n  parameters.hubs.smuggling_hub.passeur_networks.value.0: {distribution: choice, choices: [mali, guinea, senegal]}\n",
         "parameters:\n  horizon_days: {range: [30, 730], integer: true}\n  seed: {distribution: choice, choices: [1, 2]}\n",
         # Sampling settings.
         f"parameters:\n  {hz}: {{}}\nreplications: 3\ncommon_random_numbers: false\nbootstrap: 0\nsobol: {{samples: 16, second_order: true}}\nmorris: {{trajectories: 3, levels: 6}}\n",
@@ -276,7 +321,7 @@ changes:
         f"parameters:\n  {hz}: {{}}\noutputs: died\n",
         f"parameters:\n  {hz}: {{}}\noutputs: []\n",
         # Assumptions and exclusions.
-        "assumptions: true\nexclude: [parameters.cash.sigma, parameters.nouakchott_share]\n",
+        "assumptions: true\nexclude: [parameters.cash.sigma, parameters.entries.mauritania.share]\n",
         "assumptions: true\nexclude: [parameters.cash.sigm, parameters.flows.mali_route.annual_migrants, [x]]\n",
         f"assumptions: false\nexclude: [parameters.cash.sigma]\nparameters: {{{hz}: {{}}}}\n",
         "assumptions: true\nexclude: parameters.cash.sigma\n",
@@ -297,8 +342,8 @@ changes:
         f"parameters:\n  {hz}: {{name: ''}}\n",
         f"parameters:\n  {hz}: {{name: a}}\n  parameters.cash.sigma: {{name: a}}\n",
         f"parameters:\n  {hz}: 1\n  parameters.bandits.hazard_scal: {{}}\n",
-        "parameters:\n  parameters.roadblocks: {range: [0, 1]}\n",
-        "parameters:\n  parameters.roadblocks.toll: {range: [0, 1]}\n",
+        "parameters:\n  parameters.toll_points.roadblock: {range: [0, 1]}\n",
+        "parameters:\n  parameters.toll_points.roadblock.toll: {range: [0, 1]}\n",
         "parameters:\n  parameters.cfa_per_eur: {}\n  parameters.flows.mali_route.annual_migrants: {}\n",
         "parameters:\n  parameters.origins.guinea.share: {}\n",
         "parameters: [parameters.bandits.hazard_scale]\n",
@@ -311,6 +356,7 @@ changes:
 
     # --- dictionaries -------------------------------------------------------
     keys = set()
+    ids = set()  # the values that name something: part, actor, class and place ids
 
     def walk(n):
         if isinstance(n, dict):
@@ -320,17 +366,20 @@ changes:
         elif isinstance(n, list):
             for x in n:
                 walk(x)
+        elif isinstance(n, str) and re.fullmatch(r"[a-z][a-z0-9_]*", n):
+            ids.add(n)
     walk(mali)
     keys |= {"policy", "title", "description", "parameters", "changes", "notes", "from_day",
              "until_day", "set", "scale", "add", "close", "open", "note", "closed", "exit",
              "crossing", "strictness", "hub", "weight", "fare_to", "mode", "policies", "file"}
-    words = sorted(keys) + ["bus", "pickup", "truck", "foot", "state_security", "bus_companies",
-                            "smugglers", "ghetto_chairmen", "passport_network", "transporters",
-                            "armed_groups", "bandits", "kidnappers", "mali", "mm1",
-                            "batch_departure", "arrival_rate", "service_rate", "customers",
-                            "batch_size", "max_wait", "arrived_algeria", "exited_niger", "died",
-                            "in_transit", "true", "false", "null", ".inf", "-.inf", ".nan",
-                            "1e308", "-1", "0", "1", "0.5", "4294967296", "9e15", "$"]
+    words = sorted(keys | ids | {
+        "state", "armed_group", "smuggler", "transport", "other", "citizen", "bus", "pickup",
+        "truck", "foot", "state_security", "bus_companies", "smugglers", "ghetto_chairmen",
+        "passport_network", "transporters", "armed_groups", "bandits", "kidnappers", "mali",
+        "corridor", "mm1", "batch_departure", "arrival_rate", "service_rate", "customers",
+        "batch_size", "max_wait", "arrived_algeria", "exited_niger", "died", "in_transit"}) + [
+        "true", "false", "null", ".inf", "-.inf", ".nan", "1e308", "-1", "0", "1", "0.5",
+        "4294967296", "9e15", "$"]
     yaml_tokens = ["{", "}", "[", "]", ": ", "- ", ", ", "&a ", "*a", "!!str ", "!!map ", "---",
                    "...", "|", ">-", "'", "\"", "~", "? ", "#", "\\x0A  ", "<<: "]
     dotted = sorted({p for p, _ in paths})

@@ -88,10 +88,10 @@ def test_evaluate_takes_a_dataframe_and_reports_failed_points(work):
     m = passage.Scenario.load(MALI).set("parameters.flows.mali_route.annual_migrants", 300)
     with pytest.warns(RuntimeWarning, match="1 of 2 design points failed"):
         y = passage.evaluate(m, np.array([[0.05], [-1.0]]), ["died"],
-                             parameters=["parameters.nouakchott_share"])
+                             parameters=["parameters.entries.mauritania.share"])
     assert np.isfinite(y[0, 0]) and np.isnan(y[1, 0])
     with pytest.raises(passage.SimulationError, match="every design point failed"):
-        passage.evaluate(m, np.array([[-1.0]]), ["died"], parameters=["parameters.nouakchott_share"])
+        passage.evaluate(m, np.array([[-1.0]]), ["died"], parameters=["parameters.entries.mauritania.share"])
 
 
 def test_run_without_out_owns_a_temporary_file(work):

@@ -72,7 +72,7 @@ def test_evaluate_checks_paths_and_outputs_before_running():
         passage.evaluate(ISHIGAMI, [[0.0, 1.0]], "y", parameters=["parameters.x1", "parameters.nope"])
     assert "parameters.nope" in e.value.file and "unknown key" in e.value.message
     with pytest.raises(passage.ConfigError, match="did you mean 'died'"):
-        passage.evaluate(MALI, [[0.05]], "dead", parameters=["parameters.nouakchott_share"])
+        passage.evaluate(MALI, [[0.05]], "dead", parameters=["parameters.entries.mauritania.share"])
 
 
 def test_reading_a_file_that_is_not_results(work):

@@ -19,38 +19,37 @@ namespace {
 
 const char* kMali = "configs/mali-2016.yaml";
 
-// A small Mali scenario around a network of its own: places `a` (the origin),
-// `g` (a hub), `c` (a crossing to Algeria), `l` (the exit to Niger), and `more`.
+// A small corridor around a network of its own: places `a` (the origin), `g` (a
+// hub loading trucks), `c` (a crossing to Algeria), `l` (the exit to Niger), and
+// `more`. It declares only the parts it places.
 std::string network(const std::string& places, const std::string& segments)
 {
   return R"(model: mali
 parameters:
   cfa_per_eur: 667
+  actors:
+    smugglers: {label: smugglers, kind: smuggler}
+    transporters: {label: transporters, kind: transport}
+    ghetto_chairmen: {label: ghetto chairmen, kind: other}
+  documents: {default: none, classes: {malian_passport: {label: Malian passport}, none: {label: no Malian papers}}}
+  nationalities: {n: {label: N, citizen_of: []}}
   flows: {f: {annual_migrants: 1000}}
-  origins: {o: {share: 1, start: a}}
+  origins: {o: {share: 1, start: a, nationality: n, documents: {malian_passport: 0.5}}}
   destinations: {alg: {share: 0.9, exit: arrived_algeria}, nig: {share: 0.1, exit: exited_niger}}
-  documents: {malian_passport_share: 0.5, false_passport_demand: 0.5, false_passport_rent_eur: [50, 200], passport_pool: 10, passport_return_days: 30}
   cash: {median: 300000, sigma: 0.5}
   modes:
-    bus: {speed_km_per_day: 700, sigma: 0.2}
-    pickup: {speed_km_per_day: 300, sigma: 0.3}
-    truck: {speed_km_per_day: 200, sigma: 0.3}
-    foot: {speed_km_per_day: 25, sigma: 0.4}
-  roadblocks: {toll: [1000, 5000], demand_foreign: 0.9, demand_malian_papers: 0.3, delay_hours: 0.5}
-  cokseurs: {share: 0.8, fee: 10000}
-  gendarmerie: {tax: [2000, 5000], tax_probability_foreign: 0.8, tax_probability_malian_papers: 0.2, arrest_probability: 0.1, bribe: 20000, detention_days: 2}
-  hub: {passeur_fee: 25000, passeur_networks: [o], foreign_ghetto_surcharge: 0.5, ghetto_fee_per_day: 1000, earnings_per_day: 2000, earnings_sigma: 0.4, cash_reserve: 30000, max_work_days: 180, truck_fare_foreign: 100000, truck_fare_malian: 32500}
-  trucks: {capacity: [60, 100], max_wait_days: 7}
-  checkpoints: {fee: 5000, delay_hours: 1}
-  protection: {probability: 0.5, fare_share: 0.2, hazard_factor: 0.3}
-  bandits: {hazard_scale: 1, robbery_share: 0.5, payoff: 10000, kill_probability: 0.03}
-  desert: {death_per_1000km: 0.004}
-  hostage: {ransom: 300000, pay_probability: 0.6, pay_delay_days: 14, pay_delay_sigma: 0.6, wait_limit_days: 45, abandoned_survival: 0.5}
-  border: {interception_foreign: 0.3, interception_malian_papers: 0.05, retry_probability: 0.7, retry_days: 5, retry_fee: 15000, max_attempts: 4}
+    bus: {fare_to: transporters, speed_km_per_day: 700, sigma: 0.2}
+    truck: {fare_to: transporters, speed_km_per_day: 200, sigma: 0.3}
+  hubs:
+    hub: {passeur_fee: 25000, passeur_receiver: smugglers, passeur_networks: [o], foreign_ghetto_surcharge: 0.5, ghetto_fee_per_day: 1000, ghetto_receiver: ghetto_chairmen, earnings_per_day: 2000, earnings_sigma: 0.4, cash_reserve: 30000, max_work_days: 180}
+  vehicles:
+    truck: {label: truck, mode: truck, capacity: [60, 100], max_wait_days: 7, fare: {citizen: 32500, malian_passport: 100000, none: 100000}, fare_to: transporters}
+  borders:
+    border: {label: border, interception: {malian_passport: 0.05, none: 0.3}, retry_probability: 0.7, retry_days: 5, retry_fee: 15000, retry_receiver: smugglers, max_attempts: 4}
   places:
     a: {}
-    g: {hub: true}
-    c: {crossing: {exit: arrived_algeria}}
+    g: {hub: hub, vehicles: [truck]}
+    c: {crossing: {border: border, exit: arrived_algeria}}
     l: {exit: exited_niger}
 )" + places +
          R"(  segments:
@@ -177,7 +176,7 @@ TEST_CASE("robustness: truck lines that multiply at every branch point are bound
   segments += "    " + prev + "_c: {from: " + prev + ", to: c, mode: truck, distance_km: 1}\n";
   const auto s = test::scenario_from_text(network(places, segments), "diamonds.yaml");
   CHECK_THROWS_WITH_AS(models::registry().create(s),
-                       doctest::Contains("error: more than 10000 truck lines leave the hub 'g'"),
+                       doctest::Contains("error: more than 10000 lines leave the hub 'g'"),
                        ConfigError);
 }
 

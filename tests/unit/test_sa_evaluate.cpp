@@ -44,11 +44,12 @@ TEST_CASE("sa evaluate: a point the model rejects is recorded as failed, with th
 {
   // Half of the range makes a probability > 1.
   const auto s = short_mali();
-  const auto d = design_from("parameters:\n"
-                             "  parameters.gendarmerie.arrest_probability: {range: [0.5, 1.5]}\n"
-                             "outputs: [died, arrived_algeria]\n"
-                             "replications: 2\n",
-                             s);
+  const auto d =
+    design_from("parameters:\n"
+                "  parameters.arrest_points.gao_gendarmes.arrest_probability: {range: [0.5, 1.5]}\n"
+                "outputs: [died, arrived_algeria]\n"
+                "replications: 2\n",
+                s);
   const std::size_t n = 16;
   const auto values = sa::values_from_unit(d, sa::latin_hypercube(n, 1, 5));
   sa::Evaluator ev(models::registry(), s, d, { s.seed, 2, 2, true });
@@ -132,8 +133,8 @@ TEST_CASE("sa evaluate: bit-identical runs and indices for any number of threads
     const auto d =
       design_from("parameters:\n"
                   "  parameters.bandits.hazard_scale: {distribution: log_uniform}\n"
-                  "  parameters.hostage.pay_probability: {}\n"
-                  "  parameters.segments.bamako_gao.roadblocks: {}\n"
+                  "  parameters.hostage_takers.border_post_smugglers.pay_probability: {}\n"
+                  "  parameters.segments.bamako_gao.roadblocks.roadblock: {}\n"
                   "outputs: [died, ransoms_paid, revenue_armed_groups, arrived_algeria]\n",
                   s);
     CHECK(d.parameters[2].integer);

@@ -203,11 +203,19 @@ def histogram(run, name):
             ax.axvline(q[k], color="#d94801", lw=1.0, ls="--")
         ax.plot([], [], color="#d94801", lw=1.0, ls="--",
                 label=f"5% and 95%: {fmt(q['q05'])} and {fmt(q['q95'])} {xunit}")
-    # A model limit that shapes the tail: the longest a migrant works in a hub.
-    limit = run.number("parameters.hub.max_work_days") if unit == "days" else None
-    if limit is not None and e[0] < limit < e[-1]:
+    # A model limit that shapes the tail: the longest a migrant works in a hub
+    # (parameters.hubs.ID.max_work_days, one line per distinct value).
+    limits = {}
+    if unit == "days":
+        for path in sorted(run.parameters):
+            parts = path.split(".")
+            if len(parts) == 4 and parts[:2] == ["parameters", "hubs"] and parts[3] == "max_work_days":
+                v = run.number(path)
+                if v is not None and e[0] < v < e[-1]:
+                    limits.setdefault(v, []).append(path)
+    for limit, paths in sorted(limits.items()):
         ax.axvline(limit, color="#555555", lw=1.0, ls=":",
-                   label=f"parameters.hub.max_work_days = {limit:g}")
+                   label=f"{', '.join(paths)} = {limit:g}")
     # Cumulative share, on the right axis: the long tails are hard to see in the bars.
     cum = 100.0 * (float(h.get("underflow", 0)) + np.concatenate([[0.0], np.cumsum(counts)]))
     cum /= total
