@@ -481,7 +481,7 @@ TEST_CASE("corridor step meet_recruiter: share 1 takes the fee once per migrant,
 
 // ---------------------------------------------------------------------------
 
-TEST_CASE("corridor step buy_papers: a pool of P serves exactly P before any return; the class "
+TEST_CASE("corridor step buy_papers: a pool of P serves exactly P before any return, and the class "
           "issued is what later parts see")
 {
   const std::string body = R"(  actors:
@@ -669,7 +669,7 @@ TEST_CASE("corridor step held_hostage: at a line's end, ransoms paid or migrants
 
 // ---------------------------------------------------------------------------
 
-TEST_CASE("corridor step cross_border: interception, push-back and retries; a crossing that "
+TEST_CASE("corridor step cross_border: interception, push-back and retries, and a crossing that "
           "is no exit")
 {
   const std::string parts = R"(  actors: {smugglers: {label: smugglers, kind: smuggler}}
