@@ -40,19 +40,22 @@ HEADER = """\
 #
 # The Mali route (every place, segment and part of mali-2016, same figures and tags)
 # and the Niger route (every place, segment and part of niger-2016) are joined by
-# the bus road Bamako - Benena (on the Mali-Burkina Faso border, a flow-monitoring
-# point) - Ouagadougou - Niamey. A migrant bound for Algeria chooses at Bamako, by
-# the segments' `weight`, between the road north to Gao (or Timbuktu) and the road
-# east to Niamey, Agadez and Arlit; migrants bound for Libya have only the road east
-# (no road in this network leads from Algeria into Libya). Closing the Mali road
-# north (`close: [bamako_gao, bamako_timbuktu]`) therefore sends the Algeria-bound
-# along real roads through Burkina Faso into the Niger route.
+# two real roads: Bamako - Benena (on the Mali-Burkina Faso border, a flow-monitoring
+# point) - Ouagadougou - Niamey, and Gao - Labbezanga - Niamey. At Bamako every
+# migrant of the Mali flow chooses, by the segments' `weight`, between the road
+# north (Gao, Timbuktu) and the road east; at Gao, one bound for Algeria chooses
+# between the trucks north and the road to Niamey, Agadez and Arlit. Closing the
+# Mali road north (`close: [bamako_gao, bamako_timbuktu]`) therefore sends the Mali
+# flow along the road through Burkina Faso into the Niger route. The other way round
+# is not open: Niger's own flow enters east of both branches (no road leads back
+# west, the network has no cycles).
 #
-# Two flows: `west_africa`, the Box 1 origins of molenaar2017 (their migrants pass
-# the Bamako branch), and `niger_east`, Niger's own flow that does not come through
-# Bamako (Nigeriens from Niamey, Nigerians from Kano, coastal West Africans from
-# Ouagadougou). The format draws one destination mix for every flow; see
-# `destinations` for what that costs.
+# Two flows: mali-2016's `mali_route` (its Box 1 origins, starting at their capitals)
+# and `niger_east`, Niger's own flow (niger-2016's origins: Nigeriens from Niamey,
+# Nigerians from Kano through Zinder, the other West Africans taken up at
+# Ouagadougou). The destinations are mali-2016's (Box 1) for both flows, as the
+# format has one destination mix for all flows: Niger's flow here goes to Libya 14%
+# of the time, where niger-2016 assumes 70%.
 #
 # Edits to copied items (besides the document classes, extended by one class
 # `ecowas_papers` that the Mali parts treat as `none` and the Niger parts' rules,
@@ -81,53 +84,36 @@ JOINT_ACTORS = {
 
 ECOWAS_CLASS = {"label": "ECOWAS passport or identity card (not Malian)"}
 
-WEST_AFRICA_FLOW = A(106000, "migrants a year from the western capitals who reach the Bamako "
-                     "branch: sized so that those bound for Algeria who take the Mali road "
-                     "(0.34 x about 0.9) are the 30,000-40,000 molenaar2017 (abstract) gives "
-                     "for the Mali route", 70000, 160000)
-NIGER_EAST_FLOW = A(175000, "Niger's own flow that does not pass Bamako: Niger's 180,000-320,000 "
-                    "(molenaar2017 executive summary, 6-8 x the Mali flow) less the roughly "
-                    "70,000 western migrants who reach Niamey through Bamako in this network",
-                    110000, 250000)
+NIGER_EAST_FLOW = A(235000, "Niger's own flow that does not come through Mali: Niger's "
+                    "180,000-320,000 (molenaar2017 executive summary: 6-8 x the 30,000-40,000 "
+                    "through Mali; 7 x 35,000 = 245,000) less the roughly 10,000 of the Mali "
+                    "flow who go on into Niger in this network", 170000, 310000)
+# Niger's own flow: niger-2016's origins, its West Africans taken up at Ouagadougou
+# (they come through Burkina Faso; starting them at their capitals would send them
+# through the Bamako branch, where the Mali flow chooses).
 NIGER_EAST_SHARES = {
-    "niger": A(0.21, "share of Nigeriens in Niger's own flow (niger-2016: 0.15 of the whole)",
-               0.05, 0.4),
-    "nigeria": A(0.35, "share of Nigerians in Niger's own flow (niger-2016: 0.25 of the whole)",
-                 0.15, 0.55),
-    "coastal": A(0.44, "share of coastal West Africans (Ghana, Burkina Faso, Togo, Benin, "
-                 "Cameroon and further) entering at Ouagadougou; the three shares sum to 1",
-                 0.2, 0.6),
+    "niger": A(0.15, "share of Nigeriens in Niger's flow (niger-2016)", 0.05, 0.35),
+    "nigeria": A(0.25, "share of Nigerians in Niger's flow (niger-2016)", 0.1, 0.4),
+    "via_ouagadougou": A(0.60, "share of the other West Africans of Niger's flow (niger-2016's "
+                         "Gambians, Senegalese, Guineans, Malians, Ivorians and others); the "
+                         "three shares sum to 1", 0.4, 0.8),
 }
 JOINT_NATIONALITIES = {
-    "coastal": {"label": "coastal West African (Ghana, Burkina Faso, Togo, Benin and further)",
-                "citizen_of": []},
+    "west_african": {"label": "West African of Niger's flow (Gambian, Senegalese, Guinean, "
+                              "Malian, Ivorian, Ghanaian and others)", "citizen_of": []},
 }
-COASTAL_ORIGIN = {
-    "start": "ouagadougou", "nationality": "coastal",
-    "documents": {"ecowas_papers": A(0.4, "share of coastal West Africans with ECOWAS papers",
-                                     0.1, 0.8)},
+VIA_OUAGADOUGOU_ORIGIN = {
+    "start": "ouagadougou", "nationality": "west_african",
+    "documents": {"ecowas_papers": A(0.4, "share of West Africans of Niger's flow with ECOWAS "
+                                     "papers (niger-2016)", 0.1, 0.8)},
 }
 WESTERN_PAPERS = A(0.4, "share of non-Malian migrants from the western capitals with an "
                    "ECOWAS passport or identity card of their own (the Mali parts treat them "
-                   "as without Malian papers; the Niger parts as holding papers)", 0.1, 0.8)
-
-DESTINATIONS = {
-    "algeria": {"share": A(0.34, "share of all migrants of both flows bound for Algeria (and "
-                           "Morocco, Spain, France): molenaar2017 §2 Box 1 gives 60% for the Mali "
-                           "route (Algeria 39, Spain 15, France 3, other North Africa 3), "
-                           "niger-2016 assumes 30% for Niger's; weighted 35,000 to 245,000. One "
-                           "mix for every flow: the format has no destinations per flow, so the "
-                           "Box 1 migrants here are more often bound for Libya than Box 1 says",
-                           0.2, 0.5),
-                "exit": "arrived_algeria"},
-    "libya": {"share": A(0.65, "share bound for Libya (and Italy): Box 1's 31% (Libya 14, Italy 17) "
-                         "and niger-2016's 70%, weighted as for Algeria; the three shares sum to 1",
-                         0.45, 0.8),
-              "exit": "arrived_libya"},
-    "niger": {"share": A(0.01, "share bound for Niger itself: Box 1's 9% of the Mali flow, "
-                         "weighted as for Algeria", 0.0, 0.05),
-              "exit": "arrived_niger"},
-}
+                   "as without Malian papers, as mali-2016 does; the Niger parts as holding "
+                   "papers)", 0.1, 0.8)
+# Destinations: mali-2016's (Box 1), except that Libya and Niger are on the network
+# now: migrants bound for Libya end at Sabha, those bound for Niger in Niger.
+DESTINATION_EXITS = {"libya": "arrived_libya", "niger": "arrived_niger"}
 
 JOINT_TOLL_POINTS = {
     "burkina_roadblock": {
@@ -165,9 +151,10 @@ def joint_segments(mali_roadblock):
         "bamako_benena": {
             "from": "bamako", "to": "benena", "mode": "bus", "fare_to": "bus_companies",
             "weight": A(0.1, "relative choice at Bamako of the road east through Burkina Faso "
-                        "and Niger against the road north to Gao (weight 1) and Timbuktu (0.05), "
-                        "for migrants who may go either way (bound for Algeria); Box 1's "
-                        "migrants are those on the Mali route, so few go east", 0.0, 1.0),
+                        "and Niger against the road north to Gao (weight 1) and Timbuktu "
+                        "(0.05): the Mali flow of molenaar2017 takes the road north, so few go "
+                        "east (molenaar2017 §1: the route through Burkina Faso and Niger was "
+                        "the one taken while north Mali was unsafe)", 0.0, 0.5),
             "distance_km": A(480, "road distance via Ségou, San and Tominian (great-circle "
                              "395 km)", 420, 560),
             "fare": A(12000, "bus fare Bamako-Benena, CFA", 8000, 20000),
@@ -180,6 +167,13 @@ def joint_segments(mali_roadblock):
             "distance_km": A(380, "road distance (great-circle 314 km)", 330, 450),
             "fare": A(10000, "bus fare Benena-Ouagadougou, CFA", 6000, 18000),
             "roadblocks": {"burkina_roadblock": A(6, "roadblocks in Burkina Faso", 2, 12)},
+        },
+        "labbezanga_niamey": {
+            "from": "labbezanga", "to": "niamey", "mode": "bus", "fare_to": "bus_companies",
+            "distance_km": A(250, "road distance via Ayorou (great-circle 223 km)", 220, 300),
+            "fare": A(7500, "bus fare Labbezanga-Niamey, CFA", 4000, 15000),
+            "roadblocks": {"niger_roadblock": A(4, "roadblocks between the border and Niamey",
+                                                2, 8)},
         },
         "ouagadougou_niamey": {
             "from": "ouagadougou", "to": "niamey", "mode": "bus", "fare_to": "bus_companies",
@@ -289,26 +283,25 @@ def build():
     merge(p["nationalities"], np_["nationalities"], "nationality")
     p["nationalities"].update(JOINT_NATIONALITIES)
 
-    # Flows and origins.
+    # Flows and origins: mali-2016's flow with its origins, and Niger's own flow.
+    (mali_flow_id, mali_flow), = mp["flows"].items()
     west_shares = {k: o["share"] for k, o in mp["origins"].items()}
+    mali_flow = dict(mali_flow)
+    mali_flow["origin_shares"] = west_shares
     p["flows"] = {
-        "west_africa": {"annual_migrants": WEST_AFRICA_FLOW, "origin_shares": west_shares},
+        mali_flow_id: mali_flow,
         "niger_east": {"annual_migrants": NIGER_EAST_FLOW, "origin_shares": NIGER_EAST_SHARES},
     }
-    fw, fe = WEST_AFRICA_FLOW["value"], NIGER_EAST_FLOW["value"]
+    fw, fe = value_of(mali_flow["annual_migrants"]), NIGER_EAST_FLOW["value"]
     origins = {}
     for k, o in mp["origins"].items():
         o = copy.deepcopy(o)
-        o["share"] = None  # filled below
-        if o.get("nationality") and not any(
-                c for c in (o.get("documents") or {}) if c != "ecowas_papers"):
-            docs = dict(o.get("documents") or {})
-            docs["ecowas_papers"] = WESTERN_PAPERS
-            o["documents"] = docs
+        if not o.get("documents"):
+            o["documents"] = {"ecowas_papers": WESTERN_PAPERS}
         origins[k] = o
     for k in ("niger", "nigeria"):
         origins[k] = copy.deepcopy(np_["origins"][k])
-    origins["coastal"] = copy.deepcopy(COASTAL_ORIGIN)
+    origins["via_ouagadougou"] = copy.deepcopy(VIA_OUAGADOUGOU_ORIGIN)
     raw = {}
     for k in origins:
         if k in west_shares:
@@ -326,7 +319,11 @@ def build():
     p["origins"] = origins
     if "entries" in mp:
         p["entries"] = mp["entries"]
-    p["destinations"] = DESTINATIONS
+    dest = copy.deepcopy(mp["destinations"])
+    for k, exit_ in DESTINATION_EXITS.items():
+        note_change(f"destination '{k}': exit {exit_} (was {dest[k]['exit']})")
+        dest[k]["exit"] = exit_
+    p["destinations"] = dest
     p["cash"] = mp["cash"]
     p["modes"] = dict(mp["modes"])
     merge(p["modes"], np_["modes"], "mode")
@@ -380,6 +377,18 @@ def build():
                     "others go on)")
     segments = copy.deepcopy(mp["segments"])
     merge(segments, np_["segments"], "segment")
+    # At Gao the road to Niger now leads to Algeria too (through Agadez and Arlit):
+    # for the migrants who may go either way it must not compete with the trucks as
+    # an equal.
+    segments["gao_labbezanga"]["weight"] = A(
+        0.02, "relative choice at Gao of the road to Niger against the trucks north (weight "
+        "1) for a migrant bound for Algeria (those bound for Niger or Libya have no other "
+        "way)", 0.0, 0.2)
+    note_change("segment 'gao_labbezanga': weight 0.02 (it now leads on to Niamey)")
+    hub = p["hubs"]["agadez_hub"]
+    hub["passeur_networks"] = list(hub["passeur_networks"]) + ["via_ouagadougou"]
+    note_change("hub 'agadez_hub': passeur_networks also via_ouagadougou (niger-2016's West "
+                "Africans)")
     # The Malian roadblocks on the road out of Bamako.
     mali_roadblock = next(iter(segments["bamako_gao"]["roadblocks"]))
     segments.update(joint_segments(mali_roadblock))
