@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-MALI = Path(__import__("os").environ.get("SAHEL_MALI", ROOT / "configs" / "mali-2016.yaml"))
+MALI = ROOT / "configs" / "mali-2016.yaml"
 NIGER = ROOT / "configs" / "niger-2016.yaml"
 OUT = ROOT / "configs" / "sahel-2016.yaml"
 
@@ -245,8 +245,8 @@ def merge(into, more, what):
         into[k] = v
 
 
-def build():
-    m = load(MALI)
+def build(mali=MALI):
+    m = load(mali)
     n = load(NIGER)
     mp, np_ = m["parameters"], n["parameters"]
 
@@ -498,8 +498,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if configs/sahel-2016.yaml differs from what would be written")
+    ap.add_argument("--mali", type=Path, default=MALI, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    doc = build()
+    doc = build(args.mali)
     text = render(doc)
     assert yaml.safe_load(text) == doc, "the writer changed the document"
     if args.check:

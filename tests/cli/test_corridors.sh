@@ -14,8 +14,7 @@ SAHEL=$SRC/configs/sahel-2016.yaml
 LAW=$SRC/configs/policies/niger/law_2015_36.yaml
 # Smaller flows keep the runs short; the shares and the network are the files'.
 NIGER_SMALL=(--set parameters.flows.niger_route.annual_migrants=20000)
-SAHEL_SMALL=(--set parameters.flows.west_africa.annual_migrants=20000
-             --set parameters.flows.niger_east.annual_migrants=10000)
+SAHEL_SMALL=(--set parameters.flows.niger_east.annual_migrants=20000)
 
 # metric FILE NAME: the mean of a metric over the replications.
 metric() {
