@@ -73,7 +73,7 @@ void BM_MaliEventByEvent(benchmark::State& state)
 void BM_MaliNoCalendarBound(benchmark::State& state)
 {
   namespace mali = models::mali;
-  mali::MaliScenario sc = [] {
+  mali::CorridorScenario sc = [] {
     engine::config::Diagnostics d;
     return mali::compile(baseline(), d);
   }();
@@ -112,27 +112,33 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
       const double u_hub = s.uniform();
       const auto origin = e.origin_choice[0].pick(u_origin);
       const auto exit = sc.destinations[e.destination_choice.pick(u_dest)].exit;
-      const bool malian = sc.origins[origin].malian;
-      const bool wants = !malian && u_rent < p.false_passport_demand;
+      const mali::Origin& from = sc.origins[origin];
+      const bool wants = !p.passport_markets.empty() && from.documents.empty() &&
+                         u_rent < p.passport_markets[0].demand.value[from.default_class];
       std::int64_t cash = std::llround(p.cash_median * std::exp(p.cash_sigma * z_cash));
       cash += static_cast<std::int64_t>(z_earn + u_cok + u_pass);
-      std::uint32_t place =
-        (!malian && u_entry < p.nouakchott_share) ? p.nouakchott : sc.origins[origin].start;
+      std::uint32_t place = from.start;
+      for (const auto& x : p.entries) {
+        if (x.origins[origin] != 0 && u_entry < x.share) {
+          place = x.place;
+        }
+      }
       bool by_bus = false;
       for (int guard = 0; guard < 64; ++guard) {
         const mali::Place& here = e.places[place];
-        if (here.passport_market && wants) {
+        if (here.passport_market >= 0 && wants) {
           Stream ps = stream(substream_id("mali.passport"), here.site, i);
-          cash -= p.passport_rent.draw(ps);
+          cash -= p.passport_markets[static_cast<std::size_t>(here.passport_market)].price.draw(ps);
           ++events;
         }
-        if (here.gendarmerie && by_bus) {
+        if (here.arrest_point >= 0 && by_bus) {
           Stream g = stream(substream_id("mali.gendarmerie"), here.site, i);
-          cash -= (g.uniform() < 0.5 ? p.gendarme_tax.draw(g) : 0) +
+          const auto& tax = p.arrest_points[static_cast<std::size_t>(here.arrest_point)].tax;
+          cash -= (g.uniform() < 0.5 ? tax.draw(g) : 0) +
                   static_cast<std::int64_t>(g.uniform() + g.exponential());
         }
         if (here.exit == static_cast<std::int32_t>(exit)) {
-          if (here.crossing) {
+          if (here.crossing()) {
             Stream b = stream(substream_id("mali.border"), here.site, i);
             sink += static_cast<std::int64_t>(b.uniform() + b.uniform() + b.exponential());
           }
@@ -143,7 +149,7 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
           break;
         }
         const double u_way =
-          here.hub ? u_hub : stream(substream_id("mali.route"), here.site, i).uniform();
+          here.hub >= 0 ? u_hub : stream(substream_id("mali.route"), here.site, i).uniform();
         const mali::Option& way = ways[e.option_choice[place * exits + exit].pick(u_way)];
         if (way.line) {
           // A truckload shares one convoy's draws: draw them once per ~73 riders.
@@ -162,16 +168,17 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
               const std::uint64_t at = combine(line.site, seg.site);
               Stream c = stream(substream_id("mali.convoy.ride"), at, truck);
               const double travel = c.lognormal(
-                std::log(seg.distance_km / p.modes[2].speed_km_per_day), p.modes[2].sigma);
+                std::log(seg.distance_km / p.modes[seg.mode].speed_km_per_day),
+                p.modes[seg.mode].sigma);
               sink += static_cast<std::int64_t>(travel + c.uniform() + c.uniform() + c.uniform());
-              for (std::uint32_t j = 0; j < seg.checkpoints; ++j) {
+              for (std::uint32_t j = 0; j < seg.checkpoint_count; ++j) {
                 sink += static_cast<std::int64_t>(
                   stream(substream_id("mali.convoy.checkpoint"), combine(at, j), truck)
                     .exponential());
               }
             }
-            events += static_cast<std::uint64_t>(seg.checkpoints) + 1;
-            cash -= static_cast<std::int64_t>(seg.checkpoints) * p.checkpoint_fee;
+            events += static_cast<std::uint64_t>(seg.checkpoint_count) + 1;
+            cash -= static_cast<std::int64_t>(seg.checkpoint_count) * p.checkpoints[0].fee;
             sink += static_cast<std::int64_t>(
               stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
           }
@@ -182,27 +189,28 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
         }
         const mali::Segment& seg = e.segments[way.index];
         Stream r = stream(substream_id("mali.ride"), seg.site, i);
-        const auto& mode = p.modes[static_cast<std::size_t>(seg.mode)];
+        const auto& mode = p.modes[seg.mode];
         const double travel =
           r.lognormal(std::log(seg.distance_km / mode.speed_km_per_day), mode.sigma);
         sink += static_cast<std::int64_t>(travel + r.uniform() + r.uniform() + r.uniform());
-        for (std::uint32_t k = 0; k < seg.roadblocks; ++k) {
+        for (std::uint32_t k = 0; k < seg.roadblock_count; ++k) {
           const double u = r.uniform();
           sink += static_cast<std::int64_t>(r.exponential());
-          const std::int64_t toll = p.toll.draw(r);
-          cash -= u < p.toll_demand[0] ? toll : 0;
+          const mali::TollPoint& tp = p.toll_points[seg.roadblocks.front().part];
+          const std::int64_t toll = tp.toll.draw(r);
+          cash -= u < tp.demand.value[0] ? toll : 0;
         }
-        for (std::uint32_t j = 0; j < seg.checkpoints; ++j) {
+        for (std::uint32_t j = 0; j < seg.checkpoint_count; ++j) {
           sink += static_cast<std::int64_t>(
             stream(substream_id("mali.checkpoint"), combine(seg.site, j), i).exponential());
         }
-        events += static_cast<std::uint64_t>(seg.roadblocks + seg.checkpoints) + 1;
-        if (seg.mode != mali::Mode::Bus) {
+        events += static_cast<std::uint64_t>(seg.roadblock_count + seg.checkpoint_count) + 1;
+        if (p.modes[seg.mode].desert) {
           sink += static_cast<std::int64_t>(
             stream(substream_id("mali.desert"), seg.site, i).uniform() * 2);
         }
         place = seg.to;
-        by_bus = seg.mode == mali::Mode::Bus;
+        by_bus = !p.modes[seg.mode].desert;
       }
       sink += cash;
     }

@@ -1,17 +1,23 @@
-// A migrant's journey through Mali, as a process that reads like the route:
-// set out, ride the buses through the roadblocks, get past the Gao gendarmes,
-// stay in a ghetto and work until the truck fare is in hand, ride north through
-// checkpoints and attacks, be held hostage or not, cross into Algeria or be
-// pushed back. Trucks are the one place where migrants meet (a batch departure
-// per truck line); everything else a migrant does touches nobody else and runs
-// straight through on its own clock (engine/README.md).
+// A migrant's journey along a smuggling corridor, as a process that reads like
+// the route: set out; at each place buy papers, meet a recruiter, face the
+// gendarmes, be held hostage, cross a border, leave at an exit, or stay in a hub
+// and board a vehicle; ride each segment stop by stop (roadblocks, checkpoints,
+// an attack, the desert). Which of these a place or a segment has is data (the
+// scenario's parts, models/mali/scenario.hpp). Vehicles are the one place where
+// migrants meet (a batch departure per line); everything else a migrant does
+// touches nobody else and runs straight through on its own clock
+// (engine/README.md). The steps that wait are awaitable `Step`s
+// (engine/include/passage/core/step.hpp); one `ride` serves a lone migrant and a
+// vehicle's passengers.
 #include "mali/journey.hpp"
 
 #include "passage/core/components.hpp"
+#include "passage/core/step.hpp"
 #include "passage/errors.hpp"
 #include "passage/stats/tally.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -22,6 +28,7 @@ using engine::BatchDeparture;
 using engine::Clock;
 using engine::Process;
 using engine::Simulation;
+using engine::Step;
 using engine::Time;
 using engine::random::combine;
 using engine::random::Stream;
@@ -35,7 +42,9 @@ namespace {
 // several draws (a ride's roadblocks, a border's attempts), each of its users
 // always makes the same calls in the same order, whatever the parameters, so the
 // n-th stop (or attempt) always gets the same numbers: as good as a key per stop,
-// without hashing one for each of the ~10^6 roadblocks a year.
+// without hashing one for each of the ~10^6 roadblocks a year. (The names keep
+// the "mali." prefix of the model's first corridor: they are only keys, and the
+// bundled results depend on them.)
 constexpr std::uint64_t kArrivals = substream_id("mali.arrivals");
 constexpr std::uint64_t kProfile = substream_id("mali.profile");
 constexpr std::uint64_t kRide = substream_id("mali.ride"); // travel, attack, roadblocks
@@ -46,11 +55,13 @@ constexpr std::uint64_t kGendarmerie = substream_id("mali.gendarmerie");
 constexpr std::uint64_t kHostage = substream_id("mali.hostage");
 constexpr std::uint64_t kBorder = substream_id("mali.border");
 constexpr std::uint64_t kTruck = substream_id("mali.truck");
-// A convoy's draws are keyed by its line and its departure order within the line
+// A vehicle's draws are keyed by its line and its departure order within the line
 // (engine/README.md says what that leaves unpaired), and by segment or place.
 constexpr std::uint64_t kEscort = substream_id("mali.convoy.escort");
 constexpr std::uint64_t kConvoyRide = substream_id("mali.convoy.ride"); // travel, attack
 constexpr std::uint64_t kConvoyCheckpoint = substream_id("mali.convoy.checkpoint");
+constexpr std::uint64_t kConvoyRoadblock = substream_id("corridor.convoy.roadblock");
+constexpr std::uint64_t kTollAboard = substream_id("corridor.toll.aboard"); // per passenger
 constexpr std::uint64_t kGhettoStay = substream_id("mali.convoy.ghetto");
 constexpr std::uint64_t kHostageTaking = substream_id("mali.convoy.hostage");
 constexpr std::uint64_t kVictim = substream_id("mali.victim");
@@ -68,15 +79,14 @@ struct Migrant
   std::uint32_t exit = 0;
   std::uint32_t place = 0;
   std::int32_t on_segment = -1; // the segment being travelled, for the trace
-  DocClass docs = kForeign;
-  bool malian = false;
-  bool wants_passport = false;
-  bool false_passport = false;
-  bool uses_cokseur = false;
+  std::uint16_t nationality = 0;
+  ClassId docs = 0;
+  std::int8_t market = -1;       // where his false papers came from
+  std::int8_t held = -1;         // hostage-takers holding him
+  std::int8_t arrived_by = -1;   // the mode he arrived by, until an arrest point saw it
+  bool arrived_alone = false;    // on his own (not unloaded from a vehicle)
   bool recruited = false;
   bool passeur_paid = false;
-  bool by_bus = false;
-  bool held = false;
   bool done = false;
   bool traced = false;
   std::int64_t cash = 0;
@@ -86,8 +96,10 @@ struct Migrant
   std::int64_t family = 0;
   double entered = 0.0;
   double hub_arrival = -1.0;
-  double earnings = 0.0;
-  double hub_choice = 0.0; // one uniform for the way out of a hub, drawn once
+  double z_earnings = 0.0;  // his earning power, a standard normal
+  double u_papers = 0.0;    // one uniform for buying false papers
+  double u_recruiter = 0.0; // one uniform for a recruiter
+  double hub_choice = 0.0;  // one uniform for the way out of a hub, drawn once
   std::uint64_t steps = 0;
   BatchDeparture::Seat seat;
   // The worker's list of migrants alive in this replication.
@@ -192,9 +204,34 @@ private:
   double pos_ = 0.0;
 };
 
+//! The part placed at the index-th stop of its kind on a segment.
+std::uint32_t part_at(const std::vector<Placed>& placed, std::uint32_t index)
+{
+  for (const auto& p : placed) {
+    const auto n = static_cast<std::uint32_t>(p.amount);
+    if (index < n) {
+      return p.part;
+    }
+    index -= n;
+  }
+  return placed.empty() ? 0 : placed.back().part;
+}
+
+//! Who rides a segment together: a lone migrant, or a vehicle's passengers.
+struct Party
+{
+  Clock* clock = nullptr;
+  BatchDeparture::Seat* group = nullptr; //!< the riders, linked by Seat::next
+  bool aboard = false;                   //!< a vehicle's passengers (their processes wait)
+  std::uint32_t line = 0;                //!< aboard: the line, and
+  std::uint64_t vehicle = 0;             //!< the vehicle's departure order on it
+  std::uint64_t line_site = 0;
+  double hazard_factor = 1.0; //!< an escort's effect on the attack hazard
+};
+
 class MaliWorker;
 
-// One truck line's loading bay at its hub.
+// One line's loading bay at its hub.
 class LineStop final : public BatchDeparture::Listener
 {
 public:
@@ -216,30 +253,33 @@ public:
 class MaliWorker final : public engine::Worker
 {
 public:
-  MaliWorker(const MaliScenario& sc, const engine::WorkerOptions& o, std::vector<Draw>* draws)
-    : sc_(sc), seed_(o.seed), trace_k_(o.trace_entities), draws_(draws), sim_(o.stepping),
-      passports_(sim_, 0)
+  MaliWorker(const CorridorScenario& sc, const engine::WorkerOptions& o, std::vector<Draw>* draws)
+    : sc_(sc), seed_(o.seed), trace_k_(o.trace_entities), draws_(draws), sim_(o.stepping)
   {
     for (std::uint32_t l = 0; l < sc_.lines.size(); ++l) {
       stops_.push_back(std::make_unique<LineStop>(*this, l, sim_));
     }
+    for (std::size_t k = 0; k < sc_.epochs[0].p.passport_markets.size(); ++k) {
+      stocks_.push_back(std::make_unique<engine::Stock>(sim_, 0));
+    }
     const std::size_t outcomes = sc_.exits.size() + 3;
     outcomes_.assign(outcomes, 0);
     entered_.assign(sc_.origins.size(), 0);
+    revenue_.assign(sc_.actors.size(), 0);
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
 
-  std::uint32_t truck_capacity(std::uint32_t line, std::uint64_t vehicle)
+  std::uint32_t vehicle_capacity(std::uint32_t line, std::uint64_t vehicle)
   {
-    const Params& p = sc_.at(sim_.now()).p;
+    const Vehicle& kind = sc_.at(sim_.now()).p.vehicles[sc_.lines[line].vehicle];
     Stream s = stream(kTruck, sc_.lines[line].site, vehicle);
     return static_cast<std::uint32_t>(
       drew("truck.capacity", line, vehicle, Draw::kNone, 0,
-           static_cast<double>(s.uniform_int(p.truck_capacity_lo, p.truck_capacity_hi))));
+           static_cast<double>(s.uniform_int(kind.capacity_lo, kind.capacity_hi))));
   }
 
-  void truck_leaves(std::uint32_t line, const BatchDeparture::Departure& d)
+  void vehicle_leaves(std::uint32_t line, const BatchDeparture::Departure& d)
   {
     ++trucks_;
     truck_passengers_ += d.load;
@@ -252,17 +292,31 @@ private:
   Process journey(std::uint64_t uid, std::uint32_t flow, Time entered);
   Process convoy(std::uint32_t line, BatchDeparture::Departure d);
 
+  // --- the steps that wait ----------------------------------------------------
+  Step<> buy_papers(Migrant& m, const Place& here);
+  Step<> face_gendarmes(Migrant& m, const Place& here);
+  Step<> held_hostage(Migrant& m, const Place& here);
+  Step<> cross_border(Migrant& m, const Place& here);
+  //! Work and pay in a hub until the way on is affordable; the way, or none
+  //! (he turned back).
+  Step<Option> stay_in_hub(Migrant& m, const Place& here);
+  Step<> board(Migrant& m, const Option& way);
+  Step<> ride(Party& party, std::uint32_t segment);
+
   // --- instantaneous steps ----------------------------------------------------
   void set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time t);
-  double roadblock(Migrant& m, Stream& rng, const Params& p, std::uint64_t segment,
-                   std::uint64_t k);
-  Time gendarmes(Migrant& m, const Place& here, const Params& p);
-  void rent_passport(Migrant& m, const Place& here, const Params& p);
-  void attack(BatchDeparture::Seat*& group, const Segment& seg, double kind, Time t,
-              const Params& p, bool aboard);
-  void deaths_aboard(BatchDeparture::Seat*& group, const Segment& seg, Time t, const Params& p);
-  std::int64_t pay(Migrant& m, Actor a, std::int64_t amount, const char* what);
-  void finish(Migrant& m, std::uint32_t outcome, const char* what);
+  void meet_recruiter(Migrant& m, const Place& here);
+  void take_hostage(Migrant& m, std::int32_t takers, double probability, Stream s,
+                    std::uint64_t where);
+  double pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp, std::uint64_t segment,
+                        std::uint64_t k);
+  void pay_checkpoint(Party& party, const Checkpoint& cp);
+  void attack(Party& party, const Segment& seg, double kind, const Params& p);
+  void desert(Party& party, const Segment& seg, const Params& p);
+  std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount, std::string_view what);
+  void finish(Migrant& m, std::uint32_t outcome, std::string_view what);
+  //! Off the party (a lone rider, or a passenger), dead.
+  void kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, std::string_view what);
   //! A trace line: `kind` names the step for programs, `what` says it for
   //! readers, `detail` holds the event's own fields (key=value;...).
   void note(const Migrant& m, std::string_view kind, std::string_view what, std::int64_t amount = 0,
@@ -280,7 +334,22 @@ private:
                                  ": the scenario lets a migrant loop (check retries and routes)");
     }
   }
-  void kill(BatchDeparture::Seat*& link, Migrant& m, const char* what);
+  //! A citizen of the country with this index (-1: none) is judged as one.
+  bool citizen(const Migrant& m, std::int32_t country) const noexcept
+  {
+    const auto& c = sc_.nationalities[m.nationality].citizen;
+    return country >= 0 && static_cast<std::size_t>(country) < c.size() &&
+           c[static_cast<std::size_t>(country)] != 0;
+  }
+  const Hub& hub_of(const Params& p, const Place& at) const
+  {
+    return p.hubs[static_cast<std::size_t>(at.hub)];
+  }
+  double ghetto_day(const Hub& h, const Migrant& m) const
+  {
+    return static_cast<double>(h.ghetto_fee_per_day) *
+           (h.passeur_network[m.origin] ? 1.0 : 1.0 + h.foreign_ghetto_surcharge);
+  }
 
   Stream stream(std::uint64_t kind, std::uint64_t site, std::uint64_t entity) const
   {
@@ -302,18 +371,26 @@ private:
   {
     return drew(kind, m.uid, Draw::kNone, where, index, value);
   }
+  //! A party's draw: the lone migrant's, or the vehicle's.
+  double drew(const char* lone, const char* aboard, const Party& p, std::uint64_t where,
+              std::uint64_t index, double value) const
+  {
+    return p.aboard ? drew(aboard, p.line, p.vehicle, where, index, value)
+                    : drew(lone, owner(p.group), where, index, value);
+  }
   std::uint32_t died() const { return static_cast<std::uint32_t>(sc_.exits.size()); }
   std::uint32_t abandoned() const { return died() + 1; }
   std::uint32_t turned_back() const { return died() + 2; }
   const std::string& place_name(std::uint32_t i) const { return sc_.epochs[0].places[i].name; }
+  const std::string& actor_label(ActorId a) const { return sc_.actors[a].label; }
 
-  const MaliScenario& sc_;
+  const CorridorScenario& sc_;
   std::uint64_t seed_;
   std::uint64_t rep_ = 0;
   std::uint64_t trace_k_;
   std::vector<Draw>* draws_;
   Simulation sim_;
-  engine::Stock passports_;
+  std::vector<std::unique_ptr<engine::Stock>> stocks_; // one per passport market
   std::vector<std::unique_ptr<LineStop>> stops_;
   Migrant* alive_ = nullptr;
 
@@ -330,7 +407,7 @@ private:
   std::uint64_t intercepted_ = 0;
   std::uint64_t workers_ = 0;
   std::vector<std::uint64_t> segment_flow_; // migrants who set off on each segment
-  std::array<std::int64_t, kActorCount> revenue_{};
+  std::vector<std::int64_t> revenue_;       // per actor
   std::int64_t paid_total_ = 0;
   std::int64_t budgets_ = 0;
   std::int64_t earned_ = 0;
@@ -345,11 +422,11 @@ private:
 
 std::uint32_t LineStop::capacity(std::uint64_t vehicle)
 {
-  return w_.truck_capacity(line_, vehicle);
+  return w_.vehicle_capacity(line_, vehicle);
 }
 void LineStop::depart(const BatchDeparture::Departure& d)
 {
-  w_.truck_leaves(line_, d);
+  w_.vehicle_leaves(line_, d);
 }
 
 enum Hist : std::size_t
@@ -362,7 +439,7 @@ enum Hist : std::size_t
 // ---------------------------------------------------------------------------
 // Ledger and bookkeeping
 
-std::int64_t MaliWorker::pay(Migrant& m, Actor a, std::int64_t amount, const char* what)
+std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, std::string_view what)
 {
   const std::int64_t x = std::min(amount, m.cash);
   if (x <= 0) {
@@ -403,11 +480,11 @@ void MaliWorker::note(const Migrant& m, std::string_view kind, std::string_view 
   }
   trace_->push_back(engine::TraceRecord{
     m.uid, m.clock.now, where, std::string(what), amount,
-    actor >= 0 ? std::string(kActorNames[static_cast<std::size_t>(actor)]) : "", std::string(kind),
+    actor >= 0 ? sc_.actors[static_cast<std::size_t>(actor)].id : "", std::string(kind),
     std::move(detail) });
 }
 
-void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const char* what)
+void MaliWorker::finish(Migrant& m, std::uint32_t outcome, std::string_view what)
 {
   m.done = true;
   ++outcomes_[outcome];
@@ -416,10 +493,12 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const char* what)
   hist_[kJourneyDays].add(days);
   hist_[kPaid].add(static_cast<double>(m.paid));
   add(cash_left_, m.cash);
-  if (m.false_passport) {
-    // A rented passport goes back to Mali for reuse, unless lost with its renter.
+  if (m.market >= 0) {
+    // False papers go back to their market for reuse, unless lost with their holder.
     if (outcome < died() || outcome == turned_back()) {
-      passports_.give_back_at(m.clock.now + sc_.at(m.clock.now).p.passport_return_days);
+      const auto k = static_cast<std::size_t>(m.market);
+      stocks_[k]->give_back_at(m.clock.now +
+                               sc_.at(m.clock.now).p.passport_markets[k].return_days);
     }
   }
   if (m.traced) {
@@ -428,13 +507,15 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const char* what)
   }
 }
 
-void MaliWorker::kill(BatchDeparture::Seat*& link, Migrant& m, const char* what)
+void MaliWorker::kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, std::string_view what)
 {
-  // Out of the vehicle first: the migrant's frame (and seat) ends when its
-  // process is resumed.
+  // Out of the party first: a passenger's frame (and seat) ends when its
+  // process is resumed; a lone rider's process sees him done when the ride ends.
   link = m.seat.next;
   finish(m, died(), what);
-  sim_.schedule_resume(m.clock.now, m.seat.handle);
+  if (party.aboard) {
+    sim_.schedule_resume(m.clock.now, m.seat.handle);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -448,17 +529,17 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
   // Always the same draws in the same order, whatever the scenario uses.
   const double u_origin = s.uniform();
   const double u_destination = s.uniform();
-  const double u_passport = s.uniform();
-  const double u_rent = s.uniform();
+  const double u_documents = s.uniform();
+  m.u_papers = s.uniform();
   const double z_cash = s.normal();
-  const double z_earn = s.normal();
-  const double u_cokseur = s.uniform();
+  m.z_earnings = s.normal();
+  m.u_recruiter = s.uniform();
   const double u_entry = s.uniform();
   m.hub_choice = s.uniform();
   if (draws_ != nullptr) [[unlikely]] {
     std::uint64_t n = 0;
-    for (const double v : { u_origin, u_destination, u_passport, u_rent, z_cash, z_earn, u_cokseur,
-                            u_entry, m.hub_choice }) {
+    for (const double v : { u_origin, u_destination, u_documents, m.u_papers, z_cash,
+                            m.z_earnings, m.u_recruiter, u_entry, m.hub_choice }) {
       drew("profile", uid, Draw::kNone, Draw::kNone, n++, v);
     }
   }
@@ -470,18 +551,29 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
   m.origin = static_cast<std::uint32_t>(e.origin_choice[flow].pick(u_origin));
   const Origin& o = sc_.origins[m.origin];
   m.exit = sc_.destinations[e.destination_choice.pick(u_destination)].exit;
-  m.malian = o.malian;
-  if (m.malian) {
-    m.docs = u_passport < p.malian_passport_share ? kMalianPapers : kForeign;
-  } else {
-    m.wants_passport = u_rent < p.false_passport_demand;
+  m.nationality = static_cast<std::uint16_t>(o.nationality);
+  m.docs = o.default_class;
+  double below = 0.0;
+  for (const auto& [cls, share] : o.documents) {
+    below += share;
+    if (u_documents < below) {
+      m.docs = cls;
+      break;
+    }
   }
   m.budget = money_of(p.cash_median * std::exp(p.cash_sigma * z_cash));
   m.cash = m.budget;
-  m.earnings = p.earnings_per_day * std::exp(p.earnings_sigma * z_earn);
-  m.uses_cokseur = u_cokseur < p.cokseur_share;
-  m.place =
-    (!m.malian && p.has_nouakchott && u_entry < p.nouakchott_share) ? p.nouakchott : o.start;
+  m.place = o.start;
+  below = 0.0;
+  for (const auto& x : p.entries) {
+    if (x.origins[m.origin] != 0) {
+      below += x.share;
+      if (u_entry < below) {
+        m.place = x.place;
+        break;
+      }
+    }
+  }
   add(budgets_, m.budget);
   ++migrants_;
   ++entered_[m.origin];
@@ -497,125 +589,410 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
     const std::string& destination = sc_.destinations[e.destination_choice.pick(u_destination)].id;
     note(m, "set_out",
          "sets out from " + origin + " for " + destination + " with " + std::to_string(m.budget) +
-           " CFA" + (m.docs == kMalianPapers ? ", Malian passport" : ""),
+           " CFA, " + sc_.class_labels[m.docs],
          0, -1,
          "origin=" + origin + ";destination=" + destination + ";cash=" + std::to_string(m.budget) +
-           ";malian_passport=" + (m.docs == kMalianPapers ? "1" : "0"));
+           ";documents=" + sc_.classes[m.docs]);
+  }
+}
+
+// A recruiter links him to a smuggler further on, for a fee, once.
+void MaliWorker::meet_recruiter(Migrant& m, const Place& here)
+{
+  const Recruiter& r = sc_.at(m.clock.now).p.recruiters[static_cast<std::size_t>(here.recruiter)];
+  if (m.recruited || m.u_recruiter >= r.share) {
+    return;
+  }
+  m.recruited = true;
+  pay(m, r.receiver, r.fee, r.label + "'s commission");
+}
+
+// Hostage-takers strike (or not) where he arrives; held_hostage deals with it.
+void MaliWorker::take_hostage(Migrant& m, std::int32_t takers, double probability, Stream s,
+                              std::uint64_t where)
+{
+  if (drew("hostage.taking", m, where, 0, s.uniform()) < probability) {
+    m.held = static_cast<std::int8_t>(takers);
   }
 }
 
 // The k-th roadblock of a segment: three draws, the integer last (the only draw
 // whose number of bits could depend on a parameter, the toll's range). Returns the
 // delay in days.
-double MaliWorker::roadblock(Migrant& m, Stream& rng, const Params& p, std::uint64_t segment,
-                             std::uint64_t k)
+double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp,
+                                  std::uint64_t segment, std::uint64_t k)
 {
   const double u = rng.uniform();
   const double delay = rng.exponential();
-  const std::int64_t toll = p.toll.draw(rng);
+  const std::int64_t toll = tp.toll.draw(rng);
   if (draws_ != nullptr) [[unlikely]] { // the hot path: noted in one go
     drew("ride.roadblock", m, segment, 3 * k, u);
     drew("ride.roadblock", m, segment, 3 * k + 1, delay);
     drew("ride.roadblock", m, segment, 3 * k + 2, static_cast<double>(toll));
   }
-  if (u < p.toll_demand[m.docs]) {
-    pay(m, kStateSecurity, toll, "roadblock toll");
+  if (u < tp.demand.at(m.docs, citizen(m, tp.country))) {
+    pay(m, tp.forces, toll, tp.label + " toll");
   }
-  return delay * p.roadblock_delay_days;
+  return delay * tp.delay_days;
 }
 
-Time MaliWorker::gendarmes(Migrant& m, const Place& here, const Params& p)
+void MaliWorker::pay_checkpoint(Party& party, const Checkpoint& cp)
 {
-  Stream s = stream(kGendarmerie, here.site, m.uid);
-  const auto w = here.site;
-  const double u_tax = drew("gendarmes", m, w, 0, s.uniform());
-  const double u_arrest = drew("gendarmes", m, w, 1, s.uniform());
-  const double detention = drew("gendarmes", m, w, 2, s.exponential()) * p.detention_days;
-  const auto tax = static_cast<std::int64_t>(
-    drew("gendarmes", m, w, 3, static_cast<double>(p.gendarme_tax.draw(s)))); // integer last
-  if (u_tax < p.gendarme_tax_probability[m.docs]) {
-    pay(m, kStateSecurity, tax, "gendarmes take him off the bus: tax");
-    return 0.0;
+  for (auto* s = party.group; s != nullptr; s = s->next) {
+    Migrant& m = owner(s);
+    m.clock.now = party.clock->now;
+    pay(m, cp.receiver, cp.fee, cp.label);
   }
-  if (u_arrest < p.arrest_probability) {
-    note(m, "arrest", "arrested after entering the town");
-    return detention;
-  }
-  return 0.0;
 }
 
-void MaliWorker::rent_passport(Migrant& m, const Place& here, const Params& p)
-{
-  Stream s = stream(kPassport, here.site, m.uid);
-  const auto price = static_cast<std::int64_t>(
-    drew("passport", m, here.site, 0, static_cast<double>(p.passport_rent.draw(s))));
-  if (m.cash < price) {
-    if (m.traced) {
-      note(m, "no_passport", "cannot afford a false passport", 0, -1, "reason=unaffordable");
-    }
-    return;
-  }
-  if (passports_.size() != p.passport_pool) {
-    passports_.resize(p.passport_pool); // the pool changed (a crackdown, a replacement)
-  }
-  if (!passports_.try_take()) {
-    if (m.traced) {
-      note(m, "no_passport", "no false passport to rent", 0, -1, "reason=none_left");
-    }
-    return;
-  }
-  m.false_passport = true;
-  m.docs = kMalianPapers;
-  pay(m, kPassportNetwork, price, "rents a false Malian passport");
-}
-
-void MaliWorker::attack(BatchDeparture::Seat*& group, const Segment& seg, double kind, Time t,
-                        const Params& p, bool aboard)
+void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Params& p)
 {
   ++attacks_;
-  const bool robbery = kind < p.robbery_share;
-  for (BatchDeparture::Seat** link = &group; *link != nullptr;) {
+  const BanditZone& z = p.bandit_zones[static_cast<std::size_t>(seg.bandits)];
+  const bool robbery = kind < z.robbery_share;
+  for (BatchDeparture::Seat** link = &party.group; *link != nullptr;) {
     Migrant& m = owner(*link);
-    m.clock.now = t;
+    m.clock.now = party.clock->now;
     if (robbery) {
       if (m.traced) {
-        note(m, "attack", "bandits attack the convoy and take everything", 0, -1, "outcome=robbed");
+        note(m, "attack", z.label + " attack and take everything", 0, -1, "outcome=robbed");
       }
-      pay(m, kBandits, m.cash, "robbed");
+      pay(m, z.receiver, m.cash, "robbed");
       Stream v = stream(kVictim, seg.site, m.uid);
-      if (drew("victim", m, seg.site, 0, v.uniform()) < p.kill_probability) {
+      if (drew("victim", m, seg.site, 0, v.uniform()) < z.kill_probability) {
         ++killed_in_attacks_;
-        if (aboard) {
-          kill(*link, m, "killed in the attack");
-        } else {
-          *link = m.seat.next;
-          finish(m, died(), "killed in the attack");
-        }
+        kill(party, *link, m, "killed in the attack");
         continue;
       }
     } else {
-      pay(m, kBandits, p.payoff, "bandits stop the convoy: pay-off");
+      pay(m, z.receiver, z.payoff, z.label + " stop the ride: pay-off");
     }
     link = &(*link)->next;
   }
 }
 
-void MaliWorker::deaths_aboard(BatchDeparture::Seat*& group, const Segment& seg, Time t,
-                               const Params& p)
+// At the segment's end, the desert's toll (breakdowns, thirst) on each rider.
+void MaliWorker::desert(Party& party, const Segment& seg, const Params& p)
 {
-  const double die = 1.0 - std::pow(1.0 - p.desert_death_per_1000km, seg.distance_km / 1000.0);
-  for (BatchDeparture::Seat** link = &group; *link != nullptr;) {
+  const double rate = seg.desert_death_per_1000km >= 0.0
+                        ? seg.desert_death_per_1000km
+                        : (p.modes[seg.mode].desert ? p.desert_death_per_1000km : 0.0);
+  const double die = 1.0 - std::pow(1.0 - rate, seg.distance_km / 1000.0);
+  for (BatchDeparture::Seat** link = &party.group; *link != nullptr;) {
     Migrant& m = owner(*link);
-    m.clock.now = t;
+    m.clock.now = party.clock->now;
     m.place = seg.to;
     m.on_segment = -1;
     if (die > 0.0 &&
         drew("desert", m, seg.site, 0, stream(kDesert, seg.site, m.uid).uniform()) < die) {
-      kill(*link, m, "dies in the desert");
+      kill(party, *link, m, "dies in the desert");
       continue;
     }
     link = &(*link)->next;
   }
+}
+
+// ---------------------------------------------------------------------------
+// The steps that wait
+
+// A market in false papers: buy or rent from its recycled stock, if he wants
+// to (the market's demand by class) and can pay.
+Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
+{
+  co_await sim_.sync(m.clock); // the stock is shared: take it in time order
+  const auto k = static_cast<std::size_t>(here.passport_market);
+  const PassportMarket& market = sc_.at(m.clock.now).p.passport_markets[k];
+  Stream s = stream(kPassport, here.site, m.uid);
+  const auto price = static_cast<std::int64_t>(
+    drew("passport", m, here.site, 0, static_cast<double>(market.price.draw(s))));
+  if (m.cash < price) {
+    if (m.traced) {
+      note(m, "no_passport", "cannot afford a " + market.label, 0, -1, "reason=unaffordable");
+    }
+    co_return;
+  }
+  engine::Stock& stock = *stocks_[k];
+  if (stock.size() != market.pool) {
+    stock.resize(market.pool); // the stock changed (a crackdown, a replacement)
+  }
+  if (!stock.try_take()) {
+    if (m.traced) {
+      note(m, "no_passport", "no " + market.label + " to be had", 0, -1, "reason=none_left");
+    }
+    co_return;
+  }
+  m.market = static_cast<std::int8_t>(k);
+  m.docs = market.issues;
+  pay(m, market.seller, price, "obtains a " + market.label);
+}
+
+// An arrest point: taxed, or arrested and bought out (or deported).
+Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
+{
+  const auto k = static_cast<std::size_t>(here.arrest_point);
+  const ArrestPoint& a = sc_.at(m.clock.now).p.arrest_points[k];
+  Stream s = stream(kGendarmerie, here.site, m.uid);
+  const auto w = here.site;
+  const double u_tax = drew("gendarmes", m, w, 0, s.uniform());
+  const double u_arrest = drew("gendarmes", m, w, 1, s.uniform());
+  const double detention = drew("gendarmes", m, w, 2, s.exponential()) * a.detention_days;
+  const auto tax = static_cast<std::int64_t>(
+    drew("gendarmes", m, w, 3, static_cast<double>(a.tax.draw(s)))); // integer last
+  if (u_tax < a.tax_probability.at(m.docs, citizen(m, here.country_index))) {
+    pay(m, a.forces, tax, a.label + " tax him");
+    co_return;
+  }
+  if (u_arrest >= a.arrest_probability) {
+    co_return;
+  }
+  note(m, "arrest", "arrested by the " + a.label);
+  if (detention > 0.0) {
+    co_await sim_.delay(m.clock, detention);
+  }
+  const ArrestPoint& now = sc_.at(m.clock.now).p.arrest_points[k];
+  if (now.deport_to >= 0) {
+    m.place = static_cast<std::uint32_t>(now.deport_to);
+    m.arrived_by = -1;
+    m.arrived_alone = false;
+    if (m.traced) {
+      note(m, "deported", "deported to " + place_name(m.place), 0, -1,
+           "to=" + sc_.epochs[0].places[m.place].id);
+    }
+  } else if (detention > 0.0) {
+    pay(m, now.bribe_to, now.bribe, "bought out of detention: bribe");
+  }
+}
+
+// Held hostage: the family is asked for a ransom; paid, or left in the desert.
+Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
+{
+  const auto k = static_cast<std::size_t>(m.held);
+  m.held = -1;
+  ++abducted_;
+  const HostageTakers& h = sc_.at(m.clock.now).p.hostage_takers[k];
+  Stream s = stream(kHostage, here.site, m.uid);
+  const double u_pay = drew("ransom", m, here.site, 0, s.uniform());
+  const double delay = std::exp(std::log(h.pay_delay_median) +
+                                h.pay_delay_sigma * drew("ransom", m, here.site, 1, s.normal()));
+  const double u_survive = drew("ransom", m, here.site, 2, s.uniform());
+  if (m.traced) {
+    note(m, "hostage",
+         "held hostage by " + h.label + ", who ask the family " + std::to_string(h.ransom) + " CFA",
+         0, -1, "ransom=" + std::to_string(h.ransom));
+  }
+  if (u_pay < h.pay_probability && delay <= h.wait_limit) {
+    co_await sim_.delay(m.clock, delay);
+    const HostageTakers& now = sc_.at(m.clock.now).p.hostage_takers[k];
+    m.family += now.ransom;
+    add(family_, now.ransom);
+    m.cash += now.ransom;
+    pay(m, now.receiver, now.ransom, "the family pays the ransom to " + actor_label(now.receiver));
+    ++ransoms_paid_;
+    co_return;
+  }
+  co_await sim_.delay(m.clock, h.wait_limit);
+  if (u_survive < sc_.at(m.clock.now).p.hostage_takers[k].abandoned_survival) {
+    finish(m, abandoned(), "the family cannot pay: left in the desert, survives");
+  } else {
+    finish(m, died(), "the family cannot pay: left in the desert, dies");
+  }
+}
+
+// A border crossing: interception and push-back, attempt after attempt; across,
+// the journey ends at the crossing's exit or goes on.
+Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
+{
+  Stream s = stream(kBorder, here.site, m.uid);
+  for (std::uint32_t attempt = 1;; ++attempt) {
+    guard(m);
+    const Epoch& e = sc_.at(m.clock.now);
+    const Border& b = e.p.borders[static_cast<std::size_t>(here.border)];
+    // Three draws an attempt, always: the k-th attempt always gets the same.
+    const std::uint64_t k = 3 * (attempt - 1);
+    const double u_catch = drew("border", m, here.site, k, s.uniform());
+    const double u_retry = drew("border", m, here.site, k + 1, s.uniform());
+    const double wait = drew("border", m, here.site, k + 2, s.exponential()) * b.retry_days;
+    const double strictness = e.places[m.place].strictness;
+    const double p_catch =
+      std::min(1.0, b.interception.at(m.docs, citizen(m, here.country_index)) * strictness);
+    if (u_catch >= p_catch) {
+      if (here.exit == static_cast<std::int32_t>(m.exit)) {
+        finish(m, m.exit, "crosses the " + b.label);
+      } else {
+        note(m, "cross", "crosses the " + b.label);
+      }
+      co_return;
+    }
+    ++intercepted_;
+    if (m.traced) {
+      note(m, "intercepted", "intercepted at the " + b.label + " and pushed back", 0, -1,
+           "attempt=" + std::to_string(attempt));
+    }
+    if (attempt >= b.max_attempts || u_retry >= b.retry_probability) {
+      finish(m, turned_back(), "gives up and turns back");
+      co_return;
+    }
+    co_await sim_.delay(m.clock, wait);
+    const Border& now = sc_.at(m.clock.now).p.borders[static_cast<std::size_t>(here.border)];
+    pay(m, now.retry_receiver, now.retry_fee, "pays a smuggler to try again");
+  }
+}
+
+// The hub: a passeur of his nationality, a ghetto, work until the fare is in hand.
+Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
+{
+  const std::size_t exits = sc_.exits.size();
+  const std::size_t choice = m.place * exits + m.exit;
+  if (m.hub_arrival < 0.0) {
+    m.hub_arrival = m.clock.now;
+  }
+  const Epoch& e = sc_.at(m.clock.now);
+  const Hub& hub = hub_of(e.p, here);
+  const std::vector<Option>& ways = e.ways(m.place, m.exit, exits);
+  if (ways.empty()) {
+    finish(m, turned_back(), "no open way onwards: turns back");
+    co_return Option{};
+  }
+  const Option& planned = ways[e.option_choice[choice].pick(m.hub_choice)];
+  const bool at_home = citizen(m, here.country_index);
+  const std::int64_t fare =
+    planned.line ? static_cast<std::int64_t>(
+                     e.p.vehicles[sc_.lines[planned.index].vehicle].fare.at(m.docs, at_home))
+                 : e.segments[planned.index].fare;
+  const std::int64_t needed = fare + hub.cash_reserve + (m.passeur_paid ? 0 : hub.passeur_fee);
+  if (m.cash < needed) {
+    const double per_day = ghetto_day(hub, m);
+    const double earnings = hub.earnings_per_day * std::exp(hub.earnings_sigma * m.z_earnings);
+    const double net = earnings - per_day;
+    const double days = net > 0.0 ? std::ceil(static_cast<double>(needed - m.cash) / net)
+                                  : hub.max_work_days + 1.0;
+    const double worked = std::min(days, hub.max_work_days);
+    const double max_work_days = hub.max_work_days;
+    ++workers_;
+    work_days_.add(worked);
+    if (m.traced) {
+      note(m, "work", "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days",
+           0, -1, "days=" + std::to_string(static_cast<long>(worked)));
+    }
+    const ActorId chairmen = hub.ghetto_receiver;
+    co_await sim_.delay(m.clock, worked);
+    const std::int64_t got = money_of(earnings * worked);
+    m.earned += got;
+    add(earned_, got);
+    m.cash += got;
+    pay(m, chairmen, money_of(per_day * worked), "droit de ghetto while working");
+    if (days > max_work_days) {
+      finish(m, turned_back(), "cannot save the fare: turns back");
+      co_return Option{};
+    }
+  }
+  const Epoch& now = sc_.at(m.clock.now);
+  if (!m.passeur_paid) {
+    m.passeur_paid = true;
+    const Hub& h = hub_of(now.p, here);
+    pay(m, h.passeur_receiver, h.passeur_fee,
+        h.passeur_network[m.origin] ? "passeur of his nationality"
+                                    : "passeur of another nationality");
+  }
+  // Conditions may have changed while he worked: choose again with the same draw.
+  const std::vector<Option>& open = now.ways(m.place, m.exit, exits);
+  if (open.empty()) {
+    finish(m, turned_back(), "no open way onwards: turns back");
+    co_return Option{};
+  }
+  co_return open[now.option_choice[choice].pick(m.hub_choice)];
+}
+
+// The one place migrants meet: a vehicle fills in the order they board, and
+// brings them to the end of its line (or they die on it).
+Step<> MaliWorker::board(Migrant& m, const Option& way)
+{
+  co_await sim_.sync(m.clock);
+  const Line& line = sc_.lines[way.index];
+  LineStop& bay = *stops_[way.index];
+  bay.stop.set_max_wait(sc_.at(m.clock.now).p.vehicles[line.vehicle].max_wait_days);
+  if (m.traced) {
+    note(m, "board",
+         "boards a " + sc_.epochs[0].p.vehicles[line.vehicle].label + " to " +
+           place_name(line.end),
+         0, -1, "to=" + sc_.epochs[0].places[line.end].id);
+  }
+  co_await bay.stop.board(m.seat, &m);
+}
+
+// One segment, stop by stop, for a lone migrant or a vehicle's passengers. The
+// ride's stream (the rider's, or the vehicle's): travel time, the attack's
+// occurrence, position and kind, then three draws per roadblock for a lone
+// rider; each checkpoint (and a vehicle's roadblock) has its own stream.
+Step<> MaliWorker::ride(Party& party, std::uint32_t si)
+{
+  Clock& clock = *party.clock;
+  const Epoch& e = sc_.at(clock.now);
+  const Segment& seg = e.segments[si];
+  const std::uint64_t here = party.aboard ? combine(party.line_site, seg.site) : seg.site;
+  Stream rng = party.aboard ? stream(kConvoyRide, here, party.vehicle)
+                            : stream(kRide, seg.site, owner(party.group).uid);
+  double attack_kind = 0.0;
+  Leg leg = [&] {
+    const ModeParams& mode = e.p.modes[seg.mode];
+    const double z_travel = drew("ride.travel", "convoy.travel", party, seg.site, 0, rng.normal());
+    const Time travel =
+      std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
+    const double u_attack = drew("ride.attack", "convoy.attack", party, seg.site, 0, rng.uniform());
+    const double attack_at =
+      drew("ride.attack", "convoy.attack", party, seg.site, 1, rng.uniform());
+    attack_kind = drew("ride.attack", "convoy.attack", party, seg.site, 2, rng.uniform());
+    const double hazard =
+      seg.bandits >= 0 ? seg.bandit_hazard * e.p.hazard_scale * party.hazard_factor : 0.0;
+    return Leg(travel, seg.roadblock_count, seg.checkpoint_count,
+               u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at);
+  }();
+  for (auto* s = party.group; s != nullptr; s = s->next) {
+    owner(s).on_segment = static_cast<std::int32_t>(si);
+    ++segment_flow_[si];
+  }
+  Time extra = 0.0;
+  for (;;) {
+    const Leg::Stop stop = leg.next();
+    co_await sim_.delay(clock, stop.wait + extra);
+    extra = 0.0;
+    const Params& q = sc_.at(clock.now).p;
+    if (stop.kind == Leg::Kind::Roadblock) {
+      const TollPoint& tp = q.toll_points[part_at(seg.roadblocks, stop.index)];
+      if (!party.aboard) {
+        extra = pass_roadblock(owner(party.group), rng, tp, seg.site, stop.index);
+        continue;
+      }
+      // Aboard: each passenger's own draws, the vehicle's delay.
+      for (auto* s = party.group; s != nullptr; s = s->next) {
+        Migrant& m = owner(s);
+        m.clock.now = clock.now;
+        Stream own = stream(kTollAboard, combine(seg.site, stop.index), m.uid);
+        pass_roadblock(m, own, tp, seg.site, stop.index);
+      }
+      Stream rb = stream(kConvoyRoadblock, combine(here, stop.index), party.vehicle);
+      extra = drew("convoy.roadblock", party.line, party.vehicle, seg.site, stop.index,
+                   rb.exponential()) *
+              tp.delay_days;
+    } else if (stop.kind == Leg::Kind::Checkpoint) {
+      const Checkpoint& cp = q.checkpoints[part_at(seg.checkpoints, stop.index)];
+      pay_checkpoint(party, cp);
+      Stream s = party.aboard ? stream(kConvoyCheckpoint, combine(here, stop.index), party.vehicle)
+                              : stream(kCheckpoint, combine(seg.site, stop.index),
+                                       owner(party.group).uid);
+      extra = drew("ride.checkpoint", "convoy.checkpoint", party, seg.site, stop.index,
+                   s.exponential()) *
+              cp.delay_days;
+    } else if (stop.kind == Leg::Kind::Attack) {
+      attack(party, seg, attack_kind, q);
+      if (party.group == nullptr && !party.aboard) {
+        co_return; // the lone rider was killed
+      }
+    } else {
+      break;
+    }
+  }
+  desert(party, seg, sc_.at(clock.now).p);
 }
 
 // ---------------------------------------------------------------------------
@@ -660,340 +1037,159 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
 
   while (!m.done) {
     guard(m);
-    const Epoch& e = sc_.at(m.clock.now);
-    const Params& p = e.p;
-    const Place& here = e.places[m.place];
-
-    // Bamako or Gao: rent a false Malian passport from the recycled stock.
-    if (here.passport_market && m.wants_passport && !m.false_passport) {
-      co_await sim_.sync(m.clock); // the stock is shared: take it in time order
-      rent_passport(m, here, p);
-    }
-    // The Bamako bus station: a cokseur links him to a passeur in Gao.
-    if (here.cokseurs && m.uses_cokseur && !m.recruited) {
-      m.recruited = true;
-      pay(m, kSmugglers, p.cokseur_fee, "cokseur's commission");
-    }
-    // The Gao entrance: taxed by gendarmes, or arrested and bought out.
-    if (here.gendarmerie && m.by_bus) {
-      m.by_bus = false;
-      const Time detention = gendarmes(m, here, p);
-      if (detention > 0.0) {
-        co_await sim_.delay(m.clock, detention);
-        pay(m, kStateSecurity, sc_.at(m.clock.now).p.arrest_bribe,
-            "smuggler buys him out of the police station");
+    const Place& here = sc_.at(m.clock.now).places[m.place];
+    if (here.passport_market >= 0 && m.market < 0) {
+      const PassportMarket& market =
+        sc_.at(m.clock.now).p.passport_markets[static_cast<std::size_t>(here.passport_market)];
+      if (m.u_papers < market.demand.at(m.docs, citizen(m, here.country_index))) {
+        co_await buy_papers(m, here);
       }
     }
-    // Held hostage at a border post: the family is asked for a ransom.
-    if (m.held) {
-      m.held = false;
-      ++abducted_;
-      Stream s = stream(kHostage, here.site, m.uid);
-      const double u_pay = drew("ransom", m, here.site, 0, s.uniform());
-      const double delay =
-        std::exp(std::log(p.ransom_delay_median) +
-                 p.ransom_delay_sigma * drew("ransom", m, here.site, 1, s.normal()));
-      const double u_survive = drew("ransom", m, here.site, 2, s.uniform());
-      if (m.traced) {
-        note(m, "hostage",
-             "held hostage; smugglers ask the family " + std::to_string(p.ransom) + " CFA", 0, -1,
-             "ransom=" + std::to_string(p.ransom));
-      }
-      if (u_pay < p.ransom_pay_probability && delay <= p.ransom_wait_limit) {
-        co_await sim_.delay(m.clock, delay);
-        const std::int64_t ransom = sc_.at(m.clock.now).p.ransom;
-        m.family += ransom;
-        add(family_, ransom);
-        m.cash += ransom;
-        pay(m, kKidnappers, ransom, "family pays the ransom to a Bamako contact");
-        ++ransoms_paid_;
-      } else {
-        co_await sim_.delay(m.clock, p.ransom_wait_limit);
-        if (u_survive < sc_.at(m.clock.now).p.abandoned_survival) {
-          finish(m, abandoned(), "family cannot pay: left in the desert, survives");
-        } else {
-          finish(m, died(), "family cannot pay: left in the desert, dies");
+    if (here.recruiter >= 0) {
+      meet_recruiter(m, here);
+    }
+    if (here.arrest_point >= 0 && m.arrived_by >= 0) {
+      const ArrestPoint& a =
+        sc_.at(m.clock.now).p.arrest_points[static_cast<std::size_t>(here.arrest_point)];
+      const bool checked = a.modes[static_cast<std::size_t>(m.arrived_by)] != 0;
+      m.arrived_by = -1;
+      if (checked) {
+        const std::uint32_t at = m.place;
+        co_await face_gendarmes(m, here);
+        if (m.place != at) {
+          continue; // deported
         }
+      }
+    }
+    if (here.hostage >= 0 && m.arrived_alone) {
+      take_hostage(m, here.hostage, here.hostage_probability,
+                   stream(kHostageTaking, here.site, m.uid), here.site);
+    }
+    m.arrived_alone = false;
+    if (m.held >= 0) {
+      co_await held_hostage(m, here);
+      if (m.done) {
         break;
       }
     }
-    // A border crossing: Algerian interception and push-back.
-    if (here.crossing && here.exit == static_cast<std::int32_t>(m.exit)) {
-      Stream s = stream(kBorder, here.site, m.uid);
-      for (std::uint32_t attempt = 1;; ++attempt) {
-        guard(m);
-        const Params& q = sc_.at(m.clock.now).p;
-        // Three draws an attempt, always: the k-th attempt always gets the same.
-        const std::uint64_t k = 3 * (attempt - 1);
-        const double u_catch = drew("border", m, here.site, k, s.uniform());
-        const double u_retry = drew("border", m, here.site, k + 1, s.uniform());
-        const double wait = drew("border", m, here.site, k + 2, s.exponential()) * q.retry_days;
-        const double strictness = sc_.at(m.clock.now).places[m.place].strictness;
-        if (u_catch >= std::min(1.0, q.interception[m.docs] * strictness)) {
-          finish(m, m.exit, "crosses into Algeria");
-          break;
-        }
-        ++intercepted_;
-        if (m.traced) {
-          note(m, "intercepted", "intercepted by Algerian forces and pushed back", 0, -1,
-               "attempt=" + std::to_string(attempt));
-        }
-        if (attempt >= q.max_attempts || u_retry >= q.retry_probability) {
-          finish(m, turned_back(), "gives up and turns back");
-          break;
-        }
-        co_await sim_.delay(m.clock, wait);
-        pay(m, kSmugglers, sc_.at(m.clock.now).p.retry_fee, "pays a smuggler to try again");
+    if (here.crossing()) {
+      co_await cross_border(m, here);
+      if (m.done) {
+        break;
       }
-      break;
     }
-    // Journey's end.
     if (here.exit == static_cast<std::int32_t>(m.exit)) {
       finish(m, m.exit, "leaves the route");
       break;
     }
 
-    // Onwards: the ways from here towards his exit.
-    const std::vector<Option>* ways = &e.ways(m.place, m.exit, exits);
-    if (here.hub) {
-      // The hub: a passeur of his nationality, a ghetto, work until the fare is in hand.
-      if (m.hub_arrival < 0.0) {
-        m.hub_arrival = m.clock.now;
-      }
-      const bool network = p.passeur_network[m.origin];
-      const double ghetto_day = static_cast<double>(p.ghetto_fee_per_day) *
-                                (network ? 1.0 : 1.0 + p.foreign_ghetto_surcharge);
-      if (ways->empty()) {
-        finish(m, turned_back(), "no open way onwards: turns back");
+    // Onwards: a vehicle from a hub, or a segment alone.
+    Option way;
+    if (here.hub >= 0) {
+      way = co_await stay_in_hub(m, here);
+      if (m.done) {
         break;
       }
-      const Option& planned = (*ways)[e.option_choice[m.place * exits + m.exit].pick(m.hub_choice)];
-      const std::int64_t fare = planned.line
-                                  ? (m.malian ? p.truck_fare_malian : p.truck_fare_foreign)
-                                  : e.segments[planned.index].fare;
-      const std::int64_t needed = fare + p.cash_reserve + (m.passeur_paid ? 0 : p.passeur_fee);
-      if (m.cash < needed) {
-        const double net = m.earnings - ghetto_day;
-        const double days =
-          net > 0.0 ? std::ceil(static_cast<double>(needed - m.cash) / net) : p.max_work_days + 1.0;
-        const double worked = std::min(days, p.max_work_days);
-        ++workers_;
-        work_days_.add(worked);
-        if (m.traced) {
-          note(m, "work",
-               "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days", 0,
-               -1, "days=" + std::to_string(static_cast<long>(worked)));
-        }
-        co_await sim_.delay(m.clock, worked);
-        const std::int64_t earned = money_of(m.earnings * worked);
-        m.earned += earned;
-        add(earned_, earned);
-        m.cash += earned;
-        pay(m, kGhettoChairmen, money_of(ghetto_day * worked), "droit de ghetto while working");
-        if (days > p.max_work_days) {
-          finish(m, turned_back(), "cannot save the fare: turns back");
-          break;
-        }
-      }
-      if (!m.passeur_paid) {
-        m.passeur_paid = true;
-        pay(m, kSmugglers, sc_.at(m.clock.now).p.passeur_fee,
-            network ? "passeur of his nationality" : "passeur of another nationality");
-      }
-      // Conditions may have changed while he worked: choose again with the same draw.
-      const Epoch& now = sc_.at(m.clock.now);
-      ways = &now.ways(m.place, m.exit, exits);
-      if (ways->empty()) {
-        finish(m, turned_back(), "no open way onwards: turns back");
-        break;
-      }
-      const Option& way = (*ways)[now.option_choice[m.place * exits + m.exit].pick(m.hub_choice)];
       if (way.line) {
-        // The one place migrants meet: the truck fills in the order they board.
-        co_await sim_.sync(m.clock);
-        LineStop& bay = *stops_[way.index];
-        bay.stop.set_max_wait(sc_.at(m.clock.now).p.truck_max_wait);
-        if (m.traced) {
-          note(m, "board", "boards a truck to " + place_name(sc_.lines[way.index].end), 0, -1,
-               "to=" + sc_.epochs[0].places[sc_.lines[way.index].end].id);
-        }
-        co_await bay.stop.board(m.seat, &m);
-        continue; // the convoy brought him to the end of the line (or he died on it)
+        co_await board(m, way);
+        continue; // the vehicle brought him to the end of the line (or he died on it)
       }
       const Time waited = m.clock.now - m.hub_arrival;
       hub_days_.add(waited);
       hist_[kHubDays].add(waited);
       m.hub_arrival = -1.0;
-      // Leaves the hub alone, on the segment chosen below (same draw).
-    }
-    if (ways->empty()) {
-      finish(m, turned_back(), "no open way onwards: turns back");
-      break;
-    }
-    // Choose a segment and ride it, stop by stop.
-    const Epoch& ee = sc_.at(m.clock.now);
-    const double u_way =
-      here.hub ? m.hub_choice
-               : drew("route", m, here.site, 0, stream(kRoute, here.site, m.uid).uniform());
-    const std::size_t k = ee.option_choice[m.place * exits + m.exit].pick(u_way);
-    const Option& way = ee.ways(m.place, m.exit, exits)[k];
-    const Segment& seg = ee.segments[way.index];
-    pay(m, seg.fare_to, seg.fare, seg.mode == Mode::Bus ? "bus fare" : "fare");
-    // The ride's stream: travel time, the attack's occurrence, position and kind,
-    // then three draws per roadblock; each checkpoint has its own stream. (The
-    // draws that do not outlive the departure stay out of the coroutine frame.)
-    Stream rng = stream(kRide, seg.site, m.uid);
-    double attack_kind = 0.0;
-    Leg leg = [&] {
-      const ModeParams& mode = ee.p.modes[static_cast<std::size_t>(seg.mode)];
-      const double z_travel = rng.normal();
-      const Time travel =
-        std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
-      const double u_attack = rng.uniform();
-      const double attack_at = rng.uniform();
-      attack_kind = rng.uniform();
-      if (draws_ != nullptr) [[unlikely]] {
-        drew("ride.travel", m, seg.site, 0, z_travel);
-        drew("ride.attack", m, seg.site, 0, u_attack);
-        drew("ride.attack", m, seg.site, 1, attack_at);
-        drew("ride.attack", m, seg.site, 2, attack_kind);
-      }
-      const double hazard = seg.bandit_hazard * ee.p.hazard_scale;
-      return Leg(travel, seg.roadblocks, seg.checkpoints,
-                 u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at);
-    }();
-    m.on_segment = static_cast<std::int32_t>(way.index);
-    ++segment_flow_[way.index];
-    Time extra = 0.0;
-    for (;;) {
-      const Leg::Stop stop = leg.next();
-      co_await sim_.delay(m.clock, stop.wait + extra);
-      extra = 0.0;
-      const Params& q = sc_.at(m.clock.now).p;
-      if (stop.kind == Leg::Kind::Roadblock) {
-        extra = roadblock(m, rng, q, seg.site, stop.index);
-      } else if (stop.kind == Leg::Kind::Checkpoint) {
-        pay(m, kArmedGroups, q.checkpoint_fee, "armed-group checkpoint");
-        Stream cp = stream(kCheckpoint, combine(seg.site, stop.index), m.uid);
-        extra = drew("ride.checkpoint", m, seg.site, stop.index, cp.exponential()) *
-                q.checkpoint_delay_days;
-      } else if (stop.kind == Leg::Kind::Attack) {
-        m.seat.next = nullptr;
-        BatchDeparture::Seat* group = &m.seat;
-        m.seat.owner = &m;
-        attack(group, seg, attack_kind, m.clock.now, q, false);
-        if (m.done) {
-          break;
-        }
-      } else {
+    } else {
+      const Epoch& e = sc_.at(m.clock.now);
+      const std::vector<Option>& ways = e.ways(m.place, m.exit, exits);
+      if (ways.empty()) {
+        finish(m, turned_back(), "no open way onwards: turns back");
         break;
       }
+      const double u_way =
+        drew("route", m, here.site, 0, stream(kRoute, here.site, m.uid).uniform());
+      way = ways[e.option_choice[m.place * exits + m.exit].pick(u_way)];
     }
+    const Segment& seg = sc_.at(m.clock.now).segments[way.index];
+    if (seg.fare_to >= 0) {
+      pay(m, static_cast<ActorId>(seg.fare_to), seg.fare, "fare");
+    }
+    m.seat.next = nullptr;
+    m.seat.owner = &m;
+    Party alone;
+    alone.clock = &m.clock;
+    alone.group = &m.seat;
+    co_await ride(alone, way.index);
     if (m.done) {
       break;
     }
-    // Off the buses, the desert kills.
-    if (seg.mode != Mode::Bus) {
-      const double r = sc_.at(m.clock.now).p.desert_death_per_1000km;
-      if (r > 0.0 && drew("desert", m, seg.site, 0, stream(kDesert, seg.site, m.uid).uniform()) <
-                       1.0 - std::pow(1.0 - r, seg.distance_km / 1000.0)) {
-        finish(m, died(), "dies in the desert");
-        break;
-      }
+    m.arrived_by = static_cast<std::int8_t>(seg.mode);
+    m.arrived_alone = true;
+    if (seg.hostage >= 0) {
+      take_hostage(m, seg.hostage, seg.hostage_probability,
+                   stream(kHostageTaking, seg.site, m.uid), seg.site);
     }
-    m.on_segment = -1;
-    m.place = seg.to;
-    m.by_bus = seg.mode == Mode::Bus;
     note(m, "arrive", "arrives");
   }
-  // A migrant killed aboard a truck was finished by the convoy: nothing to do.
+  // A migrant killed aboard a vehicle was finished by the convoy: nothing to do.
 }
 
 Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
 {
   const Line& line = sc_.lines[li];
   Clock clock{ d.departed };
-  BatchDeparture::Seat* group = d.passengers;
-  // The truck is the d.vehicle-th to leave on its line: its draws are keyed by
+  // The vehicle is the d.vehicle-th to leave on its line: its draws are keyed by
   // both, and by segment, stop or place, one stream per kind of draw.
   const std::uint64_t v = d.vehicle;
   auto truck = [&](const char* kind, std::uint64_t where, std::uint64_t index, double value) {
     return drew(kind, li, v, where, index, value);
   };
+  Party party;
+  party.clock = &clock;
+  party.group = d.passengers;
+  party.aboard = true;
+  party.line = li;
+  party.vehicle = v;
+  party.line_site = line.site;
   const Params& p0 = sc_.at(clock.now).p;
-  const bool escorted = truck("convoy.escort", Draw::kNone, 0,
-                              stream(kEscort, line.site, v).uniform()) < p0.protection_probability;
+  const Vehicle& kind = p0.vehicles[line.vehicle];
+  const Place& hub_place = sc_.at(clock.now).places[line.hub];
+  const bool escorted =
+    kind.has_protection && truck("convoy.escort", Draw::kNone, 0,
+                                 stream(kEscort, line.site, v).uniform()) <
+                             kind.protection_probability;
+  party.hazard_factor = escorted ? kind.protection_hazard_factor : 1.0;
 
-  // Fares, and the ghetto days spent waiting for the truck to fill.
-  for (auto* s = group; s != nullptr; s = s->next) {
+  // Fares, and the ghetto days spent waiting for the vehicle to fill.
+  for (auto* s = party.group; s != nullptr; s = s->next) {
     Migrant& m = owner(s);
     m.clock.now = clock.now;
     const Time waited = clock.now - m.hub_arrival;
     hub_days_.add(waited);
     hist_[kHubDays].add(waited);
     m.hub_arrival = -1.0;
-    const bool network = p0.passeur_network[m.origin];
-    const double ghetto_day = static_cast<double>(p0.ghetto_fee_per_day) *
-                              (network ? 1.0 : 1.0 + p0.foreign_ghetto_surcharge);
-    pay(m, kGhettoChairmen, money_of(ghetto_day * (clock.now - s->boarded)),
-        "droit de ghetto while waiting for the truck");
-    const std::int64_t fare = m.malian ? p0.truck_fare_malian : p0.truck_fare_foreign;
+    const Hub& hub = hub_of(p0, hub_place);
+    pay(m, hub.ghetto_receiver, money_of(ghetto_day(hub, m) * (clock.now - s->boarded)),
+        "droit de ghetto while waiting for the " + kind.label);
+    const auto fare =
+      static_cast<std::int64_t>(kind.fare.at(m.docs, citizen(m, hub_place.country_index)));
     if (escorted) {
       const auto share = static_cast<std::int64_t>(
-        std::llround(static_cast<double>(fare) * p0.protection_fare_share));
-      pay(m, kTransporters, fare - share, "truck fare");
-      pay(m, kArmedGroups, share, "truck fare: armed group's share for protection");
+        std::llround(static_cast<double>(fare) * kind.protection_fare_share));
+      pay(m, kind.fare_to, fare - share, kind.label + " fare");
+      pay(m, kind.protection_receiver, share, kind.label + " fare: the share for protection");
     } else {
-      pay(m, kTransporters, fare, "truck fare");
+      pay(m, kind.fare_to, fare, kind.label + " fare");
     }
   }
 
   for (const auto si : line.segments) {
-    const Epoch& e = sc_.at(clock.now);
-    const Segment& seg = e.segments[si];
-    const ModeParams& mode = e.p.modes[static_cast<std::size_t>(Mode::Truck)];
-    const std::uint64_t here = combine(line.site, seg.site);
-    Stream rng = stream(kConvoyRide, here, v);
-    const double z_travel = truck("convoy.travel", seg.site, 0, rng.normal());
-    const Time travel =
-      std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
-    const double u_attack = truck("convoy.attack", seg.site, 0, rng.uniform());
-    const double attack_at = truck("convoy.attack", seg.site, 1, rng.uniform());
-    const double attack_kind = truck("convoy.attack", seg.site, 2, rng.uniform());
-    const double hazard =
-      seg.bandit_hazard * e.p.hazard_scale * (escorted ? e.p.protection_hazard_factor : 1.0);
-    Leg leg(travel, 0, seg.checkpoints, u_attack < 1.0 - std::exp(-hazard * seg.distance_km),
-            attack_at);
-    for (auto* s = group; s != nullptr; s = s->next) {
-      owner(s).on_segment = static_cast<std::int32_t>(si);
-      ++segment_flow_[si];
-    }
-    Time extra = 0.0;
-    for (;;) {
-      const Leg::Stop stop = leg.next();
-      co_await sim_.delay(clock, stop.wait + extra);
-      extra = 0.0;
-      const Params& q = sc_.at(clock.now).p;
-      if (stop.kind == Leg::Kind::Checkpoint) {
-        for (auto* s = group; s != nullptr; s = s->next) {
-          owner(s).clock.now = clock.now;
-          pay(owner(s), kArmedGroups, q.checkpoint_fee, "armed-group checkpoint");
-        }
-        Stream cp = stream(kConvoyCheckpoint, combine(here, stop.index), v);
-        extra = truck("convoy.checkpoint", seg.site, stop.index, cp.exponential()) *
-                q.checkpoint_delay_days;
-      } else if (stop.kind == Leg::Kind::Attack) {
-        attack(group, seg, attack_kind, clock.now, q, true);
-      } else if (stop.kind == Leg::Kind::End) {
-        break;
-      }
-    }
-    deaths_aboard(group, seg, clock.now, sc_.at(clock.now).p);
-    if (group == nullptr) {
+    co_await ride(party, si);
+    if (party.group == nullptr) {
       co_return; // nobody left aboard
     }
-    // A ghetto stop on the way (Kidal).
-    const Place& stop_at = sc_.at(clock.now).places[seg.to];
+    // A ghetto stop on the way.
+    const std::uint32_t to = sc_.epochs[0].segments[si].to;
+    const Place& stop_at = sc_.at(clock.now).places[to];
     if (stop_at.ghetto_stop_days > 0.0) {
       const double stay =
         truck("convoy.ghetto", stop_at.site, 0,
@@ -1001,31 +1197,40 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
         stop_at.ghetto_stop_days;
       co_await sim_.delay(clock, stay);
       const Params& q = sc_.at(clock.now).p;
-      for (auto* s = group; s != nullptr; s = s->next) {
+      const Hub& hub = hub_of(q, sc_.at(clock.now).places[line.hub]);
+      for (auto* s = party.group; s != nullptr; s = s->next) {
         Migrant& m = owner(s);
         m.clock.now = clock.now;
-        m.place = seg.to;
-        const bool network = q.passeur_network[m.origin];
-        const double ghetto_day = static_cast<double>(q.ghetto_fee_per_day) *
-                                  (network ? 1.0 : 1.0 + q.foreign_ghetto_surcharge);
-        pay(m, kGhettoChairmen, money_of(ghetto_day * stay), "droit de ghetto");
+        m.place = to;
+        pay(m, hub.ghetto_receiver, money_of(ghetto_day(hub, m) * stay), "droit de ghetto");
       }
     }
   }
 
   // Unloaded at the end of the line: held hostage by the smugglers, or not.
-  const Place& end = sc_.at(clock.now).places[line.end];
-  const bool hostage =
-    truck("convoy.hostage", end.site, 0, stream(kHostageTaking, line.site, v).uniform()) <
-    end.hostage_probability;
-  for (auto* s = group; s != nullptr;) {
+  const Epoch& e = sc_.at(clock.now);
+  const Place& end = e.places[line.end];
+  const Segment& last = e.segments[line.segments.back()];
+  std::int32_t takers = -1;
+  if (last.hostage >= 0 &&
+      truck("convoy.hostage", last.site, 0,
+            stream(kHostageTaking, combine(line.site, last.site), v).uniform()) <
+        last.hostage_probability) {
+    takers = last.hostage;
+  } else if (end.hostage >= 0 &&
+             truck("convoy.hostage", end.site, 0, stream(kHostageTaking, line.site, v).uniform()) <
+               end.hostage_probability) {
+    takers = end.hostage;
+  }
+  for (auto* s = party.group; s != nullptr;) {
     auto* next = s->next; // the seat dies with its passenger
     Migrant& m = owner(s);
     m.clock.now = clock.now;
     m.place = line.end;
-    m.by_bus = false;
-    m.held = hostage;
-    note(m, "unload", "the truck unloads");
+    m.arrived_by = static_cast<std::int8_t>(kind.mode);
+    m.arrived_alone = false;
+    m.held = static_cast<std::int8_t>(takers);
+    note(m, "unload", "the " + kind.label + " unloads");
     sim_.schedule_resume(clock.now, s->handle);
     s = next;
   }
@@ -1039,7 +1244,9 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   hist_ = out.histograms;
   trace_ = out.trace;
   sim_.reset(sc_.horizon);
-  passports_.reset(sc_.epochs[0].p.passport_pool);
+  for (std::size_t k = 0; k < stocks_.size(); ++k) {
+    stocks_[k]->reset(sc_.epochs[0].p.passport_markets[k].pool);
+  }
   for (auto& s : stops_) {
     s->stop.reset();
   }
@@ -1049,7 +1256,7 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
     killed_in_attacks_ = 0;
   intercepted_ = workers_ = 0;
   segment_flow_.assign(sc_.epochs[0].segments.size(), 0);
-  revenue_.fill(0);
+  std::fill(revenue_.begin(), revenue_.end(), 0);
   paid_total_ = budgets_ = earned_ = family_ = cash_left_ = 0;
   journey_days_.clear();
   hub_days_.clear();
@@ -1089,9 +1296,17 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   }
   put(static_cast<double>(trucks_));
   put(trucks_ ? static_cast<double>(truck_passengers_) / static_cast<double>(trucks_) : 0.0);
-  put(static_cast<double>(passports_.taken()));
-  put(static_cast<double>(passports_.refused()));
-  put(static_cast<double>(passports_.min_available()));
+  std::int64_t taken = 0;
+  std::int64_t refused = 0;
+  std::int64_t least = 0;
+  for (const auto& s : stocks_) {
+    taken += static_cast<std::int64_t>(s->taken());
+    refused += static_cast<std::int64_t>(s->refused());
+    least += static_cast<std::int64_t>(s->min_available());
+  }
+  put(static_cast<double>(taken));
+  put(static_cast<double>(refused));
+  put(static_cast<double>(least));
   put(static_cast<double>(attacks_));
   put(static_cast<double>(killed_in_attacks_));
   put(static_cast<double>(intercepted_));
@@ -1109,8 +1324,16 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   for (const auto f : segment_flow_) {
     put(static_cast<double>(f));
   }
+  // The ledger grouped by the actors' kinds and countries (metric_list's order).
+  for (const auto& group : ledger_groups(sc_)) {
+    std::int64_t sum = 0;
+    for (const auto a : group.actors) {
+      sum += revenue_[a];
+    }
+    put(static_cast<double>(sum));
+  }
   if (i != v.size()) {
-    throw engine::RuntimeError("the Mali model filled " + std::to_string(i) +
+    throw engine::RuntimeError("the corridor model filled " + std::to_string(i) +
                                " metrics, expected " + std::to_string(v.size()));
   }
   out.events = sim_.events();
@@ -1118,7 +1341,41 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
 
 } // namespace
 
-std::vector<engine::MetricInfo> metric_list(const MaliScenario& sc)
+std::vector<LedgerGroup> ledger_groups(const CorridorScenario& sc)
+{
+  std::vector<LedgerGroup> out;
+  for (const auto kind : kActorKinds) {
+    LedgerGroup g{ "revenue_kind_" + std::string(kind), "paid to actors of kind " + std::string(kind), {} };
+    for (std::size_t a = 0; a < sc.actors.size(); ++a) {
+      if (sc.actors[a].kind == kind) {
+        g.actors.push_back(a);
+      }
+    }
+    if (!g.actors.empty()) {
+      out.push_back(std::move(g));
+    }
+  }
+  for (const auto& country : sc.countries) {
+    LedgerGroup g{ "", "paid to actors of " + country, {} };
+    for (std::size_t a = 0; a < sc.actors.size(); ++a) {
+      if (sc.actors[a].country == country) {
+        g.actors.push_back(a);
+      }
+    }
+    if (g.actors.empty()) {
+      continue;
+    }
+    g.metric = "revenue_country_";
+    for (const char ch : country) {
+      const auto u = static_cast<unsigned char>(ch);
+      g.metric += std::isalnum(u) && u < 128 ? static_cast<char>(std::tolower(u)) : '_';
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc)
 {
   std::vector<engine::MetricInfo> m;
   const std::string flow = "Flow";
@@ -1139,23 +1396,23 @@ std::vector<engine::MetricInfo> metric_list(const MaliScenario& sc)
   m.push_back({ "abandoned", "migrants", "migrants left in the desert who survived", outcomes });
   m.push_back({ "turned_back", "migrants", "migrants who gave up and turned back", outcomes });
   m.push_back({ "in_transit", "migrants", "migrants still on the way at the horizon", outcomes });
-  m.push_back({ "abducted", "migrants", "migrants held hostage at a border post", hostages });
+  m.push_back({ "abducted", "migrants", "migrants held hostage", hostages });
   m.push_back({ "ransoms_paid", "ransoms", "ransoms families paid", hostages });
   m.push_back({ "paid_total", "CFA", "everything migrants (and their families) paid", ledger });
-  for (const auto a : kActorNames) {
-    m.push_back({ "revenue_" + std::string(a), "CFA", "paid to " + std::string(a), ledger });
+  for (const auto& a : sc.actors) {
+    m.push_back({ "revenue_" + a.id, "CFA", "paid to " + a.label, ledger });
   }
-  m.push_back({ "trucks_dispatched", "trucks", "trucks that left a hub", trucks });
-  m.push_back({ "mean_truck_load", "migrants", "mean migrants per truck", trucks });
-  m.push_back({ "passports_rented", "passports", "false passports rented from the pool", trucks });
+  m.push_back({ "trucks_dispatched", "trucks", "vehicles that left a hub", trucks });
+  m.push_back({ "mean_truck_load", "migrants", "mean migrants per vehicle", trucks });
+  m.push_back({ "passports_rented", "passports", "false papers taken from the markets' stocks", trucks });
   m.push_back({ "passport_stockouts", "migrants",
-                "migrants who found the false-passport pool empty", trucks });
+                "migrants who found a market's stock empty", trucks });
   m.push_back(
-    { "passport_pool_min", "passports", "fewest false passports left in the pool", trucks });
-  m.push_back({ "convoy_attacks", "attacks", "bandit attacks on convoys and pickups", trucks });
+    { "passport_pool_min", "passports", "fewest false papers left in stock (summed over the markets)", trucks });
+  m.push_back({ "convoy_attacks", "attacks", "bandit attacks on vehicles and lone riders", trucks });
   m.push_back({ "killed_in_attacks", "migrants", "migrants killed in attacks", trucks });
   m.push_back({ "intercepted", "interceptions",
-                "interceptions and push-backs at the Algerian border", trucks });
+                "interceptions and push-backs at border crossings", trucks });
   m.push_back(
     { "worked_in_hub", "migrants", "migrants who worked in a hub to pay their way", journeys });
   m.push_back({ "mean_work_days", "days", "mean days worked, over those who worked", journeys });
@@ -1175,6 +1432,10 @@ std::vector<engine::MetricInfo> metric_list(const MaliScenario& sc)
   for (const auto& g : sc.epochs[0].segments) {
     m.push_back({ "flow_" + g.id, "migrants", "migrants who set off on segment " + g.id, flows });
   }
+  const std::string by = "Who earns, by kind and country of actor (CFA)";
+  for (const auto& group : ledger_groups(sc)) {
+    m.push_back({ group.metric, "CFA", group.description, by });
+  }
   return m;
 }
 
@@ -1187,7 +1448,7 @@ std::vector<engine::HistogramInfo> histogram_list()
              150 } };
 }
 
-std::unique_ptr<engine::Worker> make_worker(const MaliScenario& sc, const engine::WorkerOptions& o,
+std::unique_ptr<engine::Worker> make_worker(const CorridorScenario& sc, const engine::WorkerOptions& o,
                                             std::vector<Draw>* draws)
 {
   return std::make_unique<MaliWorker>(sc, o, draws);

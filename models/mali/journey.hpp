@@ -1,5 +1,5 @@
 #pragma once
-//! The Mali route model's worker: one replication of a year of journeys.
+//! The corridor model's worker: one replication of a year of journeys.
 
 #include "mali/scenario.hpp"
 #include "passage/run/model.hpp"
@@ -11,7 +11,16 @@
 namespace passage::models::mali {
 
 //! The per-replication metrics, in the order they are reported.
-std::vector<engine::MetricInfo> metric_list(const MaliScenario& sc);
+std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc);
+
+//! A sum of the ledger: the actors of one kind, or of one country.
+struct LedgerGroup
+{
+  std::string metric; //!< revenue_kind_state, revenue_country_mali, ...
+  std::string description;
+  std::vector<std::size_t> actors;
+};
+std::vector<LedgerGroup> ledger_groups(const CorridorScenario& sc);
 //! The per-migrant histograms.
 std::vector<engine::HistogramInfo> histogram_list();
 
@@ -33,7 +42,7 @@ struct Draw
 
 //! `draws`, when not null, collects every draw the worker makes (a test's hook;
 //! production passes nothing).
-std::unique_ptr<engine::Worker> make_worker(const MaliScenario& sc, const engine::WorkerOptions& o,
+std::unique_ptr<engine::Worker> make_worker(const CorridorScenario& sc, const engine::WorkerOptions& o,
                                             std::vector<Draw>* draws = nullptr);
 
 } // namespace passage::models::mali

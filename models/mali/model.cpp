@@ -10,7 +10,7 @@ namespace {
 class MaliModel final : public engine::Model
 {
 public:
-  explicit MaliModel(MaliScenario sc) : sc_(std::move(sc)), metrics_(metric_list(sc_)) {}
+  explicit MaliModel(CorridorScenario sc) : sc_(std::move(sc)), metrics_(metric_list(sc_)) {}
 
   std::string kind() const override { return "mali"; }
   std::vector<engine::MetricInfo> metrics() const override { return metrics_; }
@@ -77,12 +77,11 @@ public:
     std::vector<std::string> to;
     std::vector<std::string> mode;
     std::vector<double> km;
-    static constexpr const char* kModes[] = { "bus", "pickup", "truck", "foot" };
     for (const auto& s : e.segments) {
       sid.push_back(s.id);
       from.push_back(e.places[s.from].id);
       to.push_back(e.places[s.to].id);
-      mode.push_back(kModes[static_cast<int>(s.mode)]);
+      mode.push_back(e.p.modes[s.mode].id);
       km.push_back(s.distance_km);
     }
     auto sg = net.create_group("segments");
@@ -99,7 +98,7 @@ public:
   }
 
 private:
-  MaliScenario sc_;
+  CorridorScenario sc_;
   std::vector<engine::MetricInfo> metrics_;
 };
 
@@ -107,7 +106,7 @@ private:
 
 std::unique_ptr<engine::Model> make_model(const engine::Scenario& s, engine::config::Diagnostics& d)
 {
-  MaliScenario sc = compile(s, d);
+  CorridorScenario sc = compile(s, d);
   if (!d.empty()) {
     return nullptr;
   }

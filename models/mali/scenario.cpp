@@ -27,8 +27,6 @@ const cfg::Closables& closables()
 
 namespace {
 
-constexpr std::array<std::string_view, 4> kModeNames = { "bus", "pickup", "truck", "foot" };
-
 Bounds named(Bounds b, const char* what)
 {
   b.what = what;
@@ -85,30 +83,6 @@ std::vector<std::string> ids_of(const std::vector<T>& v)
   return out;
 }
 
-// A reference to a place by id, with a did-you-mean when unknown. `index` maps
-// ids to places (networks may have many thousands).
-std::int32_t place_ref(const Node* n, const std::vector<Place>& places,
-                       const std::unordered_map<std::string, std::int32_t>& index, Diagnostics& d,
-                       const std::string& what)
-{
-  if (n == nullptr) {
-    return -1;
-  }
-  const Node& v = cfg::value_of(*n);
-  if (!v.is_scalar()) {
-    d.error(v.mark(), what + " must be a place id");
-    return -1;
-  }
-  const auto it = index.find(v.text());
-  const std::int32_t i = it == index.end() ? -1 : it->second;
-  if (i < 0) {
-    const auto s = cfg::did_you_mean(v.text(), ids_of(places));
-    d.error(v.mark(), "unknown place '" + v.text() + "' in " + what,
-            s ? "did you mean '" + *s + "'?" : "places are listed under parameters.places");
-  }
-  return i;
-}
-
 bool valid_metric_name(const std::string& s)
 {
   if (s.empty() || !(std::islower(static_cast<unsigned char>(s[0])))) {
@@ -120,11 +94,82 @@ bool valid_metric_name(const std::string& s)
   });
 }
 
+//! Keys renamed by the corridor format: an old key is refused with its new form.
+struct Renamed
+{
+  std::string_view key;
+  std::string_view now;
+};
+
+void refuse_renamed(const Node* map, std::initializer_list<Renamed> table, const std::string& what,
+                    Diagnostics& d)
+{
+  if (map == nullptr || !map->is_map()) {
+    return;
+  }
+  for (const auto& e : map->entries()) {
+    for (const auto& r : table) {
+      if (e.key == r.key) {
+        d.error(e.key_mark, "'" + e.key + "' in " + what + " is no longer read (the corridor format)",
+                std::string(r.now) + " (docs/scenario-reference.md)");
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Ids: every declared thing is referred to by id, with a did-you-mean.
+
+struct Ids
+{
+  Ids(std::string w, std::string at) : what(std::move(w)), where(std::move(at)) {}
+  std::string what;  // "actor", "toll point"
+  std::string where; // "parameters.actors"
+  std::vector<std::string> list;
+  std::unordered_map<std::string, std::int32_t> index;
+
+  std::int32_t add(const std::string& id)
+  {
+    const auto [it, fresh] = index.emplace(id, static_cast<std::int32_t>(list.size()));
+    if (fresh) {
+      list.push_back(id);
+    }
+    return it->second;
+  }
+  std::int32_t find(const std::string& id) const
+  {
+    const auto it = index.find(id);
+    return it == index.end() ? -1 : it->second;
+  }
+  //! The index of the id `n` names, or -1 after an error at `n`.
+  std::int32_t ref(const Node& n, Diagnostics& d, const std::string& context) const
+  {
+    const Node& v = cfg::value_of(n);
+    if (!v.is_scalar()) {
+      d.error(v.mark(), context + " must be the id of a " + what);
+      return -1;
+    }
+    const std::int32_t i = find(v.text());
+    if (i < 0) {
+      const auto s = cfg::did_you_mean(v.text(), list);
+      d.error(v.mark(), "unknown " + what + " '" + v.text() + "' in " + context,
+              s ? "did you mean '" + *s + "'?"
+                : (list.empty() ? "declare it under " + where
+                                : "the " + what + "s are declared under " + where));
+    }
+    return i;
+  }
+};
+
 // ---------------------------------------------------------------------------
 // One epoch's parameters and network from a (changed) tree.
 
 struct Compiled
 {
+  std::vector<Actor> actors;
+  std::vector<std::string> classes;
+  std::vector<std::string> class_labels;
+  std::vector<Nationality> nationalities;
   std::vector<Origin> origins;
   std::vector<Destination> destinations;
   std::vector<std::string> exits;
@@ -132,7 +177,650 @@ struct Compiled
   std::vector<Mark> place_marks;
   std::vector<Mark> segment_marks;
   std::unordered_map<std::string, std::int32_t> place_index; //!< id -> epoch.places
+  // What is declared, by id.
+  Ids actor_ids{ "actor", "parameters.actors" };
+  Ids class_ids{ "document class", "parameters.documents.classes" };
+  Ids nationality_ids{ "nationality", "parameters.nationalities" };
+  Ids countries{ "country", "the places' country:" };
+  Ids mode_ids{ "mode", "parameters.modes" };
+  Ids place_ids{ "place", "parameters.places" };
+  Ids origin_ids{ "origin", "parameters.origins" };
+  Ids toll_ids{ "toll point", "parameters.toll_points" };
+  Ids checkpoint_ids{ "checkpoint kind", "parameters.checkpoints" };
+  Ids bandit_ids{ "bandit zone", "parameters.bandits.zones" };
+  Ids arrest_ids{ "arrest point", "parameters.arrest_points" };
+  Ids recruiter_ids{ "recruiter", "parameters.recruiters" };
+  Ids market_ids{ "passport market", "parameters.passport_markets" };
+  Ids hub_ids{ "hub", "parameters.hubs" };
+  Ids vehicle_ids{ "vehicle", "parameters.vehicles" };
+  Ids hostage_ids{ "hostage-taker", "parameters.hostage_takers" };
+  Ids border_ids{ "border", "parameters.borders" };
+  Ids entry_ids{ "entry", "parameters.entries" };
+  // Where each part is declared ("where:id" -> mark, what), and which are placed.
+  std::map<std::string, std::pair<Mark, std::string>> part_marks;
+  std::set<std::string> placed;
 };
+
+const Node* entry_value(const Node& params, std::string_view key)
+{
+  const auto* e = params.find_entry(key);
+  return e ? &cfg::value_of(e->value) : nullptr;
+}
+
+//! Each entry of the mapping `key` of `params` (a group of named things), with
+//! its id registered in `ids`; `read` reads one. A missing group is empty.
+template<class F>
+void each_named(const Node& params, std::string_view key, Ids& ids, Compiled& c, Diagnostics& d,
+                F&& read)
+{
+  const auto* entry = params.find_entry(key);
+  if (entry == nullptr) {
+    return;
+  }
+  const Node& list = cfg::value_of(entry->value);
+  if (!list.is_map()) {
+    d.error(list.mark(), ids.where + " must be a mapping of ids to " + ids.what + "s",
+            "e.g. " + std::string(key) + ": {some_id: {...}}");
+    return;
+  }
+  for (const auto& e : list.entries()) {
+    const std::int32_t i = ids.add(e.key);
+    c.part_marks[ids.where + ":" + e.key] = { e.key_mark, ids.what };
+    read(e, i);
+  }
+}
+
+std::int32_t actor_ref(MapReader& r, std::string_view key, Compiled& c, bool required = true)
+{
+  const Node* n = required ? r.require(key) : r.get(key);
+  if (n == nullptr) {
+    return -1;
+  }
+  return c.actor_ids.ref(*n, r.diagnostics(), std::string(key) + " of " + r.what());
+}
+
+ActorId actor_or_zero(std::int32_t a)
+{
+  return static_cast<ActorId>(a < 0 ? 0 : a);
+}
+
+//! A number by document class: one number for all, or {class: number, ...,
+//! citizen: number} covering every class.
+ByClass by_class(MapReader& r, std::string_view key, const Bounds& b, Compiled& c,
+                 std::optional<double> fallback = std::nullopt)
+{
+  ByClass out;
+  out.value.assign(c.classes.size(), fallback.value_or(0.0));
+  Diagnostics& d = r.diagnostics();
+  const Node* n = r.get(key);
+  if (n == nullptr) {
+    if (!fallback) {
+      r.require(key);
+    }
+    return out;
+  }
+  if (cfg::is_parameter_leaf(*n) || cfg::value_of(*n).is_scalar()) {
+    const double v = r.number(key, b);
+    out.value.assign(c.classes.size(), v);
+    return out;
+  }
+  const Node& m = cfg::value_of(*n);
+  if (!m.is_map()) {
+    d.error(m.mark(), std::string(key) + " of " + r.what() +
+                        " must be a number, or a mapping of document classes to numbers");
+    return out;
+  }
+  std::vector<char> seen(c.classes.size(), 0);
+  for (const auto& e : m.entries()) {
+    cfg::read_provenance(e.value, d);
+    const auto v =
+      cfg::read_number(cfg::value_of(e.value), d, b, std::string(key) + "." + e.key);
+    if (e.key == "citizen") {
+      out.has_citizen = true;
+      out.citizen = v.value_or(0.0);
+      continue;
+    }
+    const std::int32_t k = c.class_ids.find(e.key);
+    if (k < 0) {
+      const auto s = cfg::did_you_mean(e.key, c.class_ids.list);
+      d.error(e.key_mark, "unknown document class '" + e.key + "' in " + std::string(key) + " of " +
+                            r.what(),
+              s ? "did you mean '" + *s + "'?"
+                : "the classes are declared under parameters.documents.classes; 'citizen' is "
+                  "the rule for citizens of the part's country");
+      continue;
+    }
+    seen[static_cast<std::size_t>(k)] = 1;
+    out.value[static_cast<std::size_t>(k)] = v.value_or(0.0);
+  }
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    if (seen[k] == 0) {
+      d.error(m.mark(), std::string(key) + " of " + r.what() + " has no value for the document class '" +
+                          c.classes[k] + "'",
+              "a rule by class covers every class declared under parameters.documents.classes");
+    }
+  }
+  return out;
+}
+
+std::vector<char> mode_set(MapReader& r, std::string_view key, Compiled& c)
+{
+  std::vector<char> out(c.mode_ids.list.size(), 0);
+  const Node* n = r.require(key);
+  if (n == nullptr) {
+    return out;
+  }
+  cfg::read_provenance(*n, r.diagnostics());
+  const Node& v = cfg::value_of(*n);
+  if (!v.is_sequence()) {
+    r.diagnostics().error(v.mark(), std::string(key) + " of " + r.what() + " must be a list of modes");
+    return out;
+  }
+  for (const auto& item : v.items()) {
+    const std::int32_t m = c.mode_ids.ref(item, r.diagnostics(), std::string(key) + " of " + r.what());
+    if (m >= 0) {
+      out[static_cast<std::size_t>(m)] = 1;
+    }
+  }
+  return out;
+}
+
+// --- who, which papers, whose citizens ----------------------------------------
+
+void read_actors_documents(const Node& params, Compiled& c, Diagnostics& d)
+{
+  each_named(params, "actors", c.actor_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    Actor a;
+    a.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "actor '" + e.key + "'",
+                { "label", "kind", "country", "note" });
+    if (r.ok()) {
+      a.label = r.string("label", e.key);
+      a.kind = r.string("kind");
+      if (r.get("kind") != nullptr &&
+          std::find(kActorKinds.begin(), kActorKinds.end(), a.kind) == kActorKinds.end()) {
+        d.error(cfg::value_of(*r.get("kind")).mark(), "unknown actor kind '" + a.kind + "'",
+                "kinds: state, armed_group, smuggler, transport, other");
+      }
+      a.country = r.string("country", std::string());
+      if (!a.country.empty()) {
+        c.countries.add(a.country);
+      }
+      r.finish();
+    }
+    c.actors.push_back(std::move(a));
+  });
+  if (c.actors.empty()) {
+    d.error(params.mark(), "the scenario needs a mapping 'actors' with at least one actor",
+            "every payment names who receives it: actors: {smugglers: {label: smugglers, kind: "
+            "smuggler}, ...}");
+  }
+  // Document classes.
+  const auto* de = params.find_entry("documents");
+  if (de == nullptr) {
+    // Papers matter nowhere: one class.
+    c.classes = { "none" };
+    c.class_labels = { "no papers" };
+    c.class_ids.add("none");
+    return;
+  }
+  MapReader r(&cfg::value_of(de->value), de->key_mark, d, "documents",
+              { "classes", "default", "malian_passport_share", "false_passport_demand",
+                "false_passport_rent_eur", "passport_pool", "passport_return_days" });
+  if (!r.ok()) {
+    return;
+  }
+  refuse_renamed(r.node(),
+                 { { "malian_passport_share",
+                     "an origin's document mix: origins: {mali: {documents: {malian_passport: 0.6}}}" },
+                   { "false_passport_demand",
+                     "a passport market's demand rule: passport_markets: {ID: {demand: {...}}}" },
+                   { "false_passport_rent_eur", "passport_markets: {ID: {price_eur: [lo, hi]}}" },
+                   { "passport_pool", "passport_markets: {ID: {pool: N}}" },
+                   { "passport_return_days", "passport_markets: {ID: {return_days: N}}" } },
+                 "documents", d);
+  if (const Node* cl = r.require("classes")) {
+    MapReader classes(&cfg::value_of(*cl), r.mark(), d, "documents.classes", {});
+    if (classes.ok()) {
+      for (const auto& e : classes.node()->entries()) {
+        MapReader one(&cfg::value_of(e.value), e.key_mark, d, "document class '" + e.key + "'",
+                      { "label", "note" });
+        c.class_ids.add(e.key);
+        c.classes.push_back(e.key);
+        c.class_labels.push_back(one.ok() ? one.string("label", e.key) : e.key);
+        one.finish();
+      }
+      if (c.classes.empty() || c.classes.size() > kMaxClasses) {
+        d.error(cl->mark(), "documents.classes must declare 1 to " + std::to_string(kMaxClasses) +
+                              " classes");
+      }
+    }
+  }
+  r.finish();
+}
+
+void read_nationalities(const Node& params, Compiled& c, Diagnostics& d)
+{
+  each_named(params, "nationalities", c.nationality_ids, c, d,
+             [&](const Node::Entry& e, std::int32_t) {
+               Nationality n;
+               n.id = e.key;
+               MapReader r(&cfg::value_of(e.value), e.key_mark, d, "nationality '" + e.key + "'",
+                           { "label", "citizen_of", "note" });
+               if (r.ok()) {
+                 n.label = r.string("label", e.key);
+                 if (const Node* co = r.require("citizen_of")) {
+                   const Node& v = cfg::value_of(*co);
+                   if (!v.is_sequence()) {
+                     d.error(v.mark(), "citizen_of must be a list of countries");
+                   } else {
+                     for (const auto& item : v.items()) {
+                       n.citizen.push_back(0);
+                       (void)item;
+                     }
+                   }
+                 }
+                 r.finish();
+               }
+               c.nationalities.push_back(std::move(n));
+             });
+}
+
+// The countries a nationality is a citizen of, once every country is known.
+void resolve_citizens(const Node& params, Compiled& c)
+{
+  const Node* list = entry_value(params, "nationalities");
+  for (auto& n : c.nationalities) {
+    n.citizen.assign(c.countries.list.size(), 0);
+    const Node* one = list && list->is_map() ? list->find(n.id) : nullptr;
+    const Node* co = one && cfg::value_of(*one).is_map() ? cfg::value_of(*one).find("citizen_of")
+                                                         : nullptr;
+    if (co == nullptr || !cfg::value_of(*co).is_sequence()) {
+      continue;
+    }
+    for (const auto& item : cfg::value_of(*co).items()) {
+      const std::int32_t k = c.countries.find(item.text());
+      if (k >= 0) {
+        n.citizen[static_cast<std::size_t>(k)] = 1;
+      }
+    }
+  }
+}
+
+void read_modes(const Node& params, Compiled& c, Diagnostics& d)
+{
+  Params& p = c.epoch.p;
+  each_named(params, "modes", c.mode_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    ModeParams m;
+    m.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "mode '" + e.key + "'",
+                { "speed_km_per_day", "sigma", "fare_to", "note" });
+    if (r.ok()) {
+      m.speed_km_per_day = r.number("speed_km_per_day", kSpeed);
+      m.sigma = r.number("sigma", kSigma);
+      m.fare_to = actor_ref(r, "fare_to", c, false);
+      r.finish();
+    }
+    p.modes.push_back(std::move(m));
+  });
+  if (p.modes.empty()) {
+    d.error(params.mark(), "the scenario needs a mapping 'modes' with at least one mode",
+            "modes: {bus: {speed_km_per_day: 700, sigma: 0.25}}");
+  }
+}
+
+// --- the parts ------------------------------------------------------------------
+
+void read_parts(const Node& params, Compiled& c, Diagnostics& d)
+{
+  Params& p = c.epoch.p;
+  refuse_renamed(
+    &params,
+    { { "roadblocks",
+        "toll points are named parts: toll_points: {ID: {forces: ACTOR, demand: {...}, toll: "
+        "[lo, hi], delay_hours: h}}, placed by count: segments: {S: {roadblocks: {ID: N}}}" },
+      { "cokseurs", "recruiters: {ID: {share: s, fee: f, receiver: ACTOR}}, placed at a place: "
+                    "places: {P: {recruiters: ID}}" },
+      { "gendarmerie",
+        "arrest_points: {ID: {forces: ACTOR, modes: [bus], tax: [lo, hi], tax_probability: {...}, "
+        "arrest_probability: p, bribe: b, bribe_to: ACTOR, detention_days: d}}, placed by "
+        "places: {P: {arrest_point: ID}}" },
+      { "hub", "hubs: {ID: {passeur_fee: ..., ...}}, placed by places: {P: {hub: ID, vehicles: "
+               "[V]}}; the truck fares moved to vehicles: {V: {fare: {...}}}" },
+      { "trucks", "vehicles: {ID: {mode: M, capacity: [lo, hi], max_wait_days: d, fare: {...}, "
+                  "fare_to: ACTOR}}, loaded at hubs: places: {P: {vehicles: [ID]}}" },
+      { "protection", "a vehicle's protection: vehicles: {ID: {protection: {probability: p, "
+                      "fare_share: s, hazard_factor: f, receiver: ACTOR}}}" },
+      { "hostage", "hostage_takers: {ID: {ransom: r, receiver: ACTOR, ...}}, placed by "
+                   "places: {P: {hostage: {ID: probability}}}" },
+      { "border", "borders: {ID: {interception: {...}, retry_probability: ..., retry_receiver: "
+                  "ACTOR, ...}}, placed by places: {P: {crossing: {border: ID, ...}}}" },
+      { "nouakchott_share", "entries: {ID: {place: P, share: s, origins: [...]}}" } },
+    "parameters", d);
+  const std::string cfa = "an amount of CFA in [0, 10^12]";
+  each_named(params, "toll_points", c.toll_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    TollPoint t;
+    t.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "toll point '" + e.key + "'",
+                { "label", "forces", "demand", "toll", "delay_hours", "note" });
+    if (r.ok()) {
+      t.label = r.string("label", e.key);
+      const std::int32_t f = actor_ref(r, "forces", c);
+      t.forces = actor_or_zero(f);
+      if (f >= 0 && !c.actors[static_cast<std::size_t>(f)].country.empty()) {
+        t.country = c.countries.find(c.actors[static_cast<std::size_t>(f)].country);
+      }
+      t.demand = by_class(r, "demand", cfg::kProbability, c);
+      t.toll = money_range(r, "toll");
+      t.delay_days = r.number("delay_hours", kHours, 0.0) / 24.0;
+      r.finish();
+    }
+    p.toll_points.push_back(std::move(t));
+  });
+  each_named(params, "checkpoints", c.checkpoint_ids, c, d,
+             [&](const Node::Entry& e, std::int32_t) {
+               Checkpoint k;
+               k.id = e.key;
+               MapReader r(&cfg::value_of(e.value), e.key_mark, d, "checkpoint '" + e.key + "'",
+                           { "label", "receiver", "fee", "delay_hours", "note" });
+               if (r.ok()) {
+                 if (cfg::is_parameter_leaf(*r.node()) || r.get("fee") == nullptr) {
+                   // the old form: checkpoints: {fee: ..., delay_hours: ...}
+                 }
+                 k.label = r.string("label", e.key);
+                 k.receiver = actor_or_zero(actor_ref(r, "receiver", c));
+                 k.fee = money(r, "fee");
+                 k.delay_days = r.number("delay_hours", kHours, 0.0) / 24.0;
+                 r.finish();
+               }
+               p.checkpoints.push_back(std::move(k));
+             });
+  if (const auto* be = params.find_entry("bandits")) {
+    MapReader r(&cfg::value_of(be->value), be->key_mark, d, "bandits",
+                { "hazard_scale", "zones", "robbery_share", "payoff", "kill_probability" });
+    if (r.ok()) {
+      refuse_renamed(r.node(),
+                     { { "robbery_share", "a bandit zone's: bandits: {zones: {ID: {robbery_share: "
+                                          "s, payoff: p, kill_probability: k, receiver: ACTOR}}}" },
+                       { "payoff", "a bandit zone's: bandits: {zones: {ID: {payoff: p}}}" },
+                       { "kill_probability",
+                         "a bandit zone's: bandits: {zones: {ID: {kill_probability: k}}}" } },
+                     "bandits", d);
+      p.hazard_scale = r.number("hazard_scale", kFactor, 1.0);
+      each_named(*r.node(), "zones", c.bandit_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+        BanditZone z;
+        z.id = e.key;
+        MapReader zr(&cfg::value_of(e.value), e.key_mark, d, "bandit zone '" + e.key + "'",
+                     { "label", "receiver", "robbery_share", "payoff", "kill_probability", "note" });
+        if (zr.ok()) {
+          z.label = zr.string("label", e.key);
+          z.receiver = actor_or_zero(actor_ref(zr, "receiver", c));
+          z.robbery_share = zr.number("robbery_share", cfg::kShare);
+          z.payoff = money(zr, "payoff");
+          z.kill_probability = zr.number("kill_probability", cfg::kProbability);
+          zr.finish();
+        }
+        p.bandit_zones.push_back(std::move(z));
+      });
+      r.finish();
+    }
+  }
+  if (const auto* de = params.find_entry("desert")) {
+    MapReader r(&cfg::value_of(de->value), de->key_mark, d, "desert",
+                { "death_per_1000km", "modes" });
+    if (r.ok()) {
+      p.desert_death_per_1000km = r.number("death_per_1000km", cfg::kProbability);
+      const auto modes = mode_set(r, "modes", c);
+      for (std::size_t m = 0; m < modes.size() && m < p.modes.size(); ++m) {
+        p.modes[m].desert = modes[m] != 0;
+      }
+      r.finish();
+    }
+  }
+  each_named(params, "arrest_points", c.arrest_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    ArrestPoint a;
+    a.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "arrest point '" + e.key + "'",
+                { "label", "forces", "modes", "tax", "tax_probability", "arrest_probability",
+                  "bribe", "bribe_to", "detention_days", "deport_to", "note" });
+    if (r.ok()) {
+      a.label = r.string("label", e.key);
+      a.forces = actor_or_zero(actor_ref(r, "forces", c));
+      a.modes = mode_set(r, "modes", c);
+      a.tax = money_range(r, "tax");
+      a.tax_probability = by_class(r, "tax_probability", cfg::kProbability, c);
+      a.arrest_probability = r.number("arrest_probability", cfg::kProbability);
+      a.detention_days = r.number("detention_days", kDays);
+      if (const Node* to = r.get("deport_to")) {
+        a.deport_to = c.place_ids.ref(*to, d, "deport_to of " + r.what());
+        if (r.get("bribe") != nullptr || r.get("bribe_to") != nullptr) {
+          d.error(to->mark(), r.what() + " both deports and takes a bribe",
+                  "an arrested migrant is either bought out (bribe, bribe_to) or deported "
+                  "(deport_to)");
+        }
+      } else {
+        a.bribe = money(r, "bribe");
+        a.bribe_to = actor_or_zero(actor_ref(r, "bribe_to", c));
+      }
+      r.finish();
+    }
+    p.arrest_points.push_back(std::move(a));
+  });
+  each_named(params, "recruiters", c.recruiter_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    Recruiter x;
+    x.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "recruiter '" + e.key + "'",
+                { "label", "share", "fee", "receiver", "note" });
+    if (r.ok()) {
+      x.label = r.string("label", e.key);
+      x.share = r.number("share", cfg::kShare);
+      x.fee = money(r, "fee");
+      x.receiver = actor_or_zero(actor_ref(r, "receiver", c));
+      r.finish();
+    }
+    p.recruiters.push_back(std::move(x));
+  });
+  each_named(
+    params, "passport_markets", c.market_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+      PassportMarket m;
+      m.id = e.key;
+      MapReader r(&cfg::value_of(e.value), e.key_mark, d, "passport market '" + e.key + "'",
+                  { "label", "issues", "demand", "price_eur", "price", "pool", "return_days",
+                    "seller", "note" });
+      if (r.ok()) {
+        m.label = r.string("label", e.key);
+        if (const Node* is = r.require("issues")) {
+          m.issues = static_cast<ClassId>(std::max(0, c.class_ids.ref(*is, d, "issues of " + r.what())));
+        }
+        m.demand = by_class(r, "demand", cfg::kShare, c);
+        if (r.get("price_eur") != nullptr) {
+          const auto [lo, hi] = r.interval(
+            "price_eur", named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" },
+                               "an amount of EUR in [0, 10^9]"));
+          m.price = MoneyRange{ static_cast<std::int64_t>(std::llround(lo * p.cfa_per_eur)),
+                                static_cast<std::int64_t>(std::llround(hi * p.cfa_per_eur)) };
+          if (r.get("price") != nullptr) {
+            d.error(r.get("price")->mark(), r.what() + " has both price and price_eur");
+          }
+        } else {
+          m.price = money_range(r, "price");
+        }
+        m.pool = r.integer("pool", cfg::kCount);
+        m.return_days = r.number("return_days", kDays);
+        m.seller = actor_or_zero(actor_ref(r, "seller", c));
+        r.finish();
+      }
+      p.passport_markets.push_back(std::move(m));
+    });
+  each_named(params, "hubs", c.hub_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    Hub h;
+    h.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "hub '" + e.key + "'",
+                { "passeur_fee", "passeur_receiver", "passeur_networks", "foreign_ghetto_surcharge",
+                  "ghetto_fee_per_day", "ghetto_receiver", "earnings_per_day", "earnings_sigma",
+                  "cash_reserve", "max_work_days", "truck_fare_foreign", "truck_fare_malian",
+                  "note" });
+    if (r.ok()) {
+      refuse_renamed(r.node(),
+                     { { "truck_fare_foreign", "a vehicle's fare by class: vehicles: {V: {fare: "
+                                               "{citizen: ..., CLASS: ...}}}" },
+                       { "truck_fare_malian", "a vehicle's fare by class: vehicles: {V: {fare: "
+                                              "{citizen: ..., CLASS: ...}}}" } },
+                     r.what(), d);
+      h.passeur_fee = money(r, "passeur_fee");
+      h.passeur_receiver = actor_or_zero(actor_ref(r, "passeur_receiver", c));
+      h.passeur_network.assign(c.origin_ids.list.size(), false);
+      if (const Node* n = r.require("passeur_networks")) {
+        cfg::read_provenance(*n, d);
+        const Node& v = cfg::value_of(*n);
+        if (!v.is_sequence()) {
+          d.error(v.mark(), "passeur_networks must be a list of origin ids");
+        } else {
+          for (const auto& item : v.items()) {
+            const std::int32_t o = c.origin_ids.ref(item, d, "passeur_networks of " + r.what());
+            if (o >= 0 && static_cast<std::size_t>(o) < h.passeur_network.size()) {
+              h.passeur_network[static_cast<std::size_t>(o)] = true;
+            }
+          }
+        }
+      }
+      h.foreign_ghetto_surcharge = r.number("foreign_ghetto_surcharge", kFactor);
+      h.ghetto_fee_per_day = money(r, "ghetto_fee_per_day");
+      h.ghetto_receiver = actor_or_zero(actor_ref(r, "ghetto_receiver", c));
+      h.earnings_per_day =
+        r.number("earnings_per_day", named(cfg::kMoney, "an amount of CFA per day in [0, 10^12]"));
+      h.earnings_sigma = r.number("earnings_sigma", kSigma);
+      h.cash_reserve = money(r, "cash_reserve");
+      h.max_work_days = r.number("max_work_days", kDays);
+      r.finish();
+    }
+    p.hubs.push_back(std::move(h));
+  });
+  each_named(params, "vehicles", c.vehicle_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    Vehicle v;
+    v.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "vehicle '" + e.key + "'",
+                { "label", "mode", "capacity", "max_wait_days", "fare", "fare_to", "protection",
+                  "note" });
+    if (r.ok()) {
+      v.label = r.string("label", e.key);
+      if (const Node* m = r.require("mode")) {
+        v.mode = static_cast<std::uint32_t>(std::max(0, c.mode_ids.ref(*m, d, "mode of " + r.what())));
+      }
+      const auto [lo, hi] =
+        r.interval("capacity", named(Bounds{ 1.0, 100000.0, false, false, true, false, "" },
+                                     "a whole number of seats in [1, 100000]"));
+      v.capacity_lo = static_cast<std::uint32_t>(lo);
+      v.capacity_hi = static_cast<std::uint32_t>(hi);
+      Bounds wait = named(cfg::kPositive, "a number of days > 0 (or .inf)");
+      wait.allow_infinity = true;
+      v.max_wait_days = r.number("max_wait_days", wait);
+      v.fare = by_class(r, "fare", cfg::kMoney, c);
+      for (auto& x : v.fare.value) {
+        x = static_cast<double>(std::llround(x));
+      }
+      v.fare.citizen = static_cast<double>(std::llround(v.fare.citizen));
+      v.fare_to = actor_or_zero(actor_ref(r, "fare_to", c));
+      if (const Node* pr = r.get("protection")) {
+        MapReader q(&cfg::value_of(*pr), pr->mark(), d, "the protection of " + r.what(),
+                    { "probability", "fare_share", "hazard_factor", "receiver" });
+        if (q.ok()) {
+          v.has_protection = true;
+          v.protection_probability = q.number("probability", cfg::kProbability);
+          v.protection_fare_share = q.number("fare_share", cfg::kShare);
+          v.protection_hazard_factor = q.number("hazard_factor", kFactor);
+          v.protection_receiver = actor_or_zero(actor_ref(q, "receiver", c));
+          q.finish();
+        }
+      }
+      r.finish();
+    }
+    p.vehicles.push_back(std::move(v));
+  });
+  each_named(params, "hostage_takers", c.hostage_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    HostageTakers h;
+    h.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "hostage-takers '" + e.key + "'",
+                { "label", "ransom", "receiver", "pay_probability", "pay_delay_days",
+                  "pay_delay_sigma", "wait_limit_days", "abandoned_survival", "note" });
+    if (r.ok()) {
+      h.label = r.string("label", e.key);
+      h.ransom = money(r, "ransom");
+      h.receiver = actor_or_zero(actor_ref(r, "receiver", c));
+      h.pay_probability = r.number("pay_probability", cfg::kProbability);
+      h.pay_delay_median = r.number("pay_delay_days", named(cfg::kPositive, "a number of days > 0"));
+      h.pay_delay_sigma = r.number("pay_delay_sigma", kSigma);
+      h.wait_limit = r.number("wait_limit_days", named(cfg::kPositive, "a number of days > 0"));
+      h.abandoned_survival = r.number("abandoned_survival", cfg::kProbability);
+      r.finish();
+    }
+    p.hostage_takers.push_back(std::move(h));
+  });
+  each_named(params, "borders", c.border_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    Border b;
+    b.id = e.key;
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "border '" + e.key + "'",
+                { "label", "interception", "retry_probability", "retry_days", "retry_fee",
+                  "retry_receiver", "max_attempts", "note" });
+    if (r.ok()) {
+      b.label = r.string("label", e.key);
+      b.interception = by_class(r, "interception", cfg::kProbability, c);
+      b.retry_probability = r.number("retry_probability", cfg::kProbability);
+      b.retry_days = r.number("retry_days", kDays);
+      b.retry_fee = money(r, "retry_fee");
+      b.retry_receiver = actor_or_zero(actor_ref(r, "retry_receiver", c));
+      b.max_attempts = static_cast<std::uint32_t>(r.integer("max_attempts", cfg::kPositiveCount));
+      r.finish();
+    }
+    p.borders.push_back(std::move(b));
+  });
+}
+
+// --- the network ----------------------------------------------------------------
+
+//! A placement `key: {PART: amount}` of exactly one part.
+std::int32_t placed_one(MapReader& r, std::string_view key, const Ids& ids, const Bounds& b,
+                        double& amount, Compiled& c)
+{
+  const Node* n = r.get(key);
+  if (n == nullptr) {
+    return -1;
+  }
+  Diagnostics& d = r.diagnostics();
+  const Node& m = cfg::value_of(*n);
+  if (!m.is_map() || cfg::is_parameter_leaf(*n) || m.entries().size() != 1) {
+    d.error(m.mark(), std::string(key) + " of " + r.what() + " names one " + ids.what +
+                        " with its " + b.what + ": " + std::string(key) + ": {ID: value}");
+    return -1;
+  }
+  const auto& e = m.entries().front();
+  std::int32_t i = ids.find(e.key);
+  if (i < 0) {
+    const auto s = cfg::did_you_mean(e.key, ids.list);
+    d.error(e.key_mark, "unknown " + ids.what + " '" + e.key + "' in " + std::string(key) + " of " +
+                          r.what(),
+            s ? "did you mean '" + *s + "'?" : "declare it under " + ids.where);
+  } else {
+    c.placed.insert(ids.where + ":" + ids.list[static_cast<std::size_t>(i)]);
+  }
+  cfg::read_provenance(e.value, d);
+  amount = cfg::read_number(cfg::value_of(e.value), d, b, e.key).value_or(0.0);
+  return i;
+}
+
+//! A reference `key: ID` to a part, marked as placed.
+std::int32_t placed_ref(MapReader& r, std::string_view key, const Ids& ids, Compiled& c)
+{
+  const Node* n = r.get(key);
+  if (n == nullptr) {
+    return -1;
+  }
+  const std::int32_t i = ids.ref(*n, r.diagnostics(), std::string(key) + " of " + r.what());
+  if (i >= 0) {
+    c.placed.insert(ids.where + ":" + ids.list[static_cast<std::size_t>(i)]);
+  }
+  return i;
+}
 
 void read_places(const Node& params, Compiled& c, Diagnostics& d)
 {
@@ -145,27 +833,29 @@ void read_places(const Node& params, Compiled& c, Diagnostics& d)
     return;
   }
   const Node& list = cfg::value_of(entry->value);
-  // First pass: ids and exits, so that later references can be checked.
-  for (const auto& e : list.entries()) {
-    Place p;
-    p.id = e.key;
-    p.site = engine::random::substream_id("place:" + e.key);
-    c.place_index.emplace(e.key, static_cast<std::int32_t>(places.size()));
-    places.push_back(std::move(p));
-    c.place_marks.push_back(e.key_mark);
-  }
   std::size_t i = 0;
   for (const auto& e : list.entries()) {
     Place& p = places[i++];
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "place '" + e.key + "'",
-                { "name", "country", "coordinates", "closed", "hub", "gendarmerie",
-                  "passport_market", "cokseurs", "ghetto_stop_days", "hostage_probability",
-                  "crossing", "exit", "note" });
+                { "name", "country", "coordinates", "closed", "hub", "vehicles", "arrest_point",
+                  "passport_market", "recruiters", "ghetto_stop_days", "hostage", "crossing",
+                  "exit", "note", "gendarmerie", "cokseurs", "hostage_probability" });
     if (!r.ok()) {
       continue;
     }
+    refuse_renamed(r.node(),
+                   { { "gendarmerie", "arrest_point: ID (an arrest point under "
+                                      "parameters.arrest_points)" },
+                     { "cokseurs", "recruiters: ID (under parameters.recruiters)" },
+                     { "hostage_probability",
+                       "hostage: {ID: probability} (hostage-takers under "
+                       "parameters.hostage_takers)" } },
+                   r.what(), d);
     p.name = r.string("name", e.key);
     p.country = r.string("country", std::string());
+    if (!p.country.empty()) {
+      p.country_index = c.countries.add(p.country);
+    }
     if (r.get("coordinates") != nullptr) {
       const auto xy = r.numbers("coordinates", named(cfg::kAnyNumber, "a coordinate in degrees"));
       if (xy.size() != 2 || std::fabs(xy[0]) > 90 || std::fabs(xy.size() == 2 ? xy[1] : 0) > 180) {
@@ -178,12 +868,49 @@ void read_places(const Node& params, Compiled& c, Diagnostics& d)
       }
     }
     p.closed = r.boolean("closed", false);
-    p.hub = r.boolean("hub", false);
-    p.gendarmerie = r.boolean("gendarmerie", false);
-    p.passport_market = r.boolean("passport_market", false);
-    p.cokseurs = r.boolean("cokseurs", false);
+    if (const Node* h = r.get("hub"); h && cfg::value_of(*h).is_scalar() &&
+                                      (cfg::value_of(*h).text() == "true" ||
+                                       cfg::value_of(*h).text() == "false")) {
+      d.error(cfg::value_of(*h).mark(), "'hub: " + cfg::value_of(*h).text() + "' is no longer read (the corridor format)",
+              "a hub names its part and the vehicles it loads: hub: ID, vehicles: [V] (under "
+              "parameters.hubs and parameters.vehicles)");
+    } else {
+      p.hub = placed_ref(r, "hub", c.hub_ids, c);
+    }
+    if (const Node* pm = r.get("passport_market"); pm && cfg::value_of(*pm).is_scalar() &&
+                                                   (cfg::value_of(*pm).text() == "true" ||
+                                                    cfg::value_of(*pm).text() == "false")) {
+      d.error(cfg::value_of(*pm).mark(),
+              "'passport_market: " + cfg::value_of(*pm).text() + "' is no longer read (the corridor format)",
+              "name the market: passport_market: ID (under parameters.passport_markets)");
+    } else {
+      p.passport_market = placed_ref(r, "passport_market", c.market_ids, c);
+    }
+    p.recruiter = placed_ref(r, "recruiters", c.recruiter_ids, c);
+    p.arrest_point = placed_ref(r, "arrest_point", c.arrest_ids, c);
+    if (const Node* v = r.get("vehicles")) {
+      const Node& list_v = cfg::value_of(*v);
+      if (!list_v.is_sequence()) {
+        d.error(list_v.mark(), "vehicles of " + r.what() + " must be a list of vehicle ids");
+      } else {
+        for (const auto& item : list_v.items()) {
+          const std::int32_t k = c.vehicle_ids.ref(item, d, "vehicles of " + r.what());
+          if (k >= 0) {
+            c.placed.insert(c.vehicle_ids.where + ":" + c.vehicle_ids.list[static_cast<std::size_t>(k)]);
+            p.vehicles.push_back(static_cast<std::uint32_t>(k));
+          }
+        }
+      }
+      if (p.hub < 0) {
+        d.error(v->mark(), r.what() + " loads vehicles but is no hub",
+                "vehicles are loaded at hubs: give the place hub: ID");
+      }
+    } else if (p.hub >= 0) {
+      d.error(r.get("hub")->mark(), r.what() + " is a hub that loads no vehicles",
+              "list the vehicles that leave from it: vehicles: [V]");
+    }
     p.ghetto_stop_days = r.number("ghetto_stop_days", kDays, 0.0);
-    p.hostage_probability = r.number("hostage_probability", cfg::kProbability, 0.0);
+    p.hostage = placed_one(r, "hostage", c.hostage_ids, cfg::kProbability, p.hostage_probability, c);
     auto exit_index = [&](const Node& n) -> std::int32_t {
       const Node& v = cfg::value_of(n);
       if (!v.is_scalar() || !valid_metric_name(v.text())) {
@@ -211,14 +938,24 @@ void read_places(const Node& params, Compiled& c, Diagnostics& d)
     }
     if (const Node* cr = r.get("crossing")) {
       MapReader cr_r(&cfg::value_of(*cr), r.get("crossing")->mark(), d,
-                     "the crossing at '" + e.key + "'", { "exit", "strictness", "note" });
+                     "the crossing at '" + e.key + "'", { "border", "exit", "strictness", "note" });
       if (cr_r.ok()) {
-        p.crossing = true;
         if (r.get("exit") != nullptr) {
           d.error(cr->mark(), "place '" + e.key + "' has both 'exit' and 'crossing'",
-                  "a crossing names its exit itself: crossing: {exit: ..., strictness: ...}");
+                  "a crossing names its exit itself: crossing: {border: ID, exit: ..., "
+                  "strictness: ...}; without an exit the journey goes on after it");
         }
-        if (const Node* x = cr_r.require("exit")) {
+        if (const Node* b = cr_r.require("border")) {
+          p.border = c.border_ids.ref(*b, d, "the crossing at '" + e.key + "'");
+          if (p.border >= 0) {
+            c.placed.insert(c.border_ids.where + ":" + c.border_ids.list[static_cast<std::size_t>(p.border)]);
+          } else {
+            p.border = -2; // a crossing, whose rules are wrong
+          }
+        } else {
+          p.border = -2;
+        }
+        if (const Node* x = cr_r.get("exit")) {
           p.exit = exit_index(*x);
         }
         p.strictness = cr_r.number("strictness", kFactor, 1.0);
@@ -244,65 +981,79 @@ void read_segments(const Node& params, Compiled& c, Diagnostics& d)
     s.site = engine::random::substream_id("segment:" + e.key);
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "segment '" + e.key + "'",
                 { "from", "to", "mode", "distance_km", "weight", "fare", "fare_to", "roadblocks",
-                  "checkpoints", "bandit_hazard", "closed", "note" });
+                  "checkpoints", "bandits", "desert_death_per_1000km", "hostage", "closed", "note",
+                  "bandit_hazard" });
     c.segment_marks.push_back(e.key_mark);
     if (!r.ok()) {
       segs.push_back(std::move(s));
       continue;
     }
-    const std::int32_t from =
-      place_ref(r.require("from"), places, c.place_index, d, "segment '" + e.key + "' from");
-    const std::int32_t to =
-      place_ref(r.require("to"), places, c.place_index, d, "segment '" + e.key + "' to");
+    refuse_renamed(r.node(),
+                   { { "bandit_hazard", "bandits: {ZONE: hazard per km} (a zone under "
+                                        "parameters.bandits.zones)" } },
+                   r.what(), d);
+    const std::int32_t from = c.place_ids.ref(*(r.require("from") ? r.get("from") : r.node()), d,
+                                              "segment '" + e.key + "' from");
+    const std::int32_t to = r.get("to") ? c.place_ids.ref(*r.get("to"), d, "segment '" + e.key + "' to")
+                                        : (r.require("to"), -1);
     s.from = from < 0 ? 0 : static_cast<std::uint32_t>(from);
     s.to = to < 0 ? 0 : static_cast<std::uint32_t>(to);
     if (from >= 0 && from == to) {
       d.error(r.get("to")->mark(), "segment '" + e.key + "' goes from a place to itself");
     }
-    const std::string mode = r.string("mode");
-    const auto m = std::find(kModeNames.begin(), kModeNames.end(), mode);
-    if (m == kModeNames.end()) {
-      if (r.get("mode") != nullptr) {
-        std::vector<std::string> names(kModeNames.begin(), kModeNames.end());
-        const auto sug = cfg::did_you_mean(mode, names);
-        d.error(cfg::value_of(*r.get("mode")).mark(), "unknown mode '" + mode + "'",
-                sug ? "did you mean '" + *sug + "'?" : "modes: bus, pickup, truck, foot");
-      }
-    } else {
-      s.mode = static_cast<Mode>(m - kModeNames.begin());
+    if (const Node* m = r.require("mode")) {
+      s.mode = static_cast<std::uint32_t>(std::max(0, c.mode_ids.ref(*m, d, "segment '" + e.key + "'")));
     }
     s.distance_km = r.number("distance_km", kKm);
     s.weight = r.number("weight", kWeight, 1.0);
     s.closed = r.boolean("closed", false);
     s.fare = money(r, "fare", 0.0);
-    s.fare_to =
-      s.mode == Mode::Bus ? kBusCompanies : (s.mode == Mode::Foot ? kSmugglers : kTransporters);
-    if (const Node* ft = r.get("fare_to")) {
-      const std::string who = cfg::value_of(*ft).text();
-      const auto a = std::find(kActorNames.begin(), kActorNames.end(), who);
-      if (a == kActorNames.end()) {
-        std::vector<std::string> names(kActorNames.begin(), kActorNames.end());
-        const auto sug = cfg::did_you_mean(who, names);
-        d.error(cfg::value_of(*ft).mark(), "unknown actor '" + who + "'",
-                sug ? "did you mean '" + *sug + "'?"
-                    : "actors: state_security, bus_companies, smugglers, ...");
-      } else {
-        s.fare_to = static_cast<Actor>(a - kActorNames.begin());
+    s.fare_to = actor_ref(r, "fare_to", c, false);
+    if (s.fare_to < 0 && s.mode < c.epoch.p.modes.size()) {
+      s.fare_to = c.epoch.p.modes[s.mode].fare_to;
+    }
+    if (s.fare > 0 && s.fare_to < 0 && r.get("fare") != nullptr) {
+      d.error(r.get("fare")->mark(), r.what() + " has a fare but no one to receive it",
+              "name the receiver: fare_to: ACTOR (or the mode's fare_to: under parameters.modes)");
+    }
+    for (const auto which : { 0, 1 }) {
+      const char* key = which == 0 ? "roadblocks" : "checkpoints";
+      const Ids& ids = which == 0 ? c.toll_ids : c.checkpoint_ids;
+      auto& out = which == 0 ? s.roadblocks : s.checkpoints;
+      const Node* n = r.get(key);
+      if (n == nullptr) {
+        continue;
+      }
+      const Node& m = cfg::value_of(*n);
+      if (!m.is_map() || cfg::is_parameter_leaf(*n)) {
+        d.error(m.mark(), std::string(key) + " of " + r.what() + " names its " + ids.what +
+                            "s with their counts: " + key + ": {ID: N}",
+                std::string("the ") + ids.what + "s are declared under " + ids.where);
+        continue;
+      }
+      for (const auto& pe : m.entries()) {
+        const std::int32_t k = ids.find(pe.key);
+        cfg::read_provenance(pe.value, d);
+        const auto n_stops = cfg::read_number(cfg::value_of(pe.value), d, kRoadCount, pe.key);
+        if (k < 0) {
+          const auto sug = cfg::did_you_mean(pe.key, ids.list);
+          d.error(pe.key_mark, "unknown " + ids.what + " '" + pe.key + "' in " + key + " of " + r.what(),
+                  sug ? "did you mean '" + *sug + "'?" : "declare it under " + ids.where);
+          continue;
+        }
+        c.placed.insert(ids.where + ":" + ids.list[static_cast<std::size_t>(k)]);
+        out.push_back(Placed{ static_cast<std::uint32_t>(k), n_stops.value_or(0.0) });
+        (which == 0 ? s.roadblock_count : s.checkpoint_count) +=
+          static_cast<std::uint32_t>(n_stops.value_or(0.0));
       }
     }
-    if (s.mode == Mode::Truck && s.fare != 0) {
-      d.error(r.get("fare")->mark(), "truck segments carry no fare of their own",
-              "the truck fare is paid at the hub: parameters.hub.truck_fare_*");
+    s.bandits = placed_one(r, "bandits", c.bandit_ids, kPerKm, s.bandit_hazard, c);
+    s.desert_death_per_1000km =
+      r.number("desert_death_per_1000km", cfg::kProbability, -1.0 /* the default */);
+    if (r.get("desert_death_per_1000km") == nullptr) {
+      s.desert_death_per_1000km = -1.0;
     }
-    s.roadblocks = static_cast<std::uint32_t>(r.integer("roadblocks", kRoadCount, 0));
-    if (s.mode == Mode::Truck && s.roadblocks > 0) {
-      d.error(cfg::value_of(*r.get("roadblocks")).mark(),
-              "roadblocks on a truck segment are not modelled (trucks north pass the state's "
-              "roadblocks by)",
-              "use checkpoints: for armed-group checkpoints, or a bus or pickup segment");
-    }
-    s.checkpoints = static_cast<std::uint32_t>(r.integer("checkpoints", kRoadCount, 0));
-    s.bandit_hazard = r.number("bandit_hazard", kPerKm, 0.0);
+    s.hostage = placed_one(r, "hostage", c.hostage_ids, cfg::kProbability, s.hostage_probability, c);
     r.finish();
     segs.push_back(std::move(s));
   }
@@ -313,217 +1064,76 @@ void read_segments(const Node& params, Compiled& c, Diagnostics& d)
   }
 }
 
-void read_params(const Node& params, const Node& root, Compiled& c, Diagnostics& d)
-{
-  Params& p = c.epoch.p;
-  MapReader top(&params, params.mark(), d, "parameters",
-                { "cfa_per_eur", "flows",  "origins", "nouakchott_share", "destinations",
-                  "documents",   "cash",   "modes",   "roadblocks",       "cokseurs",
-                  "gendarmerie", "hub",    "trucks",  "checkpoints",      "protection",
-                  "bandits",     "desert", "hostage", "border",           "places",
-                  "segments",    "notes" });
-  // At most 1,000 CFA per EUR (the peg is 655.957) and 10^9 EUR: an amount in
-  // EUR stays within the 10^12 CFA of any amount.
-  p.cfa_per_eur =
-    top.number("cfa_per_eur", named(Bounds{ 0.0, 1000.0, true, false, false, false, "" },
-                                    "CFA per EUR in (0, 1000]"));
-  p.nouakchott_share = top.number("nouakchott_share", cfg::kShare, 0.0);
-  top.finish();
-  (void)root;
-
-  {
-    auto r =
-      MapReader::child(params, "documents", d, "documents",
-                       { "malian_passport_share", "false_passport_demand",
-                         "false_passport_rent_eur", "passport_pool", "passport_return_days" });
-    p.malian_passport_share = r.number("malian_passport_share", cfg::kShare);
-    p.false_passport_demand = r.number("false_passport_demand", cfg::kShare);
-    const auto [lo, hi] = r.interval(
-      "false_passport_rent_eur",
-      named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" }, "an amount of EUR in [0, 10^9]"));
-    p.passport_rent = MoneyRange{ static_cast<std::int64_t>(std::llround(lo * p.cfa_per_eur)),
-                                  static_cast<std::int64_t>(std::llround(hi * p.cfa_per_eur)) };
-    p.passport_pool = r.integer("passport_pool", cfg::kCount);
-    p.passport_return_days = r.number("passport_return_days", kDays);
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "cash", d, "cash", { "median", "sigma" });
-    p.cash_median = r.number("median", named(Bounds{ 0.0, 1.0e12, true, false, false, false, "" },
-                                             "an amount of CFA in (0, 10^12]"));
-    p.cash_sigma = r.number("sigma", kSigma);
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "modes", d, "modes", { "bus", "pickup", "truck", "foot" });
-    for (std::size_t i = 0; i < kModeNames.size(); ++i) {
-      if (r.ok()) {
-        auto m =
-          MapReader::child(*r.node(), kModeNames[i], d, "mode '" + std::string(kModeNames[i]) + "'",
-                           { "speed_km_per_day", "sigma" });
-        p.modes[i].speed_km_per_day = m.number("speed_km_per_day", kSpeed);
-        p.modes[i].sigma = m.number("sigma", kSigma);
-        m.finish();
-      }
-    }
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "roadblocks", d, "roadblocks",
-                              { "toll", "demand_foreign", "demand_malian_papers", "delay_hours" });
-    p.toll = money_range(r, "toll");
-    p.toll_demand[kForeign] = r.number("demand_foreign", cfg::kProbability);
-    p.toll_demand[kMalianPapers] = r.number("demand_malian_papers", cfg::kProbability);
-    p.roadblock_delay_days = r.number("delay_hours", kHours) / 24.0;
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "cokseurs", d, "cokseurs", { "share", "fee" });
-    p.cokseur_share = r.number("share", cfg::kShare);
-    p.cokseur_fee = money(r, "fee");
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "gendarmerie", d, "gendarmerie",
-                              { "tax", "tax_probability_foreign", "tax_probability_malian_papers",
-                                "arrest_probability", "bribe", "detention_days" });
-    p.gendarme_tax = money_range(r, "tax");
-    p.gendarme_tax_probability[kForeign] = r.number("tax_probability_foreign", cfg::kProbability);
-    p.gendarme_tax_probability[kMalianPapers] =
-      r.number("tax_probability_malian_papers", cfg::kProbability);
-    p.arrest_probability = r.number("arrest_probability", cfg::kProbability);
-    p.arrest_bribe = money(r, "bribe");
-    p.detention_days = r.number("detention_days", kDays);
-    r.finish();
-  }
-  {
-    auto r =
-      MapReader::child(params, "hub", d, "hub",
-                       { "passeur_fee", "passeur_networks", "foreign_ghetto_surcharge",
-                         "ghetto_fee_per_day", "earnings_per_day", "earnings_sigma", "cash_reserve",
-                         "max_work_days", "truck_fare_foreign", "truck_fare_malian" });
-    p.passeur_fee = money(r, "passeur_fee");
-    p.passeur_network.assign(c.origins.size(), false);
-    if (const Node* n = r.require("passeur_networks")) {
-      cfg::read_provenance(*n, d);
-      const Node& v = cfg::value_of(*n);
-      if (!v.is_sequence()) {
-        d.error(v.mark(), "passeur_networks must be a list of origin ids");
-      } else {
-        for (const auto& item : v.items()) {
-          const std::int32_t o = index_of(c.origins, item.text());
-          if (o < 0) {
-            const auto s = cfg::did_you_mean(item.text(), ids_of(c.origins));
-            d.error(item.mark(), "unknown origin '" + item.text() + "' in passeur_networks",
-                    s ? "did you mean '" + *s + "'?"
-                      : "origins are listed under parameters.origins");
-          } else {
-            p.passeur_network[static_cast<std::size_t>(o)] = true;
-          }
-        }
-      }
-    }
-    p.foreign_ghetto_surcharge = r.number("foreign_ghetto_surcharge", kFactor);
-    p.ghetto_fee_per_day = money(r, "ghetto_fee_per_day");
-    p.earnings_per_day =
-      r.number("earnings_per_day", named(cfg::kMoney, "an amount of CFA per day in [0, 10^12]"));
-    p.earnings_sigma = r.number("earnings_sigma", kSigma);
-    p.cash_reserve = money(r, "cash_reserve");
-    p.max_work_days = r.number("max_work_days", kDays);
-    p.truck_fare_foreign = money(r, "truck_fare_foreign");
-    p.truck_fare_malian = money(r, "truck_fare_malian");
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "trucks", d, "trucks", { "capacity", "max_wait_days" });
-    const auto [lo, hi] =
-      r.interval("capacity", named(Bounds{ 1.0, 100000.0, false, false, true, false, "" },
-                                   "a whole number of seats in [1, 100000]"));
-    p.truck_capacity_lo = static_cast<std::uint32_t>(lo);
-    p.truck_capacity_hi = static_cast<std::uint32_t>(hi);
-    Bounds wait = named(cfg::kPositive, "a number of days > 0 (or .inf)");
-    wait.allow_infinity = true;
-    p.truck_max_wait = r.number("max_wait_days", wait);
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "checkpoints", d, "checkpoints", { "fee", "delay_hours" });
-    p.checkpoint_fee = money(r, "fee");
-    p.checkpoint_delay_days = r.number("delay_hours", kHours) / 24.0;
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "protection", d, "protection",
-                              { "probability", "fare_share", "hazard_factor" });
-    p.protection_probability = r.number("probability", cfg::kProbability);
-    p.protection_fare_share = r.number("fare_share", cfg::kShare);
-    p.protection_hazard_factor = r.number("hazard_factor", kFactor);
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "bandits", d, "bandits",
-                              { "hazard_scale", "robbery_share", "payoff", "kill_probability" });
-    p.hazard_scale = r.number("hazard_scale", kFactor);
-    p.robbery_share = r.number("robbery_share", cfg::kShare);
-    p.payoff = money(r, "payoff");
-    p.kill_probability = r.number("kill_probability", cfg::kProbability);
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "desert", d, "desert", { "death_per_1000km" });
-    p.desert_death_per_1000km = r.number("death_per_1000km", cfg::kProbability);
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "hostage", d, "hostage",
-                              { "ransom", "pay_probability", "pay_delay_days", "pay_delay_sigma",
-                                "wait_limit_days", "abandoned_survival" });
-    p.ransom = money(r, "ransom");
-    p.ransom_pay_probability = r.number("pay_probability", cfg::kProbability);
-    p.ransom_delay_median =
-      r.number("pay_delay_days", named(cfg::kPositive, "a number of days > 0"));
-    p.ransom_delay_sigma = r.number("pay_delay_sigma", kSigma);
-    p.ransom_wait_limit =
-      r.number("wait_limit_days", named(cfg::kPositive, "a number of days > 0"));
-    p.abandoned_survival = r.number("abandoned_survival", cfg::kProbability);
-    r.finish();
-  }
-  {
-    auto r = MapReader::child(params, "border", d, "border",
-                              { "interception_foreign", "interception_malian_papers",
-                                "retry_probability", "retry_days", "retry_fee", "max_attempts" });
-    p.interception[kForeign] = r.number("interception_foreign", cfg::kProbability);
-    p.interception[kMalianPapers] = r.number("interception_malian_papers", cfg::kProbability);
-    p.retry_probability = r.number("retry_probability", cfg::kProbability);
-    p.retry_days = r.number("retry_days", kDays);
-    p.retry_fee = money(r, "retry_fee");
-    p.max_attempts = static_cast<std::uint32_t>(r.integer("max_attempts", cfg::kPositiveCount));
-    r.finish();
-  }
-}
-
 void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostics& d)
 {
-  auto& places = c.epoch.places;
   // Origins.
   if (const auto* entry = params.find_entry("origins");
       entry && cfg::value_of(entry->value).is_map()) {
     double total = 0.0;
     bool shares_ok = true;
+    const ClassId default_class = [&] {
+      const Node* docs = entry_value(params, "documents");
+      const Node* def = docs && docs->is_map() ? docs->find("default") : nullptr;
+      if (def == nullptr) {
+        if (c.classes.size() > 1) {
+          d.error(docs ? docs->mark() : params.mark(),
+                  "documents needs 'default': the class a migrant holds unless his origin's "
+                  "documents say otherwise");
+        }
+        return ClassId{ 0 };
+      }
+      return static_cast<ClassId>(std::max(0, c.class_ids.ref(*def, d, "documents.default")));
+    }();
     for (const auto& e : cfg::value_of(entry->value).entries()) {
       Origin o;
       o.id = e.key;
+      o.default_class = default_class;
       MapReader r(&cfg::value_of(e.value), e.key_mark, d, "origin '" + e.key + "'",
-                  { "share", "start", "malian", "note" });
+                  { "share", "start", "nationality", "documents", "note", "malian" });
       if (r.ok()) {
+        refuse_renamed(r.node(),
+                       { { "malian", "nationality: ID (under parameters.nationalities, with "
+                                     "citizen_of: [COUNTRY])" } },
+                       r.what(), d);
         const std::size_t before = d.size();
         o.share = r.number("share", cfg::kShare);
         // A share outside [0, 1] is reported as such, not again as a wrong sum.
         shares_ok = shares_ok && d.size() == before;
-        const std::int32_t s =
-          place_ref(r.require("start"), places, c.place_index, d, "origin '" + e.key + "' start");
-        o.start = s < 0 ? 0 : static_cast<std::uint32_t>(s);
-        o.malian = r.boolean("malian", false);
+        if (const Node* s = r.require("start")) {
+          o.start = static_cast<std::uint32_t>(std::max(0, c.place_ids.ref(*s, d, "origin '" + e.key + "' start")));
+        }
+        if (const Node* n = r.get("nationality")) {
+          o.nationality = static_cast<std::uint32_t>(
+            std::max(0, c.nationality_ids.ref(*n, d, "origin '" + e.key + "'")));
+        } else if (!c.nationalities.empty()) {
+          r.require("nationality");
+        }
+        if (const Node* docs = r.get("documents")) {
+          MapReader dr(&cfg::value_of(*docs), docs->mark(), d,
+                       "the documents of origin '" + e.key + "'", {});
+          double sum = 0.0;
+          if (dr.ok()) {
+            for (const auto& de : dr.node()->entries()) {
+              const std::int32_t k = c.class_ids.find(de.key);
+              cfg::read_provenance(de.value, d);
+              const auto v = cfg::read_number(cfg::value_of(de.value), d, cfg::kShare, de.key);
+              if (k < 0) {
+                const auto sug = cfg::did_you_mean(de.key, c.class_ids.list);
+                d.error(de.key_mark, "unknown document class '" + de.key + "' in " + dr.what(),
+                        sug ? "did you mean '" + *sug + "'?"
+                            : "the classes are declared under parameters.documents.classes");
+                continue;
+              }
+              sum += v.value_or(0.0);
+              o.documents.emplace_back(static_cast<ClassId>(k), v.value_or(0.0));
+            }
+            if (sum > 1.0 + 1e-9) {
+              d.error(docs->mark(), "the document shares of origin '" + e.key + "' sum to " +
+                                      cfg::number_text(sum) + ", more than 1",
+                      "the shares are of the origin's migrants; the rest hold documents.default");
+            }
+          }
+        }
         r.finish();
       }
       total += o.share;
@@ -537,6 +1147,51 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
     }
   } else {
     d.error(entry ? entry->key_mark : params.mark(), "the scenario needs a mapping 'origins'");
+  }
+  if (c.nationalities.empty() && !c.origins.empty()) {
+    // Nobody is a citizen anywhere: one nationality for all.
+    c.nationalities.push_back(Nationality{ "any", "any", {} });
+  }
+  // Other ways in.
+  each_named(params, "entries", c.entry_ids, c, d, [&](const Node::Entry& e, std::int32_t) {
+    Entry x;
+    x.id = e.key;
+    x.origins.assign(c.origins.size(), 0);
+    MapReader r(&cfg::value_of(e.value), e.key_mark, d, "entry '" + e.key + "'",
+                { "place", "share", "origins", "note" });
+    if (r.ok()) {
+      if (const Node* pl = r.require("place")) {
+        x.place = static_cast<std::uint32_t>(std::max(0, c.place_ids.ref(*pl, d, r.what())));
+      }
+      x.share = r.number("share", cfg::kShare);
+      if (const Node* os = r.require("origins")) {
+        cfg::read_provenance(*os, d);
+        const Node& v = cfg::value_of(*os);
+        if (!v.is_sequence()) {
+          d.error(v.mark(), "origins of " + r.what() + " must be a list of origin ids");
+        } else {
+          for (const auto& item : v.items()) {
+            const std::int32_t o = c.origin_ids.ref(item, d, "origins of " + r.what());
+            if (o >= 0 && static_cast<std::size_t>(o) < x.origins.size()) {
+              x.origins[static_cast<std::size_t>(o)] = 1;
+            }
+          }
+        }
+      }
+      r.finish();
+    }
+    c.epoch.p.entries.push_back(std::move(x));
+  });
+  for (std::size_t o = 0; o < c.origins.size(); ++o) {
+    double sum = 0.0;
+    for (const auto& x : c.epoch.p.entries) {
+      sum += x.origins[o] ? x.share : 0.0;
+    }
+    if (sum > 1.0 + 1e-9) {
+      d.error(params.find_entry("entries")->key_mark,
+              "the entries' shares of origin '" + c.origins[o].id + "' sum to " +
+                cfg::number_text(sum) + ", more than 1");
+    }
   }
   // Destinations (exits must already be known from the places).
   if (const auto* entry = params.find_entry("destinations");
@@ -641,22 +1296,55 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
     return c;
   }
   const Node& params = cfg::value_of(pentry->value);
+  MapReader top(&params, params.mark(), d, "parameters",
+                { "cfa_per_eur", "actors", "documents", "nationalities", "flows", "origins",
+                  "entries", "destinations", "cash", "modes", "toll_points", "checkpoints",
+                  "bandits", "desert", "arrest_points", "recruiters", "passport_markets", "hubs",
+                  "vehicles", "hostage_takers", "borders", "places", "segments", "notes",
+                  "roadblocks", "cokseurs", "gendarmerie", "hub", "trucks", "protection",
+                  "hostage", "border", "nouakchott_share" });
+  // At most 1,000 CFA per EUR (the peg is 655.957) and 10^9 EUR: an amount in
+  // EUR stays within the 10^12 CFA of any amount.
+  c.epoch.p.cfa_per_eur =
+    top.number("cfa_per_eur", named(Bounds{ 0.0, 1000.0, true, false, false, false, "" },
+                                    "CFA per EUR in (0, 1000]"),
+               667.0);
+  top.finish();
+  // The ids of places and origins first: everything may refer to them.
+  if (const Node* pl = entry_value(params, "places"); pl && pl->is_map()) {
+    for (const auto& e : pl->entries()) {
+      Place p;
+      p.id = e.key;
+      p.site = engine::random::substream_id("place:" + e.key);
+      c.place_ids.add(e.key);
+      c.place_index.emplace(e.key, static_cast<std::int32_t>(c.epoch.places.size()));
+      c.epoch.places.push_back(std::move(p));
+      c.place_marks.push_back(e.key_mark);
+    }
+  }
+  if (const Node* o = entry_value(params, "origins"); o && o->is_map()) {
+    for (const auto& e : o->entries()) {
+      c.origin_ids.add(e.key);
+    }
+  }
+  read_actors_documents(params, c, d);
+  read_nationalities(params, c, d);
+  read_modes(params, c, d);
+  {
+    auto r = MapReader::child(params, "cash", d, "cash", { "median", "sigma" });
+    c.epoch.p.cash_median =
+      r.number("median", named(Bounds{ 0.0, 1.0e12, true, false, false, false, "" },
+                               "an amount of CFA in (0, 10^12]"));
+    c.epoch.p.cash_sigma = r.number("sigma", kSigma);
+    r.finish();
+  }
+  read_parts(params, c, d);
   read_places(params, c, d);
   read_segments(params, c, d);
   read_origins_destinations_flows(params, c, d);
-  read_params(params, root, c, d);
-  const std::int32_t nk = index_of(c.epoch.places, "nouakchott");
-  c.epoch.p.has_nouakchott = nk >= 0;
-  c.epoch.p.nouakchott = nk < 0 ? 0 : static_cast<std::uint32_t>(nk);
-  if (c.epoch.p.nouakchott_share > 0 && nk < 0) {
-    d.error(params.find_entry("nouakchott_share")->key_mark,
-            "nouakchott_share is above 0 but there is no place 'nouakchott'");
-  }
+  resolve_citizens(params, c);
   return c;
 }
-
-// ---------------------------------------------------------------------------
-// The network's structure: cycles, truck lines, reachable exits.
 
 // Where a value of the tree was written (a change's own mark when a change set it).
 Mark mark_at(const Node& tree, std::initializer_list<std::string_view> path, const Mark& fallback)
@@ -699,6 +1387,10 @@ void check_same_wiring(const Epoch& first, const Epoch& e, const Node& tree, dou
              "segment '" + b.id + "' to '" + e.places[b.to].id + "' instead of '" +
                first.places[a.to].id + "'");
     }
+    if ((a.hostage >= 0) != (b.hostage >= 0)) {
+      refuse(mark_at(tree, { "parameters", "segments", b.id, "hostage" }, seg),
+             "segment '" + b.id + "' gains or loses its hostage-takers");
+    }
     if (a.mode != b.mode) {
       refuse(mark_at(tree, { "parameters", "segments", b.id, "mode" }, seg),
              "segment '" + b.id + "' changes its mode");
@@ -708,11 +1400,19 @@ void check_same_wiring(const Epoch& first, const Epoch& e, const Node& tree, dou
     const Place& a = first.places[i];
     const Place& b = e.places[i];
     const Mark place = mark_at(tree, { "parameters", "places", b.id }, tree.mark());
-    if (a.hub != b.hub) {
+    if ((a.hub >= 0) != (b.hub >= 0)) {
       refuse(mark_at(tree, { "parameters", "places", b.id, "hub" }, place),
              "place '" + b.id + "' changes whether it is a hub");
     }
-    if (a.exit != b.exit || a.crossing != b.crossing) {
+    if (a.vehicles != b.vehicles) {
+      refuse(mark_at(tree, { "parameters", "places", b.id, "vehicles" }, place),
+             "place '" + b.id + "' changes the vehicles it loads");
+    }
+    if ((a.hostage >= 0) != (b.hostage >= 0)) {
+      refuse(mark_at(tree, { "parameters", "places", b.id, "hostage" }, place),
+             "place '" + b.id + "' gains or loses its hostage-takers (a vehicle unloads there)");
+    }
+    if (a.exit != b.exit || a.crossing() != b.crossing()) {
       refuse(place, "place '" + b.id + "' changes its exit or crossing");
     }
   }
@@ -795,13 +1495,13 @@ std::vector<std::uint32_t> postorder(const Epoch& e)
   return order;
 }
 
-bool line_ends_at(const Place& p, const Epoch& e)
+bool line_ends_at(const Place& p, const Epoch& e, std::uint32_t mode)
 {
-  if (p.crossing || p.exit >= 0 || p.hub) {
+  if (p.crossing() || p.exit >= 0 || p.hub >= 0 || p.hostage >= 0) {
     return true;
   }
   return std::none_of(p.out.begin(), p.out.end(),
-                      [&](std::uint32_t s) { return e.segments[s].mode == Mode::Truck; });
+                      [&](std::uint32_t s) { return e.segments[s].mode == mode; });
 }
 
 // Every path of truck segments from a hub is a line: their number can grow
@@ -813,9 +1513,8 @@ std::vector<Line> enumerate_lines(const Epoch& e, const std::vector<Mark>& place
 {
   std::vector<Line> lines;
   for (std::uint32_t h = 0; h < e.places.size(); ++h) {
-    if (!e.places[h].hub) {
-      continue;
-    }
+   for (const std::uint32_t vehicle : e.places[h].vehicles) {
+    const std::uint32_t mode = e.p.vehicles[vehicle].mode;
     std::vector<std::uint32_t> path; // segments from the hub
     // (place, next of its out-segments to follow); each place after the hub's
     // was reached by the segment at the same depth of `path`.
@@ -831,28 +1530,32 @@ std::vector<Line> enumerate_lines(const Epoch& e, const std::vector<Mark>& place
         continue;
       }
       const auto s = e.places[q].out[i];
-      if (e.segments[s].mode != Mode::Truck) {
+      if (e.segments[s].mode != mode) {
         continue;
       }
       const std::uint32_t to = e.segments[s].to;
       path.push_back(s);
-      if (!line_ends_at(e.places[to], e)) {
+      if (!line_ends_at(e.places[to], e, mode)) {
         at.emplace_back(to, 0);
         continue;
       }
       if (lines.size() == kMaxLines) {
         d.error(place_marks[h],
-                "more than " + std::to_string(kMaxLines) + " truck lines leave the hub '" +
+                "more than " + std::to_string(kMaxLines) + " lines leave the hub '" +
                   e.places[h].id + "'",
-                "a line is a path of truck segments from a hub to a hub, a crossing, an exit or a "
+                "a line is a path of segments of a vehicle's mode from a hub to a hub, a crossing, an exit or a "
                 "place no truck leaves; each branch point multiplies the lines after it");
         return lines;
       }
       Line l;
       l.hub = h;
+      l.vehicle = vehicle;
       l.segments = path;
       l.end = to;
-      l.name = e.places[h].id;
+      // One kind of vehicle at a hub: the line is named by its places alone.
+      l.name = e.places[h].vehicles.size() == 1
+                 ? e.places[h].id
+                 : e.places[h].id + "[" + e.p.vehicles[vehicle].id + "]";
       for (const auto x : path) {
         l.name += ">" + e.places[e.segments[x].to].id;
       }
@@ -860,6 +1563,7 @@ std::vector<Line> enumerate_lines(const Epoch& e, const std::vector<Mark>& place
       lines.push_back(std::move(l));
       path.pop_back();
     }
+   }
   }
   return lines;
 }
@@ -896,11 +1600,11 @@ void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits
           ok = true;
         }
         for (const auto s : p.out) {
-          if (!ok && e.segments[s].mode != Mode::Truck && seg_open(s) && reach(e.segments[s].to)) {
+          if (!ok && !e.segments[s].on_line && seg_open(s) && reach(e.segments[s].to)) {
             ok = true;
           }
         }
-        if (!ok && p.hub) {
+        if (!ok && p.hub >= 0) {
           for (const auto& l : lines) {
             if (l.hub == v && line_ok(l)) {
               ok = true;
@@ -919,14 +1623,14 @@ void compute_options(Epoch& e, const std::vector<Line>& lines, std::size_t exits
       std::vector<Option> opts;
       // Segments travelled alone.
       for (const auto s : p.out) {
-        if (e.segments[s].mode != Mode::Truck && seg_open(s) && reach(e.segments[s].to)) {
+        if (!e.segments[s].on_line && seg_open(s) && reach(e.segments[s].to)) {
           opts.push_back(Option{ false, s, e.segments[s].weight });
         }
       }
       // Truck lines from a hub: the first segment's weight competes with the
       // segments above; later branches split by their weights among branches
       // that still lead to an open line.
-      if (p.hub) {
+      if (p.hub >= 0) {
         // Weight of each eligible line = product of normalised branch weights,
         // the first segment's weight left unnormalised.
         std::vector<std::size_t> candidates;
@@ -1039,11 +1743,128 @@ void collect_provenance(const Node& n, const std::string& path, const cfg::Sourc
   }
 }
 
+
+// Placements that cannot act where they stand, found once the lines are known.
+void check_placements(const CorridorScenario& sc, const std::vector<Mark>& place_marks,
+                      const std::vector<Mark>& segment_marks, const Node& root, Diagnostics& d)
+{
+  const Epoch& e = sc.epochs[0];
+  auto at = [&](std::initializer_list<std::string_view> path, const Mark& fallback) {
+    return mark_at(root, path, fallback);
+  };
+  std::vector<char> line_place(e.places.size(), 0); // a vehicle passes through (not its end)
+  std::vector<char> line_end(e.places.size(), 0);
+  for (const auto& l : sc.lines) {
+    for (std::size_t k = 0; k + 1 < l.segments.size(); ++k) {
+      line_place[e.segments[l.segments[k]].to] = 1;
+    }
+    line_end[l.end] = 1;
+  }
+  // Which places a migrant can reach at all, and by which modes he arrives.
+  std::vector<char> reach(e.places.size(), 0);
+  std::vector<std::uint32_t> todo;
+  for (const auto& o : sc.origins) {
+    todo.push_back(o.start);
+  }
+  for (const auto& x : e.p.entries) {
+    todo.push_back(x.place);
+  }
+  while (!todo.empty()) {
+    const std::uint32_t v = todo.back();
+    todo.pop_back();
+    if (reach[v] != 0) {
+      continue;
+    }
+    reach[v] = 1;
+    for (const auto s : e.places[v].out) {
+      if (!e.segments[s].on_line || e.places[v].hub >= 0 || line_place[v] != 0) {
+        todo.push_back(e.segments[s].to);
+      }
+    }
+  }
+  std::vector<std::vector<char>> arrives_by(e.places.size(),
+                                            std::vector<char>(e.p.modes.size(), 0));
+  for (std::size_t s = 0; s < e.segments.size(); ++s) {
+    const Segment& g = e.segments[s];
+    const bool ridden = reach[g.from] != 0 &&
+                        (!g.on_line || e.places[g.from].hub >= 0 || line_place[g.from] != 0);
+    if (!ridden) {
+      d.error(segment_marks[s], "no migrant can reach segment '" + g.id + "'",
+              reach[g.from] == 0
+                ? "nothing leads to its start '" + e.places[g.from].id +
+                    "' from an origin or an entry"
+                : "it is ridden only aboard a vehicle, and no line from a hub passes it");
+      continue;
+    }
+    // A vehicle's passengers leave it at the line's end only.
+    if (!g.on_line || line_end[g.to] != 0) {
+      arrives_by[g.to][g.mode] = 1;
+    }
+    if (g.on_line && g.fare != 0) {
+      d.error(at({ "parameters", "segments", g.id, "fare" }, segment_marks[s]),
+              "segment '" + g.id + "' is ridden aboard a vehicle from a hub: it carries no fare of "
+              "its own",
+              "the fare is the vehicle's: parameters.vehicles.V.fare");
+    }
+    if (g.hostage >= 0 && g.on_line && line_end[g.to] == 0) {
+      d.error(at({ "parameters", "segments", g.id, "hostage" }, segment_marks[s]),
+              "hostage-takers on segment '" + g.id + "' would act where the vehicle does not stop",
+              "they take migrants where a vehicle unloads: place them at the line's end, or on "
+              "its last segment");
+    }
+  }
+  for (std::uint32_t v = 0; v < e.places.size(); ++v) {
+    const Place& p = e.places[v];
+    if (p.ghetto_stop_days > 0.0 && line_place[v] == 0) {
+      d.error(at({ "parameters", "places", p.id, "ghetto_stop_days" }, place_marks[v]),
+              "ghetto_stop_days at '" + p.id + "' has no effect: no vehicle passes through it",
+              "vehicles stop on the way at places inside a line (not at its hub or its end)");
+    }
+    if (p.arrest_point >= 0) {
+      const ArrestPoint& a = e.p.arrest_points[static_cast<std::size_t>(p.arrest_point)];
+      bool any = false;
+      for (std::size_t m = 0; m < a.modes.size(); ++m) {
+        any = any || (a.modes[m] != 0 && arrives_by[v][m] != 0);
+      }
+      if (!any) {
+        d.error(at({ "parameters", "places", p.id, "arrest_point" }, place_marks[v]),
+                "the arrest point at '" + p.id + "' checks arrivals by modes no migrant arrives by",
+                "its modes (parameters.arrest_points." + a.id + ".modes) must include a mode of a "
+                "segment that ends here");
+      }
+    }
+    if (p.crossing() && p.exit < 0 && p.hub < 0) {
+      for (const auto& l : sc.lines) {
+        if (l.end != v) {
+          continue;
+        }
+        const std::uint32_t mode = e.p.vehicles[l.vehicle].mode;
+        for (const auto s : p.out) {
+          if (e.segments[s].mode == mode) {
+            d.error(at({ "parameters", "places", p.id, "crossing" }, place_marks[v]),
+                    "the line " + l.name + " ends at the crossing '" + p.id +
+                      "', but its road goes on ('" + e.segments[s].id + "')",
+                    "a vehicle unloads at a crossing; to go on aboard one, make the place a hub "
+                    "that loads it (hub:, vehicles:), or give the onward segment another mode");
+            break;
+          }
+        }
+        break;
+      }
+    }
+    if (p.hostage >= 0 && p.exit >= 0 && !p.crossing()) {
+      d.error(at({ "parameters", "places", p.id, "hostage" }, place_marks[v]),
+              "hostage-takers at the exit '" + p.id + "' would act after the journey ended",
+              "an exit ends the journey on arrival");
+    }
+  }
+}
+
 } // namespace
 
-MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
+CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
 {
-  MaliScenario out;
+  CorridorScenario out;
   const Node& root = scenario.root;
   // Horizon.
   if (const Node* h = root.find("horizon_days")) {
@@ -1066,8 +1887,25 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   }
   std::set<std::string> seen; // report each problem once, not once per epoch
   Diagnostics all;
+  // A change that starts at or after the horizon never applies: an error, with
+  // its own problems (an unknown id, say) reported as if it applied.
+  for (const auto& ch : changes) {
+    if (ch.from_day < out.horizon) {
+      continue;
+    }
+    all.error(ch.mark,
+              "a change from day " + cfg::number_text(ch.from_day) +
+                " can never apply: the run ends on day " + cfg::number_text(out.horizon),
+              "start it before horizon_days, or run longer (horizon_days, --set horizon_days=D)");
+    Node tree = root;
+    tree.erase("changes");
+    cfg::apply_change(tree, ch, closables(), all);
+  }
   std::vector<std::vector<Destination>> epoch_destinations;
   std::vector<Mark> place_marks;
+  std::vector<Mark> segment_marks;
+  std::map<std::string, std::pair<Mark, std::string>> part_marks;
+  std::set<std::string> placed; // in any epoch
   // Each epoch starts from the scenario less its list of changes (read above): copying
   // that list for every change day made validation quadratic in the changes.
   Node base = root;
@@ -1087,11 +1925,19 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       }
     }
     epoch_destinations.push_back(c.destinations);
+    placed.insert(c.placed.begin(), c.placed.end());
     if (k == 0) {
+      out.actors = c.actors;
+      out.classes = c.classes;
+      out.class_labels = c.class_labels;
+      out.countries = c.countries.list;
+      out.nationalities = c.nationalities;
       out.origins = c.origins;
       out.destinations = c.destinations;
       out.exits = c.exits;
       place_marks = c.place_marks;
+      segment_marks = c.segment_marks;
+      part_marks = c.part_marks;
     } else if (ids_of(c.epoch.places) != ids_of(out.epochs[0].places) ||
                ids_of(c.epoch.segments) != ids_of(out.epochs[0].segments) ||
                ids_of(c.epoch.flows) != ids_of(out.epochs[0].flows) || c.exits != out.exits ||
@@ -1111,11 +1957,12 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       // the first epoch; their shares from each.
       for (std::size_t i = 0; i < c.origins.size(); ++i) {
         const Origin& o = c.origins[i];
-        if ((o.start != out.origins[i].start || o.malian != out.origins[i].malian) &&
+        if ((o.start != out.origins[i].start || o.nationality != out.origins[i].nationality ||
+             o.documents != out.origins[i].documents) &&
             seen.insert("origin:" + o.id).second) {
           all.error(mark_at(tree, { "parameters", "origins", o.id }, tree.mark()),
                     "a change from day " + cfg::number_text(starts[k]) + " changes where origin '" +
-                      o.id + "' starts or whether it is Malian",
+                      o.id + "' starts, its nationality or its papers",
                     "a change may alter an origin's share; add another origin for another start");
         }
       }
@@ -1161,6 +2008,21 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   if (!all.empty()) {
     return out;
   }
+  // A part declared and placed nowhere, in any epoch, has no effect.
+  for (const auto& [key, mark_what] : part_marks) {
+    if (key.rfind("parameters.actors:", 0) == 0 || key.rfind("parameters.nationalities:", 0) == 0 ||
+        key.rfind("parameters.modes:", 0) == 0 || key.rfind("parameters.entries:", 0) == 0 ||
+        placed.count(key) != 0) {
+      continue;
+    }
+    d.error(mark_what.first,
+            "the " + mark_what.second + " '" + key.substr(key.find(':') + 1) +
+              "' is placed nowhere: it has no effect",
+            "name it at a place or on a segment (docs/scenario-reference.md), or remove it");
+  }
+  if (!d.empty()) {
+    return out;
+  }
   // Structure, checked on epoch 0's topology (closures aside).
   Epoch& e0 = out.epochs[0];
   check_acyclic(e0, place_marks, d);
@@ -1171,6 +2033,14 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   if (!d.empty()) {
     return out;
   }
+  for (const auto& l : out.lines) {
+    for (const auto s : l.segments) {
+      for (auto& e : out.epochs) {
+        e.segments[s].on_line = true;
+      }
+    }
+  }
+
   // Every origin must be able to reach every exit its destinations need, when
   // nothing is closed; closures in a scenario are fine (migrants turn back).
   {
@@ -1185,13 +2055,16 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
     compute_options(open, out.lines, out.exits.size());
     std::set<std::pair<std::uint32_t, std::uint32_t>> reported; // (start, exit), once each
     // Every epoch as the first: a change may send migrants to another
-    // destination, or by Nouakchott.
+    // destination, or by another entry.
     for (std::size_t k = 0; k < out.epochs.size(); ++k) {
       const Epoch& ek = out.epochs[k];
       for (const auto& o : out.origins) {
         std::vector<std::uint32_t> starts_of = { o.start };
-        if (!o.malian && ek.p.has_nouakchott && ek.p.nouakchott_share > 0) {
-          starts_of.push_back(ek.p.nouakchott);
+        const auto oi = static_cast<std::size_t>(&o - out.origins.data());
+        for (const auto& x : ek.p.entries) {
+          if (x.origins[oi] && x.share > 0) {
+            starts_of.push_back(x.place);
+          }
         }
         for (const auto start : starts_of) {
           for (const auto& x : epoch_destinations[k]) {
@@ -1201,8 +2074,8 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
               d.error(place_marks[start],
                       "no route leads from '" + open.places[start].id + "' to the exit '" +
                         out.exits[x.exit] + "' (needed by destination '" + x.id + "')",
-                      "add segments, or check their direction (from -> to) and modes (trucks leave "
-                      "only from hubs)" +
+                      "add segments, or check their direction (from -> to) and modes (vehicles "
+                      "leave only from the hubs that load them)" +
                         (k == 0 ? std::string()
                                 : std::string("; this holds from day ") +
                                     cfg::number_text(ek.start) + ", after a change"));
@@ -1226,6 +2099,10 @@ MaliScenario compile(const engine::Scenario& scenario, Diagnostics& d)
         }
       }
     }
+  }
+  check_placements(out, place_marks, segment_marks, scenario.root, d);
+  if (!d.empty()) {
+    return out;
   }
   for (auto& e : out.epochs) {
     compute_options(e, out.lines, out.exits.size());

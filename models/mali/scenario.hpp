@@ -1,6 +1,9 @@
 #pragma once
-//! The Mali route model's scenario, compiled from YAML into plain validated
-//! structs (see configs/mali-2016.yaml for every key and its provenance).
+//! A smuggling corridor's scenario, compiled from YAML into plain validated
+//! structs (docs/scenario-reference.md; configs/mali-2016.yaml is the worked
+//! example). Nothing here names a place, a country or an actor: the scenario
+//! declares them, with the parts (toll points, checkpoints, hubs, vehicles,
+//! crossings, ...) that its places and segments place on the network.
 //!
 //! Conditions can change during a run (scheduled `changes:`). The horizon is cut
 //! into epochs at every change day; each epoch holds a complete compiled copy of
@@ -23,38 +26,42 @@
 
 namespace passage::models::mali {
 
-//! Who receives a payment: the political-economy ledger (MODEL.md §5).
-enum Actor : std::uint8_t
+//! Who receives a payment: an actor the scenario declares (`parameters.actors`).
+struct Actor
 {
-  kStateSecurity,
-  kBusCompanies,
-  kSmugglers,
-  kGhettoChairmen,
-  kPassportNetwork,
-  kTransporters,
-  kArmedGroups,
-  kBandits,
-  kKidnappers,
-  kActorCount
+  std::string id;
+  std::string label;
+  std::string kind;    //!< state, armed_group, smuggler, transport, other
+  std::string country; //!< may be empty
 };
-inline constexpr std::array<std::string_view, kActorCount> kActorNames = {
-  "state_security", "bus_companies", "smugglers", "ghetto_chairmen", "passport_network",
-  "transporters",   "armed_groups",  "bandits",   "kidnappers"
+inline constexpr std::array<std::string_view, 5> kActorKinds = { "state", "armed_group",
+                                                                 "smuggler", "transport", "other" };
+
+using ActorId = std::uint16_t;
+using ClassId = std::uint8_t; //!< a document class (`parameters.documents.classes`)
+inline constexpr std::size_t kMaxClasses = 32;
+
+//! A number that depends on a migrant's papers: one value per document class,
+//! and optionally one for a citizen of the part's country (which then wins).
+struct ByClass
+{
+  std::vector<double> value; //!< per class
+  bool has_citizen = false;
+  double citizen = 0.0;
+  double at(ClassId c, bool is_citizen) const noexcept
+  {
+    return is_citizen && has_citizen ? citizen : value[c];
+  }
 };
 
-//! Documents as seen by roadblocks, gendarmes and border guards.
-enum DocClass : std::uint8_t
+//! A mode of travel (`parameters.modes`).
+struct ModeParams
 {
-  kForeign = 0,
-  kMalianPapers = 1
-};
-
-enum class Mode : std::uint8_t
-{
-  Bus,
-  Pickup,
-  Truck,
-  Foot
+  std::string id;
+  double speed_km_per_day = 1.0;
+  double sigma = 0.0;
+  std::int32_t fare_to = -1; //!< default receiver of a segment's fare (-1: none)
+  bool desert = false;       //!< the default desert risk applies to it
 };
 
 //! An amount drawn uniformly from [lo, hi] (whole CFA).
@@ -65,12 +72,31 @@ struct MoneyRange
   std::int64_t draw(engine::random::Stream& s) const { return s.uniform_int(lo, hi); }
 };
 
+struct Nationality
+{
+  std::string id;
+  std::string label;
+  std::vector<char> citizen; //!< per country index: a citizen there
+};
+
 struct Origin
 {
   std::string id;
   double share = 0.0;
   std::uint32_t start = 0; //!< place index
-  bool malian = false;
+  std::uint32_t nationality = 0;
+  //! The document mix: classes with their shares, in order; the rest hold the default class.
+  std::vector<std::pair<ClassId, double>> documents;
+  ClassId default_class = 0;
+};
+
+//! Another way in: a share of some origins' migrants start at another place.
+struct Entry
+{
+  std::string id;
+  std::uint32_t place = 0;
+  double share = 0.0;
+  std::vector<char> origins; //!< per origin: may enter here
 };
 
 struct Destination
@@ -88,10 +114,148 @@ struct Flow
   std::uint64_t entity_base = 0;     //!< migrant ids of this flow start here
 };
 
-struct ModeParams
+// ---------------------------------------------------------------------------
+// The parts: each a named instance with shared parameters, placed on the
+// network by the places and segments that name it.
+
+//! Roadblocks that demand a toll (placed on segments by count).
+struct TollPoint
 {
-  double speed_km_per_day = 1.0;
-  double sigma = 0.0;
+  std::string id;
+  std::string label;
+  ActorId forces = 0;
+  std::int32_t country = -1; //!< the forces' country (citizens' rule)
+  ByClass demand;
+  MoneyRange toll;
+  double delay_days = 0.0;
+};
+
+//! Armed checkpoints that take a fee per migrant (placed on segments by count).
+struct Checkpoint
+{
+  std::string id;
+  std::string label;
+  ActorId receiver = 0;
+  std::int64_t fee = 0;
+  double delay_days = 0.0;
+};
+
+//! Bandits: attacks at a hazard per km set by each segment (`bandits:`).
+struct BanditZone
+{
+  std::string id;
+  std::string label;
+  ActorId receiver = 0;
+  double robbery_share = 0.0;
+  std::int64_t payoff = 0;
+  double kill_probability = 0.0;
+};
+
+//! Gendarmes or police at a place: tax, or arrest with a bribe or deportation.
+struct ArrestPoint
+{
+  std::string id;
+  std::string label;
+  ActorId forces = 0;
+  std::vector<char> modes; //!< per mode: migrants arriving by it are checked
+  MoneyRange tax;
+  ByClass tax_probability;
+  double arrest_probability = 0.0;
+  std::int64_t bribe = 0;
+  ActorId bribe_to = 0;
+  double detention_days = 0.0;
+  std::int32_t deport_to = -1; //!< place index; -1: bought out with the bribe
+};
+
+//! Recruiters who link migrants to a smuggler, for a fee (cokseurs).
+struct Recruiter
+{
+  std::string id;
+  std::string label;
+  double share = 0.0;
+  std::int64_t fee = 0;
+  ActorId receiver = 0;
+};
+
+//! A market in false papers with a recycled stock.
+struct PassportMarket
+{
+  std::string id;
+  std::string label;
+  ClassId issues = 0;
+  ByClass demand;
+  MoneyRange price;
+  std::int64_t pool = 0;
+  double return_days = 0.0;
+  ActorId seller = 0;
+};
+
+//! A smuggling hub: passeurs, ghettos, work.
+struct Hub
+{
+  std::string id;
+  std::int64_t passeur_fee = 0;
+  ActorId passeur_receiver = 0;
+  std::vector<bool> passeur_network; //!< per origin
+  std::int64_t ghetto_fee_per_day = 0;
+  ActorId ghetto_receiver = 0;
+  double foreign_ghetto_surcharge = 0.0;
+  double earnings_per_day = 0.0;
+  double earnings_sigma = 0.0;
+  std::int64_t cash_reserve = 0;
+  double max_work_days = 0.0;
+};
+
+//! A kind of vehicle loaded at hubs (a batch departure per line).
+struct Vehicle
+{
+  std::string id;
+  std::string label;
+  std::uint32_t mode = 0;
+  std::uint32_t capacity_lo = 1;
+  std::uint32_t capacity_hi = 1;
+  double max_wait_days = 7.0;
+  ByClass fare; //!< citizens: of the hub's country
+  ActorId fare_to = 0;
+  bool has_protection = false;
+  double protection_probability = 0.0;
+  double protection_fare_share = 0.0;
+  double protection_hazard_factor = 1.0;
+  ActorId protection_receiver = 0;
+};
+
+//! Hostage-takers: who holds migrants for ransom, and what becomes of them.
+struct HostageTakers
+{
+  std::string id;
+  std::string label;
+  std::int64_t ransom = 0;
+  ActorId receiver = 0;
+  double pay_probability = 0.0;
+  double pay_delay_median = 1.0;
+  double pay_delay_sigma = 0.0;
+  double wait_limit = 1.0;
+  double abandoned_survival = 0.0;
+};
+
+//! Border rules: interception and push-back at the crossings that name them.
+struct Border
+{
+  std::string id;
+  std::string label;
+  ByClass interception; //!< at strictness 1; citizens: of the crossing's country
+  double retry_probability = 0.0;
+  double retry_days = 0.0;
+  std::int64_t retry_fee = 0;
+  ActorId retry_receiver = 0;
+  std::uint32_t max_attempts = 1;
+};
+
+//! A part placed with a local quantity (a count, a hazard, a probability).
+struct Placed
+{
+  std::uint32_t part = 0;
+  double amount = 0.0;
 };
 
 struct Place
@@ -99,21 +263,25 @@ struct Place
   std::string id;
   std::string name;
   std::string country;
+  std::int32_t country_index = -1;
   bool has_coordinates = false;
   double lat = 0.0;
   double lon = 0.0;
   bool closed = false;
-  bool hub = false;
-  bool passport_market = false;
-  bool cokseurs = false;
-  bool gendarmerie = false;
+  std::int32_t hub = -1;            //!< Hub index
+  std::vector<std::uint32_t> vehicles; //!< loaded here (a hub)
+  std::int32_t passport_market = -1;
+  std::int32_t recruiter = -1;
+  std::int32_t arrest_point = -1;
   double ghetto_stop_days = 0.0;
+  std::int32_t hostage = -1; //!< HostageTakers index
   double hostage_probability = 0.0;
-  bool crossing = false;
+  std::int32_t border = -1; //!< a crossing: its Border index
   double strictness = 1.0;
   std::int32_t exit = -1;         //!< exit index reached here (plain exit or after the crossing)
   std::uint64_t site = 0;         //!< stream sub-key
   std::vector<std::uint32_t> out; //!< outgoing segments
+  bool crossing() const noexcept { return border >= 0; }
 };
 
 struct Segment
@@ -121,22 +289,31 @@ struct Segment
   std::string id;
   std::uint32_t from = 0;
   std::uint32_t to = 0;
-  Mode mode = Mode::Bus;
+  std::uint32_t mode = 0;
   double distance_km = 0.0;
   double weight = 1.0;
   bool closed = false;
   std::int64_t fare = 0;
-  Actor fare_to = kBusCompanies;
-  std::uint32_t roadblocks = 0;
-  std::uint32_t checkpoints = 0;
+  std::int32_t fare_to = -1;
+  std::vector<Placed> roadblocks;  //!< toll points with their counts, in order
+  std::vector<Placed> checkpoints; //!< checkpoints with their counts, in order
+  std::uint32_t roadblock_count = 0;
+  std::uint32_t checkpoint_count = 0;
+  std::int32_t bandits = -1; //!< BanditZone index
   double bandit_hazard = 0.0; //!< attacks per km
+  double desert_death_per_1000km = 0.0;
+  std::int32_t hostage = -1; //!< taken on arrival at its end
+  double hostage_probability = 0.0;
+  bool on_line = false; //!< ridden only aboard a vehicle from a hub
   std::uint64_t site = 0;
 };
 
-//! A truck line: from a hub along truck segments to where the truck unloads.
+//! A line: from a hub, in one kind of vehicle, along segments of its mode to
+//! where the vehicle unloads.
 struct Line
 {
   std::uint32_t hub = 0;
+  std::uint32_t vehicle = 0;
   std::vector<std::uint32_t> segments;
   std::uint32_t end = 0; //!< place where passengers are released
   std::uint64_t site = 0;
@@ -144,7 +321,7 @@ struct Line
 };
 
 //! A way to leave a place towards an exit: one segment travelled alone, or a
-//! truck line from a hub; with its choice probability.
+//! line from a hub; with its choice probability.
 struct Option
 {
   bool line = false;
@@ -152,71 +329,26 @@ struct Option
   double probability = 0.0;
 };
 
+//! The parts and the scenario-wide numbers of one epoch.
 struct Params
 {
   double cfa_per_eur = 667.0;
-  double nouakchott_share = 0.0;
-  std::uint32_t nouakchott = 0; //!< place index of the Nouakchott entry
-  bool has_nouakchott = false;
-  // documents
-  double malian_passport_share = 0.0;
-  double false_passport_demand = 0.0;
-  MoneyRange passport_rent; //!< CFA
-  std::int64_t passport_pool = 0;
-  double passport_return_days = 0.0;
-  // cash
   double cash_median = 0.0;
   double cash_sigma = 0.0;
-  std::array<ModeParams, 4> modes{};
-  // roadblocks
-  MoneyRange toll;
-  std::array<double, 2> toll_demand{}; //!< by DocClass
-  double roadblock_delay_days = 0.0;
-  // cokseurs
-  double cokseur_share = 0.0;
-  std::int64_t cokseur_fee = 0;
-  // gendarmerie
-  MoneyRange gendarme_tax;
-  std::array<double, 2> gendarme_tax_probability{};
-  double arrest_probability = 0.0;
-  std::int64_t arrest_bribe = 0;
-  double detention_days = 0.0;
-  // hubs
-  std::int64_t passeur_fee = 0;
-  std::vector<bool> passeur_network; //!< per origin
-  double foreign_ghetto_surcharge = 0.0;
-  std::int64_t ghetto_fee_per_day = 0;
-  double earnings_per_day = 0.0;
-  double earnings_sigma = 0.0;
-  std::int64_t cash_reserve = 0;
-  double max_work_days = 0.0;
-  std::int64_t truck_fare_foreign = 0;
-  std::int64_t truck_fare_malian = 0;
-  std::uint32_t truck_capacity_lo = 60;
-  std::uint32_t truck_capacity_hi = 100;
-  double truck_max_wait = 7.0;
-  // leg 3
-  std::int64_t checkpoint_fee = 0;
-  double checkpoint_delay_days = 0.0;
-  double protection_probability = 0.0;
-  double protection_fare_share = 0.0;
-  double protection_hazard_factor = 1.0;
   double hazard_scale = 1.0;
-  double robbery_share = 0.0;
-  std::int64_t payoff = 0;
-  double kill_probability = 0.0;
   double desert_death_per_1000km = 0.0;
-  std::int64_t ransom = 0;
-  double ransom_pay_probability = 0.0;
-  double ransom_delay_median = 0.0;
-  double ransom_delay_sigma = 0.0;
-  double ransom_wait_limit = 0.0;
-  double abandoned_survival = 0.0;
-  std::array<double, 2> interception{}; //!< by DocClass, at strictness 1
-  double retry_probability = 0.0;
-  double retry_days = 0.0;
-  std::int64_t retry_fee = 0;
-  std::uint32_t max_attempts = 1;
+  std::vector<ModeParams> modes;
+  std::vector<Entry> entries;
+  std::vector<TollPoint> toll_points;
+  std::vector<Checkpoint> checkpoints;
+  std::vector<BanditZone> bandit_zones;
+  std::vector<ArrestPoint> arrest_points;
+  std::vector<Recruiter> recruiters;
+  std::vector<PassportMarket> passport_markets;
+  std::vector<Hub> hubs;
+  std::vector<Vehicle> vehicles;
+  std::vector<HostageTakers> hostage_takers;
+  std::vector<Border> borders;
 };
 
 //! Everything that holds during one stretch of time.
@@ -255,9 +387,14 @@ struct ProvenanceRow
 };
 
 //! The compiled scenario.
-struct MaliScenario
+struct CorridorScenario
 {
   double horizon = 365.0;
+  std::vector<Actor> actors;
+  std::vector<std::string> classes;      //!< document class ids
+  std::vector<std::string> class_labels; //!< what the trace says
+  std::vector<std::string> countries;    //!< every country named, in order of appearance
+  std::vector<Nationality> nationalities;
   std::vector<Origin> origins;
   std::vector<Destination> destinations;
   std::vector<std::string> exits; //!< exit metric names, e.g. "arrived_algeria"
@@ -278,9 +415,9 @@ struct MaliScenario
 };
 
 //! Compile and validate a scenario; every problem goes to `d`.
-MaliScenario compile(const engine::Scenario& scenario, engine::config::Diagnostics& d);
+CorridorScenario compile(const engine::Scenario& scenario, engine::config::Diagnostics& d);
 
-//! Where `close:`/`open:` ids live in a Mali scenario.
+//! Where `close:`/`open:` ids live in a corridor scenario.
 const engine::config::Closables& closables();
 
 } // namespace passage::models::mali

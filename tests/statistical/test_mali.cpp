@@ -119,12 +119,12 @@ TEST_CASE(
     hi = std::max(hi, t.amount);
   }
   CHECK(hi > 4990);
-  const auto taxes = records(r, "gendarmes take him off the bus: tax");
+  const auto taxes = records(r, "Gao gendarmes tax him");
   REQUIRE(!taxes.empty());
   for (const auto& t : taxes) {
     CHECK(t.amount <= 5000);
   }
-  const auto rents = records(r, "rents a false Malian passport");
+  const auto rents = records(r, "obtains a false Malian passport");
   REQUIRE(!rents.empty());
   for (const auto& t : rents) {
     CHECK(t.amount >= 50 * 667); // 50-200 EUR at 667 CFA per EUR
@@ -139,7 +139,7 @@ TEST_CASE(
     full += t.amount == 5000 ? 1 : 0;
   }
   CHECK(full > checkpoints.size() * 9 / 10); // 5,000 CFA per migrant per checkpoint (report §4)
-  const auto ransoms = records(r, "family pays the ransom to a Bamako contact");
+  const auto ransoms = records(r, "the family pays the ransom to kidnappers");
   REQUIRE(!ransoms.empty());
   for (const auto& t : ransoms) {
     CHECK(t.amount == 300000);
@@ -156,7 +156,7 @@ TEST_CASE("mali: an attack hits the whole truck at once")
   std::map<double, std::set<std::string>> kinds;
   std::map<double, std::size_t> sizes;
   for (const auto& t : r.totals.trace) {
-    if (t.event == "robbed" || t.event == "bandits stop the convoy: pay-off") {
+    if (t.event == "robbed" || t.event == "bandits stop the ride: pay-off") {
       kinds[t.time].insert(t.event);
       ++sizes[t.time];
     }
@@ -180,8 +180,7 @@ TEST_CASE("mali: a scheduled change takes effect on its day")
   engine::config::Diagnostics d;
   engine::config::set_path(
     s.root, "changes",
-    engine::config::parse("[{from_day: 100, set: {parameters.roadblocks.demand_foreign: 0, "
-                          "parameters.roadblocks.demand_malian_papers: 0}},"
+    engine::config::parse("[{from_day: 100, set: {parameters.toll_points.roadblock.demand: 0}},"
                           " {from_day: 200, close: [tal_handak]}]",
                           "changes.yaml"),
     {}, d);
@@ -197,7 +196,7 @@ TEST_CASE("mali: a scheduled change takes effect on its day")
   CHECK(last > 95.0);
   std::size_t before = 0;
   for (const auto& t : r.totals.trace) {
-    if (t.event == "boards a truck to Tal Handak") {
+    if (t.event == "boards a date truck to Tal Handak") {
       CHECK(t.time < 200.0);
       ++before;
     }
@@ -208,7 +207,7 @@ TEST_CASE("mali: a scheduled change takes effect on its day")
   std::size_t other_before = 0;
   std::size_t other_after = 0;
   for (const auto& t : r.totals.trace) {
-    if (t.event == "boards a truck to Timeiawine" || t.event == "boards a truck to Tin Zaouatene") {
+    if (t.event == "boards a date truck to Timeiawine" || t.event == "boards a date truck to Tin Zaouatene") {
       (t.time < 200.0 ? other_before : other_after) += 1;
     }
   }
@@ -219,7 +218,7 @@ TEST_CASE("mali: the network is data: an extra checkpoint in YAML raises armed-g
 {
   const auto base = test::scenario_from_file(kMali);
   const auto more =
-    test::scenario_from_file(kMali, { "parameters.segments.gao_anefis.checkpoints=2" });
+    test::scenario_from_file(kMali, { "parameters.segments.gao_anefis.checkpoints={armed_group_post: 2}" });
   const auto a = test::run_collect(base, 8, 2);
   const auto b = test::run_collect(more, 8, 2);
   const auto ra = a.column("revenue_armed_groups");

@@ -69,7 +69,7 @@ TEST_CASE("policies: an overlay that changes nothing gives a difference of exact
     write_overlay("null", "policy: nothing\n"
                           "changes:\n"
                           "  - scale: {parameters.bandits.hazard_scale: 1}\n"
-                          "  - add: {parameters.segments.bamako_gao.roadblocks: 0}\n");
+                          "  - add: {parameters.segments.bamako_gao.roadblocks.roadblock: 0}\n");
   const auto base =
     test::run_collect(with({}, { "parameters.flows.mali_route.annual_migrants=10000" }), 5, 2);
   const auto same = test::run_collect(
@@ -127,21 +127,21 @@ TEST_CASE("policies: closing a crossing moves the flow to the other routes")
 TEST_CASE("policies: overlays compose in the order given")
 {
   const auto a = write_overlay(
-    "set2", "policy: set_two\nchanges:\n  - set: {parameters.hub.passeur_fee: 20000}\n");
+    "set2", "policy: set_two\nchanges:\n  - set: {parameters.hubs.smuggling_hub.passeur_fee: 20000}\n");
   const auto b = write_overlay(
-    "triple", "policy: triple\nchanges:\n  - scale: {parameters.hub.passeur_fee: 3}\n");
+    "triple", "policy: triple\nchanges:\n  - scale: {parameters.hubs.smuggling_hub.passeur_fee: 3}\n");
   auto fee = [](const engine::Scenario& s) {
     engine::Scenario r = s;
     engine::resolve_references(r);
     engine::config::Diagnostics d;
     const auto sc = models::mali::compile(r, d);
     REQUIRE(d.empty());
-    return sc.epochs[0].p.passeur_fee;
+    return sc.epochs[0].p.hubs[0].passeur_fee;
   };
   CHECK(fee(with({ a, b })) == 60000); // set, then scale
   CHECK(fee(with({ b, a })) == 20000); // scale, then set
   // --set changes the baseline value the policies act on.
-  CHECK(fee(with({ b }, { "parameters.hub.passeur_fee=10000" })) == 30000);
+  CHECK(fee(with({ b }, { "parameters.hubs.smuggling_hub.passeur_fee=10000" })) == 30000);
   // A policy's own parameter can be varied with --set.
   const auto s =
     with({ policy("bus_fare_rise") }, { "policies.bus_fare_rise.parameters.fare_factor=2" });
@@ -183,14 +183,14 @@ TEST_CASE("policies: overlay errors name the overlay's file, line and column")
                                         "parameters:\n"
                                         "  factor: {value: 2, assumption: \"x\", range: [1, 3]}\n"
                                         "changes:\n"
-                                        "  - scale: {parameters.hub.passeur_fee: $factr}\n");
+                                        "  - scale: {parameters.hubs.smuggling_hub.passeur_fee: $factr}\n");
   std::string ref_msg;
   try {
     with({ ref });
   } catch (const engine::config::ConfigError& e) {
     ref_msg = e.what();
   }
-  CHECK(ref_msg == ref + ":5:41: error: unknown policy parameter '$factr' in policy 'ref'\n  hint: "
+  CHECK(ref_msg == ref + ":5:56: error: unknown policy parameter '$factr' in policy 'ref'\n  hint: "
                          "did you mean '$factor'?");
   std::filesystem::remove(ref);
   const auto keys = write_overlay("keys", "policy: keys\nchangez: []\n");

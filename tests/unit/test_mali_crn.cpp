@@ -170,7 +170,7 @@ TEST_CASE("mali crn: one checkpoint fewer on a convoy's segment moves no other d
   for (const std::uint64_t r : { 0, 1 }) {
     INFO("replication " << r);
     const Log a = draws_of({}, r);
-    const Log b = draws_of({ "parameters.segments.kidal_aguelhok.checkpoints=1" }, r);
+    const Log b = draws_of({ "parameters.segments.kidal_aguelhok.checkpoints.armed_group_post=1" }, r);
     check_paired(a, b, kConvoy);
     check_paired(a, b, kMigrant);
     // The checkpoint that remains keeps its delay; the one removed is gone.
@@ -191,19 +191,19 @@ TEST_CASE("mali crn: more checkpoints or roadblocks on a lone ride move no other
 {
   // ber_gao (a pickup, alone, into Gao): 1 checkpoint, no roadblocks.
   const Log a = draws_of({}, 0);
-  check_paired(a, draws_of({ "parameters.segments.ber_gao.roadblocks=4" }, 0), kMigrant);
-  check_paired(a, draws_of({ "parameters.segments.ber_gao.checkpoints=3" }, 0), kMigrant);
-  check_paired(a, draws_of({ "parameters.segments.bamako_gao.roadblocks=25" }, 0), kConvoy);
-  check_paired(a, draws_of({ "parameters.segments.ber_gao.checkpoints=0" }, 0), kConvoy);
+  check_paired(a, draws_of({ "parameters.segments.ber_gao.roadblocks={roadblock: 4}" }, 0), kMigrant);
+  check_paired(a, draws_of({ "parameters.segments.ber_gao.checkpoints.armed_group_post=3" }, 0), kMigrant);
+  check_paired(a, draws_of({ "parameters.segments.bamako_gao.roadblocks.roadblock=25" }, 0), kConvoy);
+  check_paired(a, draws_of({ "parameters.segments.ber_gao.checkpoints.armed_group_post=0" }, 0), kConvoy);
 }
 
 TEST_CASE("mali crn: a higher attack hazard on one segment moves no other draw")
 {
   const Log a = draws_of({}, 0);
-  const Log convoy = draws_of({ "parameters.segments.kidal_aguelhok.bandit_hazard=1e-3" }, 0);
+  const Log convoy = draws_of({ "parameters.segments.kidal_aguelhok.bandits.northern_bandits=1e-3" }, 0);
   check_paired(a, convoy, kConvoy);
   check_paired(a, convoy, kMigrant);
-  const Log lone = draws_of({ "parameters.segments.ber_gao.bandit_hazard=1e-3" }, 0);
+  const Log lone = draws_of({ "parameters.segments.ber_gao.bandits.northern_bandits=1e-3" }, 0);
   check_paired(a, lone, kConvoy);
   check_paired(a, lone, kMigrant);
 }

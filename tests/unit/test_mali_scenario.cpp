@@ -95,23 +95,22 @@ TEST_CASE("mali: bad scenarios are reported with file:line:col and a hint")
     ds,
     "error: unknown place 'anefiz' in segment 'gao_anefis' to\n  hint: did you mean 'anefis'?"));
   // A probability above 1.
-  ds = problems({ "parameters.bandits.kill_probability=1.5" });
-  CHECK(has(ds, "(--set parameters.bandits.kill_probability=1.5):1:1: error: kill_probability must "
+  ds = problems({ "parameters.bandits.zones.northern_bandits.kill_probability=1.5" });
+  CHECK(has(ds, "(--set parameters.bandits.zones.northern_bandits.kill_probability=1.5):1:1: error: kill_probability must "
                 "be a probability in [0, 1], got 1.5"));
   // Shares that do not sum to 1.
   ds = problems({ "parameters.origins.guinea.share=0.5" });
   CHECK(has(ds, "error: origin shares sum to 1.01, not 1"));
   // An unknown key, with a did-you-mean.
-  ds = problems({ "parameters.hub.ghetto_fee_per_dya=5" });
-  CHECK(has(
-    ds,
-    "error: unknown key 'ghetto_fee_per_dya' in hub\n  hint: did you mean 'ghetto_fee_per_day'?"));
+  ds = problems({ "parameters.hubs.smuggling_hub.ghetto_fee_per_dya=5" });
+  CHECK(has(ds, "error: unknown key 'ghetto_fee_per_dya' in hub 'smuggling_hub'\n  hint: did you "
+                "mean 'ghetto_fee_per_day'?"));
   // min > max.
-  ds = problems({ "parameters.roadblocks.toll=[5000, 1000]" });
+  ds = problems({ "parameters.toll_points.roadblock.toll=[5000, 1000]" });
   CHECK(has(ds, "error: toll [5000, 1000] has min > max"));
   // A negative count.
-  ds = problems({ "parameters.segments.bamako_gao.roadblocks=-3" });
-  CHECK(has(ds, "error: roadblocks must be a whole number in [0, 10000], got -3"));
+  ds = problems({ "parameters.segments.bamako_gao.roadblocks.roadblock=-3" });
+  CHECK(has(ds, "error: roadblock must be a whole number in [0, 10000], got -3"));
   // A cycle: a migrant could loop forever.
   ds = problems(
     { "parameters.segments.gao_bamako={from: gao, to: bamako, mode: bus, distance_km: 1200}" });
@@ -125,7 +124,8 @@ TEST_CASE("mali: bad scenarios are reported with file:line:col and a hint")
   CHECK(has(ds, "error: no route leads from 'conakry' to the exit 'exited_niger' (needed by "
                 "destination 'niger')"));
   // Every problem at once.
-  ds = problems({ "parameters.bandits.kill_probability=1.5", "parameters.hub.ghetto_fee_per_day=-1",
+  ds = problems({ "parameters.bandits.zones.northern_bandits.kill_probability=1.5",
+                  "parameters.hubs.smuggling_hub.ghetto_fee_per_day=-1",
                   "parameters.cash.sigma=abc" });
   CHECK(ds.size() == 3);
 }
@@ -137,7 +137,7 @@ TEST_CASE("mali: changes are validated too, pointing at the change")
   set_path(s.root, "changes",
            parse("[{from_day: 50, close: [tal_handk]}, {from_day: 80, until_day: 60, scale: "
                  "{parameters.bandits.hazard_scale: 2}},"
-                 " {from_day: 10, set: {parameters.bandits.robbery_share: 3}}]",
+                 " {from_day: 10, set: {parameters.bandits.zones.northern_bandits.robbery_share: 3}}]",
                  "changes.yaml"),
            {}, d);
   models::mali::compile(s, d);
@@ -145,5 +145,5 @@ TEST_CASE("mali: changes are validated too, pointing at the change")
                        "did you mean 'tal_handak'?"));
   CHECK(has(d.items(), "error: until_day (60) must be after from_day (80)"));
   CHECK(
-    has(d.items(), "changes.yaml:1:169: error: robbery_share must be a share in [0, 1], got 3"));
+    has(d.items(), "changes.yaml:1:192: error: robbery_share must be a share in [0, 1], got 3"));
 }
