@@ -27,7 +27,7 @@ MALI = ROOT / "configs" / "mali-2016.yaml"
 NIGER = ROOT / "configs" / "niger-2016.yaml"
 OUT = ROOT / "configs" / "sahel-2016.yaml"
 
-PART_GROUPS = ["toll_points", "checkpoints", "bandit_zones", "desert", "arrest_points",
+PART_GROUPS = ["toll_points", "checkpoints", "bandits", "desert", "arrest_points",
                "recruiters", "passport_markets", "hubs", "vehicles", "hostage_takers",
                "borders"]
 
@@ -226,7 +226,7 @@ def values(x):
     if isinstance(x, dict):
         if "value" in x:
             return values(x["value"])
-        return {k: values(v) for k, v in x.items() if k not in ("note", "label")}
+        return {k: values(v) for k, v in x.items() if k not in ("note", "label", "fare_to")}
     if isinstance(x, list):
         return [values(v) for v in x]
     return x
@@ -346,6 +346,13 @@ def build(mali=MALI):
                     note_change("desert: mali-2016's default risk holds on both routes")
             elif ng is not None:
                 p[g] = ng
+            continue
+        if g == "bandits" and mg is not None and ng is not None:
+            # One hazard_scale for the whole network (mali-2016's); the zones of both.
+            p[g] = mg
+            if values(mg.get("hazard_scale")) != values(ng.get("hazard_scale")):
+                note_change("bandits: mali-2016's hazard_scale holds on both routes")
+            merge(p[g]["zones"], ng["zones"], "bandit zone")
             continue
         if mg is None and ng is None:
             continue
