@@ -80,6 +80,8 @@ def A(value, text, lo, hi):
 JOINT_ACTORS = {
     "burkina_police": {"label": "Burkinabè police and gendarmerie", "kind": "state",
                        "country": "Burkina Faso"},
+    "burkina_bus_companies": {"label": "bus companies of Burkina Faso", "kind": "transport",
+                              "country": "Burkina Faso"},
 }
 
 ECOWAS_CLASS = {"label": "ECOWAS passport or identity card (not Malian)"}
@@ -163,20 +165,23 @@ def joint_segments(mali_roadblock):
                                              "on the roads to Bamako and Gao)", 5, 20)},
         },
         "benena_ouagadougou": {
-            "from": "benena", "to": "ouagadougou", "mode": "bus", "fare_to": "bus_companies",
+            "from": "benena", "to": "ouagadougou", "mode": "bus",
+            "fare_to": "burkina_bus_companies",
             "distance_km": A(380, "road distance (great-circle 314 km)", 330, 450),
             "fare": A(10000, "bus fare Benena-Ouagadougou, CFA", 6000, 18000),
             "roadblocks": {"burkina_roadblock": A(6, "roadblocks in Burkina Faso", 2, 12)},
         },
         "labbezanga_niamey": {
-            "from": "labbezanga", "to": "niamey", "mode": "bus", "fare_to": "bus_companies",
+            "from": "labbezanga", "to": "niamey", "mode": "bus",
+            "fare_to": "niger_bus_companies",
             "distance_km": A(250, "road distance via Ayorou (great-circle 223 km)", 220, 300),
             "fare": A(7500, "bus fare Labbezanga-Niamey, CFA", 4000, 15000),
             "roadblocks": {"niger_roadblock": A(4, "roadblocks between the border and Niamey",
                                                 2, 8)},
         },
         "ouagadougou_niamey": {
-            "from": "ouagadougou", "to": "niamey", "mode": "bus", "fare_to": "bus_companies",
+            "from": "ouagadougou", "to": "niamey", "mode": "bus",
+            "fare_to": "burkina_bus_companies",
             "distance_km": A(530, "road distance via Fada N'Gourma (great-circle 418 km)",
                              480, 600),
             "fare": A(15000, "bus fare Ouagadougou-Niamey, CFA", 10000, 25000),
@@ -252,7 +257,7 @@ def build(mali=MALI):
 
     out = {
         "name": "sahel-2016",
-        "model": "corridor",
+        "model": m["model"],
         "description": ("Irregular migrant journeys through Mali and Niger in 2016 on one network: "
                         "the Mali route to Gao and the Algerian border, the Niger route through "
                         "Agadez to Sabha and Tamanrasset, and the road Bamako - Benena - "
@@ -341,9 +346,13 @@ def build(mali=MALI):
         if g == "desert":
             if mg is not None:
                 p[g] = mg
-                if ng is not None and value_of(ng["death_per_1000km"]) != value_of(
-                        mg["death_per_1000km"]):
-                    note_change("desert: mali-2016's default risk holds on both routes")
+                if ng is not None:
+                    if values(ng["death_per_1000km"]) != values(mg["death_per_1000km"]):
+                        note_change("desert: mali-2016's default risk holds on both routes")
+                    more = [x for x in ng["modes"] if x not in mg["modes"]]
+                    if more:
+                        mg["modes"] = list(mg["modes"]) + more
+                        note_change("desert: its modes also niger-2016's " + ", ".join(more))
             elif ng is not None:
                 p[g] = ng
             continue
