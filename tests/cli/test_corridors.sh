@@ -30,6 +30,10 @@ check() {
 expect 0 "OK: scenario 'niger-2016'" -- "$PASSAGE" validate "$NIGER"
 expect 0 "OK: scenario 'niger-2016'" -- "$PASSAGE" validate "$NIGER" --policy "$LAW"
 expect 0 "OK: scenario 'sahel-2016'" -- "$PASSAGE" validate "$SAHEL"
+# sahel-2016 holds both corridors' parts: the overlays of both apply to it.
+for policy in "$SRC"/configs/policies/*.yaml "$LAW"; do
+  expect 0 "OK: scenario 'sahel-2016'" -- "$PASSAGE" validate "$SAHEL" --policy "$policy"
+done
 # sahel-2016 is what scripts/make_sahel.py writes from mali-2016 and niger-2016.
 expect 0 "is up to date" -- /usr/bin/python3 "$SRC/scripts/make_sahel.py" --check
 
