@@ -254,7 +254,7 @@ class MaliWorker final : public engine::Worker
 {
 public:
   MaliWorker(const CorridorScenario& sc, const engine::WorkerOptions& o, std::vector<Draw>* draws)
-    : sc_(sc), seed_(o.seed), trace_k_(o.trace_entities), draws_(draws), sim_(o.stepping)
+    : sc_(sc), w_(sc.warmup), seed_(o.seed), trace_k_(o.trace_entities), draws_(draws), sim_(o.stepping)
   {
     for (std::uint32_t l = 0; l < sc_.lines.size(); ++l) {
       stops_.push_back(std::make_unique<LineStop>(*this, l, sim_));
@@ -262,17 +262,19 @@ public:
     for (std::size_t k = 0; k < sc_.epochs[0].p.passport_markets.size(); ++k) {
       stocks_.push_back(std::make_unique<engine::Stock>(sim_, 0));
     }
+    issued_.assign(stocks_.size(), 0);
     const std::size_t outcomes = sc_.exits.size() + 3;
     outcomes_.assign(outcomes, 0);
     entered_.assign(sc_.origins.size(), 0);
     revenue_.assign(sc_.actors.size(), 0);
+    paid_by_origin_.assign(sc_.origins.size(), 0);
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
 
   std::uint32_t vehicle_capacity(std::uint32_t line, std::uint64_t vehicle)
   {
-    const Vehicle& kind = sc_.at(sim_.now()).p.vehicles[sc_.lines[line].vehicle];
+    const Vehicle& kind = at(sim_.now()).p.vehicles[sc_.lines[line].vehicle];
     Stream s = stream(kTruck, sc_.lines[line].site, vehicle);
     return static_cast<std::uint32_t>(
       drew("truck.capacity", line, vehicle, Draw::kNone, 0,
@@ -281,8 +283,10 @@ public:
 
   void vehicle_leaves(std::uint32_t line, const BatchDeparture::Departure& d)
   {
-    ++trucks_;
-    truck_passengers_ += d.load;
+    if (counted(d.departed)) {
+      ++trucks_;
+      truck_passengers_ += d.load;
+    }
     sim_.start(convoy(line, d), d.departed);
   }
 
@@ -314,6 +318,9 @@ private:
   void attack(Party& party, const Segment& seg, double kind, const Params& p);
   void desert(Party& party, const Segment& seg, const Params& p);
   std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount, std::string_view what);
+  //! Pay a receiver: one actor, or its shares of what he can pay (the last share
+  //! takes the rounding, so the ledger stays exact).
+  std::int64_t pay(Migrant& m, const Payee& to, std::int64_t amount, std::string_view what);
   void finish(Migrant& m, std::uint32_t outcome, std::string_view what);
   //! Off the party (a lone rider, or a passenger), dead.
   void kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, std::string_view what);
@@ -334,6 +341,12 @@ private:
                                  ": the scenario lets a migrant loop (check retries and routes)");
     }
   }
+  //! The epoch in force at simulated time t: the run starts with the warm-up,
+  //! so scenario day 0 (where changes count from) is simulated day w_.
+  const Epoch& at(Time t) const noexcept { return sc_.at(t - w_); }
+  //! Whether what happens at simulated time t falls in the reported window
+  //! (after the warm-up).
+  bool counted(Time t) const noexcept { return t >= w_; }
   //! A citizen of the country with this index (-1: none) is judged as one.
   bool citizen(const Migrant& m, std::int32_t country) const noexcept
   {
@@ -385,6 +398,7 @@ private:
   const std::string& actor_label(ActorId a) const { return sc_.actors[a].label; }
 
   const CorridorScenario& sc_;
+  Time w_ = 0.0; // the warm-up, in days
   std::uint64_t seed_;
   std::uint64_t rep_ = 0;
   std::uint64_t trace_k_;
@@ -408,11 +422,29 @@ private:
   std::uint64_t workers_ = 0;
   std::vector<std::uint64_t> segment_flow_; // migrants who set off on each segment
   std::vector<std::int64_t> revenue_;       // per actor
+  std::vector<std::int64_t> paid_by_origin_; // per origin
   std::int64_t paid_total_ = 0;
   std::int64_t budgets_ = 0;
   std::int64_t earned_ = 0;
   std::int64_t family_ = 0;
   std::int64_t cash_left_ = 0; // with migrants who finished
+  // Before the reported window: what those still on the way at its start brought in.
+  struct Before
+  {
+    std::uint64_t entered = 0;
+    std::uint64_t finished = 0;
+    std::int64_t budgets = 0;
+    std::int64_t earned = 0;
+    std::int64_t family = 0;
+    std::int64_t paid = 0;
+    std::int64_t cash_left = 0;
+  } before_;
+  // The markets' stocks, seen in the window.
+  std::uint64_t papers_taken_ = 0;
+  std::uint64_t papers_refused_ = 0;
+  std::uint64_t papers_issued_ = 0;
+  std::vector<std::int64_t> issued_; // per market, since the start
+  std::int64_t papers_least_ = -1;
   engine::stats::Tally journey_days_;
   engine::stats::Tally hub_days_;
   engine::stats::Tally work_days_;
@@ -451,11 +483,39 @@ std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, std::st
   }
   m.cash -= x;
   m.paid += x;
-  add(revenue_[a], x);
-  add(paid_total_, x);
+  if (counted(m.clock.now)) [[likely]] {
+    add(revenue_[a], x);
+    add(paid_total_, x);
+    add(paid_by_origin_[m.origin], x);
+  } else {
+    add(before_.paid, x);
+  }
   if (m.traced) {
     note(m, "pay", what, x, a);
   }
+  return x;
+}
+
+std::int64_t MaliWorker::pay(Migrant& m, const Payee& to, std::int64_t amount,
+                             std::string_view what)
+{
+  if (to.shares.size() == 1) [[likely]] {
+    return pay(m, to.shares.front().first, amount, what);
+  }
+  if (to.shares.empty()) {
+    return 0;
+  }
+  const std::int64_t x = std::min(amount, m.cash);
+  if (x <= 0) {
+    return pay(m, to.shares.front().first, amount, what); // notes the failure
+  }
+  std::int64_t left = x;
+  for (std::size_t i = 0; i + 1 < to.shares.size(); ++i) {
+    const auto part = static_cast<std::int64_t>(
+      std::floor(static_cast<double>(x) * to.shares[i].second));
+    left -= pay(m, to.shares[i].first, std::min(part, left), what);
+  }
+  pay(m, to.shares.back().first, left, what);
   return x;
 }
 
@@ -479,7 +539,7 @@ void MaliWorker::note(const Migrant& m, std::string_view kind, std::string_view 
     where = place_name(g.from) + " - " + place_name(g.to);
   }
   trace_->push_back(engine::TraceRecord{
-    m.uid, m.clock.now, where, std::string(what), amount,
+    m.uid, m.clock.now - w_, where, std::string(what), amount,
     actor >= 0 ? sc_.actors[static_cast<std::size_t>(actor)].id : "", std::string(kind),
     std::move(detail) });
 }
@@ -487,18 +547,23 @@ void MaliWorker::note(const Migrant& m, std::string_view kind, std::string_view 
 void MaliWorker::finish(Migrant& m, std::uint32_t outcome, std::string_view what)
 {
   m.done = true;
-  ++outcomes_[outcome];
   const double days = m.clock.now - m.entered;
-  journey_days_.add(days);
-  hist_[kJourneyDays].add(days);
-  hist_[kPaid].add(static_cast<double>(m.paid));
-  add(cash_left_, m.cash);
+  if (counted(m.clock.now)) {
+    ++outcomes_[outcome];
+    journey_days_.add(days);
+    hist_[kJourneyDays].add(days);
+    hist_[kPaid].add(static_cast<double>(m.paid));
+    add(cash_left_, m.cash);
+  } else {
+    ++before_.finished;
+    add(before_.cash_left, m.cash);
+  }
   if (m.market >= 0) {
     // False papers go back to their market for reuse, unless lost with their holder.
     if (outcome < died() || outcome == turned_back()) {
       const auto k = static_cast<std::size_t>(m.market);
       stocks_[k]->give_back_at(m.clock.now +
-                               sc_.at(m.clock.now).p.passport_markets[k].return_days);
+                               at(m.clock.now).p.passport_markets[k].return_days);
     }
   }
   if (m.traced) {
@@ -523,7 +588,7 @@ void MaliWorker::kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, std
 
 void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time t)
 {
-  const Epoch& e = sc_.at(t);
+  const Epoch& e = at(t);
   const Params& p = e.p;
   Stream s = stream(kProfile, 0, uid);
   // Always the same draws in the same order, whatever the scenario uses.
@@ -574,9 +639,14 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
       }
     }
   }
-  add(budgets_, m.budget);
-  ++migrants_;
-  ++entered_[m.origin];
+  if (counted(t)) {
+    add(budgets_, m.budget);
+    ++migrants_;
+    ++entered_[m.origin];
+  } else {
+    add(before_.budgets, m.budget);
+    ++before_.entered;
+  }
   // Into the list of the living.
   m.head = &alive_;
   m.next = alive_;
@@ -599,7 +669,7 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
 // A recruiter links him to a smuggler further on, for a fee, once.
 void MaliWorker::meet_recruiter(Migrant& m, const Place& here)
 {
-  const Recruiter& r = sc_.at(m.clock.now).p.recruiters[static_cast<std::size_t>(here.recruiter)];
+  const Recruiter& r = at(m.clock.now).p.recruiters[static_cast<std::size_t>(here.recruiter)];
   if (m.recruited || m.u_recruiter >= r.share) {
     return;
   }
@@ -647,7 +717,7 @@ void MaliWorker::pay_checkpoint(Party& party, const Checkpoint& cp)
 
 void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Params& p)
 {
-  ++attacks_;
+  attacks_ += counted(party.clock->now) ? 1 : 0;
   const BanditZone& z = p.bandit_zones[static_cast<std::size_t>(seg.bandits)];
   const bool robbery = kind < z.robbery_share;
   for (BatchDeparture::Seat** link = &party.group; *link != nullptr;) {
@@ -660,7 +730,7 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
       pay(m, z.receiver, m.cash, "robbed");
       Stream v = stream(kVictim, seg.site, m.uid);
       if (drew("victim", m, seg.site, 0, v.uniform()) < z.kill_probability) {
-        ++killed_in_attacks_;
+        killed_in_attacks_ += counted(m.clock.now) ? 1 : 0;
         kill(party, *link, m, "killed in the attack");
         continue;
       }
@@ -701,36 +771,58 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
 {
   co_await sim_.sync(m.clock); // the stock is shared: take it in time order
   const auto k = static_cast<std::size_t>(here.passport_market);
-  const PassportMarket& market = sc_.at(m.clock.now).p.passport_markets[k];
+  const PassportMarket& market = at(m.clock.now).p.passport_markets[k];
   Stream s = stream(kPassport, here.site, m.uid);
   const auto price = static_cast<std::int64_t>(
     drew("passport", m, here.site, 0, static_cast<double>(market.price.draw(s))));
-  if (m.cash < price) {
-    if (m.traced) {
-      note(m, "no_passport", "cannot afford a " + market.label, 0, -1, "reason=unaffordable");
-    }
-    co_return;
-  }
   engine::Stock& stock = *stocks_[k];
-  if (stock.size() != market.pool) {
-    stock.resize(market.pool); // the stock changed (a crackdown, a replacement)
+  const std::int64_t size = market.pool + issued_[k];
+  if (stock.size() != size) {
+    stock.resize(size); // the stock changed (a seizure, a replacement)
   }
-  if (!stock.try_take()) {
+  bool got = m.cash >= price && stock.try_take();
+  bool issued = false;
+  std::int64_t issue_price = 0;
+  if (!got && market.has_issuance) {
+    // None to rent (or too dear): newly issued papers, if any are to be had.
+    issue_price = static_cast<std::int64_t>(
+      drew("passport", m, here.site, 1, static_cast<double>(market.issue_price.draw(s))));
+    if (m.cash >= issue_price &&
+        static_cast<double>(issued_[k]) < market.issued_per_day * m.clock.now) {
+      ++issued_[k];
+      stock.resize(size + 1);
+      got = issued = stock.try_take();
+    }
+  }
+  const bool dear = !got && m.cash < price && (!market.has_issuance || m.cash < issue_price);
+  if (counted(m.clock.now)) {
+    papers_taken_ += got ? 1 : 0;
+    papers_refused_ += got || dear ? 0 : 1; // found none to be had
+    papers_issued_ += issued ? 1 : 0;
+    const std::int64_t left = stock.available();
+    papers_least_ = papers_least_ < 0 ? left : std::min(papers_least_, left);
+  }
+  if (!got) {
     if (m.traced) {
-      note(m, "no_passport", "no " + market.label + " to be had", 0, -1, "reason=none_left");
+      note(m, "no_passport", (dear ? "cannot afford a " : "no ") + market.label + " to be had",
+           0, -1, dear ? "reason=unaffordable" : "reason=none_left");
     }
     co_return;
   }
   m.market = static_cast<std::int8_t>(k);
   m.docs = market.issues;
-  pay(m, market.seller, price, "obtains a " + market.label);
+  if (issued) {
+    pay(m, market.issuer, issue_price, "buys a newly issued " + market.label);
+  } else {
+    pay(m, market.seller, price, "obtains a " + market.label);
+  }
 }
 
 // An arrest point: taxed, or arrested and bought out (or deported).
 Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
 {
   const auto k = static_cast<std::size_t>(here.arrest_point);
-  const ArrestPoint& a = sc_.at(m.clock.now).p.arrest_points[k];
+  const ArrestPoint& a = at(m.clock.now).p.arrest_points[k];
   Stream s = stream(kGendarmerie, here.site, m.uid);
   const auto w = here.site;
   const double u_tax = drew("gendarmes", m, w, 0, s.uniform());
@@ -749,7 +841,7 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
   if (detention > 0.0) {
     co_await sim_.delay(m.clock, detention);
   }
-  const ArrestPoint& now = sc_.at(m.clock.now).p.arrest_points[k];
+  const ArrestPoint& now = at(m.clock.now).p.arrest_points[k];
   if (now.deport_to >= 0) {
     m.place = static_cast<std::uint32_t>(now.deport_to);
     m.arrived_by = -1;
@@ -768,8 +860,8 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
 {
   const auto k = static_cast<std::size_t>(m.held);
   m.held = -1;
-  ++abducted_;
-  const HostageTakers& h = sc_.at(m.clock.now).p.hostage_takers[k];
+  abducted_ += counted(m.clock.now) ? 1 : 0;
+  const HostageTakers& h = at(m.clock.now).p.hostage_takers[k];
   Stream s = stream(kHostage, here.site, m.uid);
   const double u_pay = drew("ransom", m, here.site, 0, s.uniform());
   const double delay = std::exp(std::log(h.pay_delay_median) +
@@ -782,16 +874,16 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
   }
   if (u_pay < h.pay_probability && delay <= h.wait_limit) {
     co_await sim_.delay(m.clock, delay);
-    const HostageTakers& now = sc_.at(m.clock.now).p.hostage_takers[k];
+    const HostageTakers& now = at(m.clock.now).p.hostage_takers[k];
     m.family += now.ransom;
-    add(family_, now.ransom);
+    add(counted(m.clock.now) ? family_ : before_.family, now.ransom);
     m.cash += now.ransom;
-    pay(m, now.receiver, now.ransom, "the family pays the ransom to " + actor_label(now.receiver));
-    ++ransoms_paid_;
+    pay(m, now.receiver, now.ransom, "the family pays the ransom to " + actor_label(now.receiver.shares.front().first));
+    ransoms_paid_ += counted(m.clock.now) ? 1 : 0;
     co_return;
   }
   co_await sim_.delay(m.clock, h.wait_limit);
-  if (u_survive < sc_.at(m.clock.now).p.hostage_takers[k].abandoned_survival) {
+  if (u_survive < at(m.clock.now).p.hostage_takers[k].abandoned_survival) {
     finish(m, abandoned(), "the family cannot pay: left in the desert, survives");
   } else {
     finish(m, died(), "the family cannot pay: left in the desert, dies");
@@ -805,7 +897,7 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
   Stream s = stream(kBorder, here.site, m.uid);
   for (std::uint32_t attempt = 1;; ++attempt) {
     guard(m);
-    const Epoch& e = sc_.at(m.clock.now);
+    const Epoch& e = at(m.clock.now);
     const Border& b = e.p.borders[static_cast<std::size_t>(here.border)];
     // Three draws an attempt, always: the k-th attempt always gets the same.
     const std::uint64_t k = 3 * (attempt - 1);
@@ -823,7 +915,7 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
       }
       co_return;
     }
-    ++intercepted_;
+    intercepted_ += counted(m.clock.now) ? 1 : 0;
     if (m.traced) {
       note(m, "intercepted", "intercepted at the " + b.label + " and pushed back", 0, -1,
            "attempt=" + std::to_string(attempt));
@@ -833,7 +925,7 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
       co_return;
     }
     co_await sim_.delay(m.clock, wait);
-    const Border& now = sc_.at(m.clock.now).p.borders[static_cast<std::size_t>(here.border)];
+    const Border& now = at(m.clock.now).p.borders[static_cast<std::size_t>(here.border)];
     pay(m, now.retry_receiver, now.retry_fee, "pays a smuggler to try again");
   }
 }
@@ -846,7 +938,7 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
   if (m.hub_arrival < 0.0) {
     m.hub_arrival = m.clock.now;
   }
-  const Epoch& e = sc_.at(m.clock.now);
+  const Epoch& e = at(m.clock.now);
   const Hub& hub = hub_of(e.p, here);
   const std::vector<Option>& ways = e.ways(m.place, m.exit, exits);
   if (ways.empty()) {
@@ -868,17 +960,19 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
                                   : hub.max_work_days + 1.0;
     const double worked = std::min(days, hub.max_work_days);
     const double max_work_days = hub.max_work_days;
-    ++workers_;
-    work_days_.add(worked);
+    if (counted(m.clock.now)) {
+      ++workers_;
+      work_days_.add(worked);
+    }
     if (m.traced) {
       note(m, "work", "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days",
            0, -1, "days=" + std::to_string(static_cast<long>(worked)));
     }
-    const ActorId chairmen = hub.ghetto_receiver;
+    const Payee& chairmen = hub.ghetto_receiver;
     co_await sim_.delay(m.clock, worked);
     const std::int64_t got = money_of(earnings * worked);
     m.earned += got;
-    add(earned_, got);
+    add(counted(m.clock.now) ? earned_ : before_.earned, got);
     m.cash += got;
     pay(m, chairmen, money_of(per_day * worked), "droit de ghetto while working");
     if (days > max_work_days) {
@@ -886,7 +980,7 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
       co_return Option{};
     }
   }
-  const Epoch& now = sc_.at(m.clock.now);
+  const Epoch& now = at(m.clock.now);
   if (!m.passeur_paid) {
     m.passeur_paid = true;
     const Hub& h = hub_of(now.p, here);
@@ -910,7 +1004,7 @@ Step<> MaliWorker::board(Migrant& m, const Option& way)
   co_await sim_.sync(m.clock);
   const Line& line = sc_.lines[way.index];
   LineStop& bay = *stops_[way.index];
-  bay.stop.set_max_wait(sc_.at(m.clock.now).p.vehicles[line.vehicle].max_wait_days);
+  bay.stop.set_max_wait(at(m.clock.now).p.vehicles[line.vehicle].max_wait_days);
   if (m.traced) {
     note(m, "board",
          "boards a " + sc_.epochs[0].p.vehicles[line.vehicle].label + " to " +
@@ -927,7 +1021,7 @@ Step<> MaliWorker::board(Migrant& m, const Option& way)
 Step<> MaliWorker::ride(Party& party, std::uint32_t si)
 {
   Clock& clock = *party.clock;
-  const Epoch& e = sc_.at(clock.now);
+  const Epoch& e = at(clock.now);
   const Segment& seg = e.segments[si];
   const std::uint64_t here = party.aboard ? combine(party.line_site, seg.site) : seg.site;
   Stream rng = party.aboard ? stream(kConvoyRide, here, party.vehicle)
@@ -949,14 +1043,14 @@ Step<> MaliWorker::ride(Party& party, std::uint32_t si)
   }();
   for (auto* s = party.group; s != nullptr; s = s->next) {
     owner(s).on_segment = static_cast<std::int32_t>(si);
-    ++segment_flow_[si];
+    segment_flow_[si] += counted(clock.now) ? 1 : 0;
   }
   Time extra = 0.0;
   for (;;) {
     const Leg::Stop stop = leg.next();
     co_await sim_.delay(clock, stop.wait + extra);
     extra = 0.0;
-    const Params& q = sc_.at(clock.now).p;
+    const Params& q = at(clock.now).p;
     if (stop.kind == Leg::Kind::Roadblock) {
       const TollPoint& tp = q.toll_points[part_at(seg.roadblocks, stop.index)];
       if (!party.aboard) {
@@ -992,7 +1086,7 @@ Step<> MaliWorker::ride(Party& party, std::uint32_t si)
       break;
     }
   }
-  desert(party, seg, sc_.at(clock.now).p);
+  desert(party, seg, at(clock.now).p);
 }
 
 // ---------------------------------------------------------------------------
@@ -1009,17 +1103,18 @@ Process MaliWorker::source(std::uint32_t flow)
     double budget = drew("arrival", flow, Draw::kNone, Draw::kNone, i, rng.exponential());
     Time t = clock.now;
     for (;;) {
-      const Epoch& e = sc_.at(t);
+      const Epoch& e = at(t);
       const double rate = e.flows[flow].annual_migrants / 365.0;
-      if (rate > 0.0 && t + budget / rate <= e.end) {
+      const Time end = e.end + w_; // simulated time
+      if (rate > 0.0 && t + budget / rate <= end) {
         t += budget / rate;
         break;
       }
       if (!std::isfinite(e.end)) {
         co_return; // no more arrivals, ever
       }
-      budget -= rate * (e.end - t);
-      t = e.end;
+      budget -= rate * (end - t);
+      t = end;
     }
     co_await sim_.delay(clock, t - clock.now);
     if (i % kArrivalSync == 0) {
@@ -1037,10 +1132,10 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
 
   while (!m.done) {
     guard(m);
-    const Place& here = sc_.at(m.clock.now).places[m.place];
+    const Place& here = at(m.clock.now).places[m.place];
     if (here.passport_market >= 0 && m.market < 0) {
       const PassportMarket& market =
-        sc_.at(m.clock.now).p.passport_markets[static_cast<std::size_t>(here.passport_market)];
+        at(m.clock.now).p.passport_markets[static_cast<std::size_t>(here.passport_market)];
       if (m.u_papers < market.demand.at(m.docs, citizen(m, here.country_index))) {
         co_await buy_papers(m, here);
       }
@@ -1050,7 +1145,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     }
     if (here.arrest_point >= 0 && m.arrived_by >= 0) {
       const ArrestPoint& a =
-        sc_.at(m.clock.now).p.arrest_points[static_cast<std::size_t>(here.arrest_point)];
+        at(m.clock.now).p.arrest_points[static_cast<std::size_t>(here.arrest_point)];
       const bool checked = a.modes[static_cast<std::size_t>(m.arrived_by)] != 0;
       m.arrived_by = -1;
       if (checked) {
@@ -1095,11 +1190,13 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         continue; // the vehicle brought him to the end of the line (or he died on it)
       }
       const Time waited = m.clock.now - m.hub_arrival;
-      hub_days_.add(waited);
-      hist_[kHubDays].add(waited);
+      if (counted(m.clock.now)) {
+        hub_days_.add(waited);
+        hist_[kHubDays].add(waited);
+      }
       m.hub_arrival = -1.0;
     } else {
-      const Epoch& e = sc_.at(m.clock.now);
+      const Epoch& e = at(m.clock.now);
       const std::vector<Option>& ways = e.ways(m.place, m.exit, exits);
       if (ways.empty()) {
         finish(m, turned_back(), "no open way onwards: turns back");
@@ -1109,10 +1206,8 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         drew("route", m, here.site, 0, stream(kRoute, here.site, m.uid).uniform());
       way = ways[e.option_choice[m.place * exits + m.exit].pick(u_way)];
     }
-    const Segment& seg = sc_.at(m.clock.now).segments[way.index];
-    if (seg.fare_to >= 0) {
-      pay(m, static_cast<ActorId>(seg.fare_to), seg.fare, "fare");
-    }
+    const Segment& seg = at(m.clock.now).segments[way.index];
+    pay(m, seg.fare_to, seg.fare, "fare");
     m.seat.next = nullptr;
     m.seat.owner = &m;
     Party alone;
@@ -1150,9 +1245,9 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
   party.line = li;
   party.vehicle = v;
   party.line_site = line.site;
-  const Params& p0 = sc_.at(clock.now).p;
+  const Params& p0 = at(clock.now).p;
   const Vehicle& kind = p0.vehicles[line.vehicle];
-  const Place& hub_place = sc_.at(clock.now).places[line.hub];
+  const Place& hub_place = at(clock.now).places[line.hub];
   const bool escorted =
     kind.has_protection && truck("convoy.escort", Draw::kNone, 0,
                                  stream(kEscort, line.site, v).uniform()) <
@@ -1164,8 +1259,10 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     Migrant& m = owner(s);
     m.clock.now = clock.now;
     const Time waited = clock.now - m.hub_arrival;
-    hub_days_.add(waited);
-    hist_[kHubDays].add(waited);
+    if (counted(clock.now)) {
+      hub_days_.add(waited);
+      hist_[kHubDays].add(waited);
+    }
     m.hub_arrival = -1.0;
     const Hub& hub = hub_of(p0, hub_place);
     pay(m, hub.ghetto_receiver, money_of(ghetto_day(hub, m) * (clock.now - s->boarded)),
@@ -1189,15 +1286,15 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     }
     // A ghetto stop on the way.
     const std::uint32_t to = sc_.epochs[0].segments[si].to;
-    const Place& stop_at = sc_.at(clock.now).places[to];
+    const Place& stop_at = at(clock.now).places[to];
     if (stop_at.ghetto_stop_days > 0.0) {
       const double stay =
         truck("convoy.ghetto", stop_at.site, 0,
               stream(kGhettoStay, combine(line.site, stop_at.site), v).exponential()) *
         stop_at.ghetto_stop_days;
       co_await sim_.delay(clock, stay);
-      const Params& q = sc_.at(clock.now).p;
-      const Hub& hub = hub_of(q, sc_.at(clock.now).places[line.hub]);
+      const Params& q = at(clock.now).p;
+      const Hub& hub = hub_of(q, at(clock.now).places[line.hub]);
       for (auto* s = party.group; s != nullptr; s = s->next) {
         Migrant& m = owner(s);
         m.clock.now = clock.now;
@@ -1208,7 +1305,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
   }
 
   // Unloaded at the end of the line: held hostage by the smugglers, or not.
-  const Epoch& e = sc_.at(clock.now);
+  const Epoch& e = at(clock.now);
   const Place& end = e.places[line.end];
   const Segment& last = e.segments[line.segments.back()];
   std::int32_t takers = -1;
@@ -1243,7 +1340,7 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   rep_ = replication;
   hist_ = out.histograms;
   trace_ = out.trace;
-  sim_.reset(sc_.horizon);
+  sim_.reset(sc_.horizon + w_);
   for (std::size_t k = 0; k < stocks_.size(); ++k) {
     stocks_[k]->reset(sc_.epochs[0].p.passport_markets[k].pool);
   }
@@ -1261,6 +1358,11 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   journey_days_.clear();
   hub_days_.clear();
   work_days_.clear();
+  before_ = Before{};
+  papers_taken_ = papers_refused_ = papers_issued_ = 0;
+  std::fill(issued_.begin(), issued_.end(), 0);
+  papers_least_ = -1;
+  std::fill(paid_by_origin_.begin(), paid_by_origin_.end(), 0);
 
   for (std::uint32_t f = 0; f < sc_.epochs[0].flows.size(); ++f) {
     sim_.start(source(f), 0.0);
@@ -1296,17 +1398,11 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   }
   put(static_cast<double>(trucks_));
   put(trucks_ ? static_cast<double>(truck_passengers_) / static_cast<double>(trucks_) : 0.0);
-  std::int64_t taken = 0;
-  std::int64_t refused = 0;
-  std::int64_t least = 0;
-  for (const auto& s : stocks_) {
-    taken += static_cast<std::int64_t>(s->taken());
-    refused += static_cast<std::int64_t>(s->refused());
-    least += static_cast<std::int64_t>(s->min_available());
-  }
-  put(static_cast<double>(taken));
-  put(static_cast<double>(refused));
-  put(static_cast<double>(least));
+  put(static_cast<double>(papers_taken_));
+  put(static_cast<double>(papers_refused_));
+  put(static_cast<double>(papers_least_ >= 0 ? papers_least_
+                          : stocks_.empty()  ? 0
+                                             : stocks_.front()->available()));
   put(static_cast<double>(attacks_));
   put(static_cast<double>(killed_in_attacks_));
   put(static_cast<double>(intercepted_));
@@ -1332,6 +1428,17 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
     }
     put(static_cast<double>(sum));
   }
+  // Who was on the way when the reported window opened, and the cash they held.
+  put(static_cast<double>(before_.entered - before_.finished));
+  put(static_cast<double>(before_.budgets + before_.earned + before_.family - before_.paid -
+                          before_.cash_left));
+  for (std::size_t o = 0; o < entered_.size(); ++o) {
+    put(entered_[o] ? static_cast<double>(paid_by_origin_[o]) / static_cast<double>(entered_[o])
+                    : 0.0);
+  }
+  put(migrants_ ? static_cast<double>(outcomes_[turned_back()]) / static_cast<double>(migrants_)
+                : 0.0);
+  put(static_cast<double>(papers_issued_));
   if (i != v.size()) {
     throw engine::RuntimeError("the corridor model filled " + std::to_string(i) +
                                " metrics, expected " + std::to_string(v.size()));
@@ -1379,12 +1486,13 @@ std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc)
 {
   std::vector<engine::MetricInfo> m;
   const std::string flow = "Flow";
-  const std::string outcomes = "Outcomes (each migrant ends the horizon in exactly one)";
+  const std::string outcomes = "Outcomes (migrants + in_transit_at_start = the outcomes + in_transit)";
   const std::string hostages = "Hostages";
   const std::string ledger = "Who earns: the ledger (CFA)";
   const std::string trucks = "Trucks, passports and the road";
   const std::string journeys = "Journeys";
-  const std::string balance = "Money balance (CFA): budgets + earnings + family = paid + cash held";
+  const std::string balance = "Money balance (CFA): budgets + earnings + family + cash held at the "
+                              "start = paid + cash held";
   m.push_back({ "migrants", "migrants", "migrants who entered the route", flow });
   for (const auto& o : sc.origins) {
     m.push_back({ "entered_" + o.id, "migrants", "migrants from " + o.id, flow });
@@ -1408,7 +1516,7 @@ std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc)
   m.push_back({ "passport_stockouts", "migrants",
                 "migrants who found a market's stock empty", trucks });
   m.push_back(
-    { "passport_pool_min", "passports", "fewest false papers left in stock (summed over the markets)", trucks });
+    { "passport_pool_min", "passports", "fewest false papers left in a market's stock", trucks });
   m.push_back({ "convoy_attacks", "attacks", "bandit attacks on vehicles and lone riders", trucks });
   m.push_back({ "killed_in_attacks", "migrants", "migrants killed in attacks", trucks });
   m.push_back({ "intercepted", "interceptions",
@@ -1436,6 +1544,20 @@ std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc)
   for (const auto& group : ledger_groups(sc)) {
     m.push_back({ group.metric, "CFA", group.description, by });
   }
+  m.push_back({ "in_transit_at_start", "migrants",
+                "migrants on the way when the reported window opened (after the warm-up)",
+                outcomes });
+  m.push_back({ "cash_held_at_start", "CFA",
+                "cash held by the migrants on the way when the reported window opened", balance });
+  for (const auto& o : sc.origins) {
+    m.push_back({ "paid_per_migrant_" + o.id, "CFA",
+                  "paid in the window by migrants from " + o.id + ", per migrant from " + o.id +
+                    " who entered in it",
+                  journeys });
+  }
+  m.push_back({ "turned_back_share", "share", "turned_back / migrants", journeys });
+  m.push_back({ "papers_issued", "passports",
+                "false papers newly issued (by corrupt officials) and bought by migrants", trucks });
   return m;
 }
 

@@ -24,6 +24,8 @@ public:
   // The provenance of every parameter, and the network as it was run.
   void write_results(engine::h5::Group& root) const override
   {
+    // The reported window follows the warm-up (days simulated, not counted).
+    root.set_attr("warmup_days", sc_.warmup);
     auto g = root.create_group("provenance");
     std::vector<std::string> path;
     std::vector<std::string> value;

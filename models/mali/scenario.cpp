@@ -244,6 +244,51 @@ ActorId actor_or_zero(std::int32_t a)
   return static_cast<ActorId>(a < 0 ? 0 : a);
 }
 
+//! A receiver: an actor id, or a mapping of actor ids to shares (normalised).
+Payee payee(MapReader& r, std::string_view key, Compiled& c, bool required = true)
+{
+  Payee out;
+  const Node* n = required ? r.require(key) : r.get(key);
+  if (n == nullptr) {
+    return out;
+  }
+  Diagnostics& d = r.diagnostics();
+  const Node& v = cfg::value_of(*n);
+  if (!v.is_map() || cfg::is_parameter_leaf(*n)) {
+    const std::int32_t a = c.actor_ids.ref(*n, d, std::string(key) + " of " + r.what());
+    if (a >= 0) {
+      out.shares.emplace_back(static_cast<ActorId>(a), 1.0);
+    }
+    return out;
+  }
+  double total = 0.0;
+  for (const auto& e : v.entries()) {
+    const std::int32_t a = c.actor_ids.find(e.key);
+    cfg::read_provenance(e.value, d);
+    const double w =
+      cfg::read_number(cfg::value_of(e.value), d, cfg::kShare, std::string(key) + "." + e.key)
+        .value_or(0.0);
+    if (a < 0) {
+      const auto s = cfg::did_you_mean(e.key, c.actor_ids.list);
+      d.error(e.key_mark, "unknown actor '" + e.key + "' in " + std::string(key) + " of " + r.what(),
+              s ? "did you mean '" + *s + "'?" : "the actors are declared under parameters.actors");
+      continue;
+    }
+    total += w;
+    out.shares.emplace_back(static_cast<ActorId>(a), w);
+  }
+  if (!(total > 0.0)) {
+    d.error(v.mark(), std::string(key) + " of " + r.what() + " gives nobody a share",
+            "the shares are weights (normalised): at least one must be above 0");
+    out.shares.clear();
+    return out;
+  }
+  for (auto& [a, w] : out.shares) {
+    w /= total;
+  }
+  return out;
+}
+
 //! A number by document class: one number for all, or {class: number, ...,
 //! citizen: number} covering every class.
 ByClass by_class(MapReader& r, std::string_view key, const Bounds& b, Compiled& c,
@@ -458,7 +503,7 @@ void read_modes(const Node& params, Compiled& c, Diagnostics& d)
     if (r.ok()) {
       m.speed_km_per_day = r.number("speed_km_per_day", kSpeed);
       m.sigma = r.number("sigma", kSigma);
-      m.fare_to = actor_ref(r, "fare_to", c, false);
+      m.fare_to = payee(r, "fare_to", c, false);
       r.finish();
     }
     p.modes.push_back(std::move(m));
@@ -528,7 +573,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
                    // the old form: checkpoints: {fee: ..., delay_hours: ...}
                  }
                  k.label = r.string("label", e.key);
-                 k.receiver = actor_or_zero(actor_ref(r, "receiver", c));
+                 k.receiver = payee(r, "receiver", c);
                  k.fee = money(r, "fee");
                  k.delay_days = r.number("delay_hours", kHours, 0.0) / 24.0;
                  r.finish();
@@ -554,7 +599,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
                      { "label", "receiver", "robbery_share", "payoff", "kill_probability", "note" });
         if (zr.ok()) {
           z.label = zr.string("label", e.key);
-          z.receiver = actor_or_zero(actor_ref(zr, "receiver", c));
+          z.receiver = payee(zr, "receiver", c);
           z.robbery_share = zr.number("robbery_share", cfg::kShare);
           z.payoff = money(zr, "payoff");
           z.kill_probability = zr.number("kill_probability", cfg::kProbability);
@@ -600,7 +645,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
         }
       } else {
         a.bribe = money(r, "bribe");
-        a.bribe_to = actor_or_zero(actor_ref(r, "bribe_to", c));
+        a.bribe_to = payee(r, "bribe_to", c);
       }
       r.finish();
     }
@@ -615,7 +660,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
       x.label = r.string("label", e.key);
       x.share = r.number("share", cfg::kShare);
       x.fee = money(r, "fee");
-      x.receiver = actor_or_zero(actor_ref(r, "receiver", c));
+      x.receiver = payee(r, "receiver", c);
       r.finish();
     }
     p.recruiters.push_back(std::move(x));
@@ -626,7 +671,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
       m.id = e.key;
       MapReader r(&cfg::value_of(e.value), e.key_mark, d, "passport market '" + e.key + "'",
                   { "label", "issues", "demand", "price_eur", "price", "pool", "return_days",
-                    "seller", "note" });
+                    "seller", "issuance", "note" });
       if (r.ok()) {
         m.label = r.string("label", e.key);
         if (const Node* is = r.require("issues")) {
@@ -647,7 +692,27 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
         }
         m.pool = r.integer("pool", cfg::kCount);
         m.return_days = r.number("return_days", kDays);
-        m.seller = actor_or_zero(actor_ref(r, "seller", c));
+        m.seller = payee(r, "seller", c);
+        if (const Node* is = r.get("issuance")) {
+          MapReader q(&cfg::value_of(*is), is->mark(), d, "the issuance of " + r.what(),
+                      { "per_day", "price_eur", "price", "receiver" });
+          if (q.ok()) {
+            m.has_issuance = true;
+            m.issued_per_day = q.number("per_day", named(cfg::kNonNegative, "papers a day >= 0"));
+            if (q.get("price_eur") != nullptr) {
+              const auto [lo, hi] = q.interval(
+                "price_eur", named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" },
+                                   "an amount of EUR in [0, 10^9]"));
+              m.issue_price =
+                MoneyRange{ static_cast<std::int64_t>(std::llround(lo * p.cfa_per_eur)),
+                            static_cast<std::int64_t>(std::llround(hi * p.cfa_per_eur)) };
+            } else {
+              m.issue_price = money_range(q, "price");
+            }
+            m.issuer = payee(q, "receiver", c);
+            q.finish();
+          }
+        }
         r.finish();
       }
       p.passport_markets.push_back(std::move(m));
@@ -668,7 +733,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
                                               "{citizen: ..., CLASS: ...}}}" } },
                      r.what(), d);
       h.passeur_fee = money(r, "passeur_fee");
-      h.passeur_receiver = actor_or_zero(actor_ref(r, "passeur_receiver", c));
+      h.passeur_receiver = payee(r, "passeur_receiver", c);
       h.passeur_network.assign(c.origin_ids.list.size(), false);
       if (const Node* n = r.require("passeur_networks")) {
         cfg::read_provenance(*n, d);
@@ -686,7 +751,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
       }
       h.foreign_ghetto_surcharge = r.number("foreign_ghetto_surcharge", kFactor);
       h.ghetto_fee_per_day = money(r, "ghetto_fee_per_day");
-      h.ghetto_receiver = actor_or_zero(actor_ref(r, "ghetto_receiver", c));
+      h.ghetto_receiver = payee(r, "ghetto_receiver", c);
       h.earnings_per_day =
         r.number("earnings_per_day", named(cfg::kMoney, "an amount of CFA per day in [0, 10^12]"));
       h.earnings_sigma = r.number("earnings_sigma", kSigma);
@@ -720,7 +785,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
         x = static_cast<double>(std::llround(x));
       }
       v.fare.citizen = static_cast<double>(std::llround(v.fare.citizen));
-      v.fare_to = actor_or_zero(actor_ref(r, "fare_to", c));
+      v.fare_to = payee(r, "fare_to", c);
       if (const Node* pr = r.get("protection")) {
         MapReader q(&cfg::value_of(*pr), pr->mark(), d, "the protection of " + r.what(),
                     { "probability", "fare_share", "hazard_factor", "receiver" });
@@ -729,7 +794,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           v.protection_probability = q.number("probability", cfg::kProbability);
           v.protection_fare_share = q.number("fare_share", cfg::kShare);
           v.protection_hazard_factor = q.number("hazard_factor", kFactor);
-          v.protection_receiver = actor_or_zero(actor_ref(q, "receiver", c));
+          v.protection_receiver = payee(q, "receiver", c);
           q.finish();
         }
       }
@@ -746,7 +811,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
     if (r.ok()) {
       h.label = r.string("label", e.key);
       h.ransom = money(r, "ransom");
-      h.receiver = actor_or_zero(actor_ref(r, "receiver", c));
+      h.receiver = payee(r, "receiver", c);
       h.pay_probability = r.number("pay_probability", cfg::kProbability);
       h.pay_delay_median = r.number("pay_delay_days", named(cfg::kPositive, "a number of days > 0"));
       h.pay_delay_sigma = r.number("pay_delay_sigma", kSigma);
@@ -768,7 +833,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
       b.retry_probability = r.number("retry_probability", cfg::kProbability);
       b.retry_days = r.number("retry_days", kDays);
       b.retry_fee = money(r, "retry_fee");
-      b.retry_receiver = actor_or_zero(actor_ref(r, "retry_receiver", c));
+      b.retry_receiver = payee(r, "retry_receiver", c);
       b.max_attempts = static_cast<std::uint32_t>(r.integer("max_attempts", cfg::kPositiveCount));
       r.finish();
     }
@@ -1008,11 +1073,11 @@ void read_segments(const Node& params, Compiled& c, Diagnostics& d)
     s.weight = r.number("weight", kWeight, 1.0);
     s.closed = r.boolean("closed", false);
     s.fare = money(r, "fare", 0.0);
-    s.fare_to = actor_ref(r, "fare_to", c, false);
-    if (s.fare_to < 0 && s.mode < c.epoch.p.modes.size()) {
+    s.fare_to = payee(r, "fare_to", c, false);
+    if (s.fare_to.empty() && s.mode < c.epoch.p.modes.size()) {
       s.fare_to = c.epoch.p.modes[s.mode].fare_to;
     }
-    if (s.fare > 0 && s.fare_to < 0 && r.get("fare") != nullptr) {
+    if (s.fare > 0 && s.fare_to.empty() && r.get("fare") != nullptr) {
       d.error(r.get("fare")->mark(), r.what() + " has a fare but no one to receive it",
               "name the receiver: fare_to: ACTOR (or the mode's fare_to: under parameters.modes)");
     }
@@ -1874,6 +1939,15 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
                                          "a horizon in days in (0, 36500]"),
                                    "horizon_days")
                     .value_or(365.0);
+  }
+  // Warm-up: days simulated before the reported window.
+  if (const Node* w = root.find("warmup_days")) {
+    cfg::read_provenance(*w, d);
+    out.warmup = cfg::read_number(cfg::value_of(*w), d,
+                                  named(Bounds{ 0.0, 36500.0, false, false, false, false, "" },
+                                        "a warm-up in days in [0, 36500]"),
+                                  "warmup_days")
+                   .value_or(0.0);
   }
   // Scheduled changes.
   std::vector<cfg::Change> changes;

@@ -38,6 +38,15 @@ inline constexpr std::array<std::string_view, 5> kActorKinds = { "state", "armed
                                                                  "smuggler", "transport", "other" };
 
 using ActorId = std::uint16_t;
+
+//! Who receives a payment: one actor, or several with shares (`ghetto_receiver:
+//! {ghetto_chairmen: 0.5, state_security: 0.3, local_population: 0.2}`; the
+//! weights are normalised). Empty: nobody (a fare of 0).
+struct Payee
+{
+  std::vector<std::pair<ActorId, double>> shares;
+  bool empty() const noexcept { return shares.empty(); }
+};
 using ClassId = std::uint8_t; //!< a document class (`parameters.documents.classes`)
 inline constexpr std::size_t kMaxClasses = 32;
 
@@ -60,7 +69,7 @@ struct ModeParams
   std::string id;
   double speed_km_per_day = 1.0;
   double sigma = 0.0;
-  std::int32_t fare_to = -1; //!< default receiver of a segment's fare (-1: none)
+  Payee fare_to;             //!< default receiver of a segment's fare
   bool desert = false;       //!< the default desert risk applies to it
 };
 
@@ -135,7 +144,7 @@ struct Checkpoint
 {
   std::string id;
   std::string label;
-  ActorId receiver = 0;
+  Payee receiver;
   std::int64_t fee = 0;
   double delay_days = 0.0;
 };
@@ -145,7 +154,7 @@ struct BanditZone
 {
   std::string id;
   std::string label;
-  ActorId receiver = 0;
+  Payee receiver;
   double robbery_share = 0.0;
   std::int64_t payoff = 0;
   double kill_probability = 0.0;
@@ -162,7 +171,7 @@ struct ArrestPoint
   ByClass tax_probability;
   double arrest_probability = 0.0;
   std::int64_t bribe = 0;
-  ActorId bribe_to = 0;
+  Payee bribe_to;
   double detention_days = 0.0;
   std::int32_t deport_to = -1; //!< place index; -1: bought out with the bribe
 };
@@ -174,7 +183,7 @@ struct Recruiter
   std::string label;
   double share = 0.0;
   std::int64_t fee = 0;
-  ActorId receiver = 0;
+  Payee receiver;
 };
 
 //! A market in false papers with a recycled stock.
@@ -185,9 +194,15 @@ struct PassportMarket
   ClassId issues = 0;
   ByClass demand;
   MoneyRange price;
-  std::int64_t pool = 0;
+  std::int64_t pool = 0; //!< the stock at the start
   double return_days = 0.0;
-  ActorId seller = 0;
+  Payee seller;
+  //! Corrupt issuance: when the stock has none, a migrant may buy newly issued
+  //! papers (at most `issued_per_day` a day); once back, they join the stock.
+  bool has_issuance = false;
+  double issued_per_day = 0.0;
+  MoneyRange issue_price;
+  Payee issuer;
 };
 
 //! A smuggling hub: passeurs, ghettos, work.
@@ -195,10 +210,10 @@ struct Hub
 {
   std::string id;
   std::int64_t passeur_fee = 0;
-  ActorId passeur_receiver = 0;
+  Payee passeur_receiver;
   std::vector<bool> passeur_network; //!< per origin
   std::int64_t ghetto_fee_per_day = 0;
-  ActorId ghetto_receiver = 0;
+  Payee ghetto_receiver;
   double foreign_ghetto_surcharge = 0.0;
   double earnings_per_day = 0.0;
   double earnings_sigma = 0.0;
@@ -216,12 +231,12 @@ struct Vehicle
   std::uint32_t capacity_hi = 1;
   double max_wait_days = 7.0;
   ByClass fare; //!< citizens: of the hub's country
-  ActorId fare_to = 0;
+  Payee fare_to;
   bool has_protection = false;
   double protection_probability = 0.0;
   double protection_fare_share = 0.0;
   double protection_hazard_factor = 1.0;
-  ActorId protection_receiver = 0;
+  Payee protection_receiver;
 };
 
 //! Hostage-takers: who holds migrants for ransom, and what becomes of them.
@@ -230,7 +245,7 @@ struct HostageTakers
   std::string id;
   std::string label;
   std::int64_t ransom = 0;
-  ActorId receiver = 0;
+  Payee receiver;
   double pay_probability = 0.0;
   double pay_delay_median = 1.0;
   double pay_delay_sigma = 0.0;
@@ -247,7 +262,7 @@ struct Border
   double retry_probability = 0.0;
   double retry_days = 0.0;
   std::int64_t retry_fee = 0;
-  ActorId retry_receiver = 0;
+  Payee retry_receiver;
   std::uint32_t max_attempts = 1;
 };
 
@@ -294,7 +309,7 @@ struct Segment
   double weight = 1.0;
   bool closed = false;
   std::int64_t fare = 0;
-  std::int32_t fare_to = -1;
+  Payee fare_to;
   std::vector<Placed> roadblocks;  //!< toll points with their counts, in order
   std::vector<Placed> checkpoints; //!< checkpoints with their counts, in order
   std::uint32_t roadblock_count = 0;
@@ -390,6 +405,9 @@ struct ProvenanceRow
 struct CorridorScenario
 {
   double horizon = 365.0;
+  //! Days simulated before the reported window (not counted): the route fills
+  //! up, so that the first reported day is not an empty route's.
+  double warmup = 0.0;
   std::vector<Actor> actors;
   std::vector<std::string> classes;      //!< document class ids
   std::vector<std::string> class_labels; //!< what the trace says

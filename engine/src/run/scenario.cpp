@@ -20,7 +20,7 @@ using config::Node;
 const std::vector<std::string>& scenario_keys()
 {
   static const std::vector<std::string> keys = { "name",       "model",        "description",
-                                                 "seed",       "replications", "horizon_days",
+                                                 "seed",       "replications", "horizon_days", "warmup_days",
                                                  "parameters", "changes",      "policies",
                                                  "sources",    "notes" };
   return keys;
@@ -99,7 +99,7 @@ void read_top_level(Scenario& s, Diagnostics& d)
     return;
   }
   config::MapReader r(&root, root.mark(), d, "the scenario",
-                      { "name", "model", "description", "seed", "replications", "horizon_days",
+                      { "name", "model", "description", "seed", "replications", "horizon_days", "warmup_days",
                         "parameters", "changes", "policies", "sources", "notes" });
   s.model = r.string("model");
   s.name = r.string("name", std::filesystem::path(s.file).stem().string());
