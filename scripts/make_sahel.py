@@ -266,6 +266,8 @@ def build(mali=MALI):
         "replications": 50,
         "horizon_days": m["horizon_days"],
     }
+    if "warmup_days" in m:
+        out["warmup_days"] = m["warmup_days"]
     p = {}
     if "cfa_per_eur" in mp:
         p["cfa_per_eur"] = mp["cfa_per_eur"]
