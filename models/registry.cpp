@@ -7,10 +7,13 @@ namespace passage::models {
 
 void register_all(engine::ModelRegistry& r)
 {
+  r.add("corridor", &mali::make_model,
+        "irregular migrant journeys along a smuggling corridor written as data "
+        "(docs/scenario-reference.md): toll points, arrest points, hubs and vehicles, "
+        "checkpoints, bandits, hostage-takers, border crossings");
   r.add("mali", &mali::make_model,
-        "irregular migrant journeys through Mali (MODEL.md): roadblocks, the Gao hub, trucks, "
-        "checkpoints, "
-        "attacks, hostages, the Algerian border");
+        "the corridor model under the name of its first corridor, the Mali route of 2016 "
+        "(configs/mali-2016.yaml)");
   r.add("mm1", &verification::make_mm1, "M/M/1 queue (verification against queueing theory)");
   r.add("batch_departure", &verification::make_batch,
         "Poisson arrivals to a batch departure (verification: mean wait (b-1)/(2 lambda))");

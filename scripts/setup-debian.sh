@@ -9,7 +9,7 @@ PACKAGES=(
   doctest-dev libbenchmark-dev libboost-dev libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-matplotlib python3-numpy python3-scipy python3-geopandas
   python3-pytest python3-dev pybind11-dev python3-pybind11 python3-pandas jupyter-nbconvert
-  python3-ipykernel
+  python3-ipykernel python3-yaml
 )
 
 missing=()

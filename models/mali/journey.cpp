@@ -84,6 +84,7 @@ struct Migrant
   std::int8_t market = -1;       // where his false papers came from
   std::int8_t held = -1;         // hostage-takers holding him
   std::int8_t arrived_by = -1;   // the mode he arrived by, until an arrest point saw it
+  std::uint8_t deported = 0;     // times deported: a new visit, new draws
   bool arrived_alone = false;    // on his own (not unloaded from a vehicle)
   bool recruited = false;
   bool passeur_paid = false;
@@ -895,8 +896,10 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
 {
   const auto k = static_cast<std::size_t>(here.arrest_point);
   const ArrestPoint& a = at(m.clock.now).p.arrest_points[k];
-  Stream s = stream(kGendarmerie, here.site, m.uid);
-  const auto w = here.site;
+  // A migrant deported and back faces the gendarmes afresh: his n-th visit has
+  // its own draws (the first keeps the place's own key).
+  const auto w = m.deported == 0 ? here.site : combine(here.site, m.deported);
+  Stream s = stream(kGendarmerie, w, m.uid);
   const double u_tax = drew("gendarmes", m, w, 0, s.uniform());
   const double u_arrest = drew("gendarmes", m, w, 1, s.uniform());
   const double detention = drew("gendarmes", m, w, 2, s.exponential()) * a.detention_days;
@@ -915,6 +918,7 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
   }
   const ArrestPoint& now = at(m.clock.now).p.arrest_points[k];
   if (now.deport_to >= 0) {
+    m.deported = static_cast<std::uint8_t>(std::min(255, m.deported + 1));
     m.place = static_cast<std::uint32_t>(now.deport_to);
     seen(m, m.place, true);
     m.arrived_by = -1;
@@ -923,7 +927,7 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
       note(m, "deported", "deported to " + place_name(m.place), 0, -1,
            "to=" + sc_.epochs[0].places[m.place].id);
     }
-  } else if (detention > 0.0) {
+  } else {
     pay(m, now.bribe_to, now.bribe, "bought out of detention: bribe");
   }
 }
@@ -1002,7 +1006,7 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
     }
     co_await sim_.delay(m.clock, wait);
     const Border& now = at(m.clock.now).p.borders[static_cast<std::size_t>(here.border)];
-    pay(m, now.retry_receiver, now.retry_fee, "pays a smuggler to try again");
+    pay(m, now.retry_receiver, now.retry_fee, "pays to try again");
   }
 }
 

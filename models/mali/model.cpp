@@ -10,9 +10,12 @@ namespace {
 class MaliModel final : public engine::Model
 {
 public:
-  explicit MaliModel(CorridorScenario sc) : sc_(std::move(sc)), metrics_(metric_list(sc_)) {}
+  MaliModel(CorridorScenario sc, std::string kind)
+    : sc_(std::move(sc)), kind_(std::move(kind)), metrics_(metric_list(sc_))
+  {
+  }
 
-  std::string kind() const override { return "mali"; }
+  std::string kind() const override { return kind_; }
   std::vector<engine::MetricInfo> metrics() const override { return metrics_; }
   std::vector<engine::HistogramInfo> histograms() const override { return histogram_list(); }
   double horizon_days() const override { return sc_.horizon; }
@@ -102,6 +105,7 @@ public:
 
 private:
   CorridorScenario sc_;
+  std::string kind_; // the `model:` name it was made under (corridor, or mali)
   std::vector<engine::MetricInfo> metrics_;
 };
 
@@ -113,7 +117,7 @@ std::unique_ptr<engine::Model> make_model(const engine::Scenario& s, engine::con
   if (!d.empty()) {
     return nullptr;
   }
-  return std::make_unique<MaliModel>(std::move(sc));
+  return std::make_unique<MaliModel>(std::move(sc), s.model);
 }
 
 } // namespace passage::models::mali

@@ -472,7 +472,7 @@ void read_nationalities(const Node& params, Compiled& c, Diagnostics& d)
 }
 
 // The countries a nationality is a citizen of, once every country is known.
-void resolve_citizens(const Node& params, Compiled& c)
+void resolve_citizens(const Node& params, Compiled& c, Diagnostics* d)
 {
   const Node* list = entry_value(params, "nationalities");
   for (auto& n : c.nationalities) {
@@ -487,6 +487,14 @@ void resolve_citizens(const Node& params, Compiled& c)
       const std::int32_t k = c.countries.find(item.text());
       if (k >= 0) {
         n.citizen[static_cast<std::size_t>(k)] = 1;
+      } else if (const auto s = cfg::did_you_mean(item.text(), c.countries.list);
+                 s && d != nullptr) {
+        // A country off the network is fine (an origin's); one a letter away
+        // from a country on it is a misspelling.
+        d->error(item.mark(),
+                 "no place or actor is in the country '" + item.text() +
+                   "' (citizen_of of nationality '" + n.id + "')",
+                 "did you mean '" + *s + "'?");
       }
     }
   }
@@ -562,16 +570,26 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
     }
     p.toll_points.push_back(std::move(t));
   });
-  each_named(params, "checkpoints", c.checkpoint_ids, c, d,
+  bool old_checkpoints = false;
+  if (const Node* cp = entry_value(params, "checkpoints"); cp && cp->is_map()) {
+    for (const auto& e : cp->entries()) {
+      if ((e.key == "fee" || e.key == "delay_hours") && !cfg::value_of(e.value).is_map()) {
+        d.error(e.key_mark,
+                "'checkpoints." + e.key + "' is no longer read (the corridor format): write "
+                "checkpoints: {ID: {label: ..., fee: f, receiver: ACTOR, delay_hours: h}}",
+                "parameters.checkpoints declares named kinds, placed by count: segments: {S: "
+                "{checkpoints: {ID: N}}} (docs/scenario-reference.md)");
+        old_checkpoints = true;
+      }
+    }
+  }
+  each_named(params, old_checkpoints ? "checkpoints (old form)" : "checkpoints", c.checkpoint_ids, c, d,
              [&](const Node::Entry& e, std::int32_t) {
                Checkpoint k;
                k.id = e.key;
                MapReader r(&cfg::value_of(e.value), e.key_mark, d, "checkpoint '" + e.key + "'",
                            { "label", "receiver", "fee", "delay_hours", "note" });
                if (r.ok()) {
-                 if (cfg::is_parameter_leaf(*r.node()) || r.get("fee") == nullptr) {
-                   // the old form: checkpoints: {fee: ..., delay_hours: ...}
-                 }
                  k.label = r.string("label", e.key);
                  k.receiver = payee(r, "receiver", c);
                  k.fee = money(r, "fee");
@@ -1408,7 +1426,7 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
   read_places(params, c, d);
   read_segments(params, c, d);
   read_origins_destinations_flows(params, c, d);
-  resolve_citizens(params, c);
+  resolve_citizens(params, c, &d);
   Ids monitor_ids{ "monitoring point", "parameters.monitoring_points" };
   each_named(params, "monitoring_points", monitor_ids, c, d, [&](const Node::Entry& e,
                                                                  std::int32_t i) {
@@ -1924,8 +1942,79 @@ void check_placements(const CorridorScenario& sc, const std::vector<Mark>& place
               "its last segment");
     }
   }
+  // Where migrants are on their own (not aboard): where they start, enter, are
+  // deported to, arrive alone, or are unloaded.
+  std::vector<char> stop(e.places.size(), 0);
+  for (const auto& o : sc.origins) {
+    stop[o.start] = 1;
+  }
+  for (const auto& x : e.p.entries) {
+    stop[x.place] = 1;
+  }
+  for (const auto& a : e.p.arrest_points) {
+    if (a.deport_to >= 0) {
+      stop[static_cast<std::size_t>(a.deport_to)] = 1;
+    }
+  }
+  for (const auto& g : e.segments) {
+    if (!g.on_line && reach[g.from] != 0) {
+      stop[g.to] = 1;
+    }
+  }
+  for (std::uint32_t v = 0; v < e.places.size(); ++v) {
+    stop[v] = stop[v] != 0 || line_end[v] != 0 ? 1 : 0;
+  }
   for (std::uint32_t v = 0; v < e.places.size(); ++v) {
     const Place& p = e.places[v];
+    // A part that acts on migrants at a place they never are at.
+    for (const auto& [key, placed] :
+         std::initializer_list<std::pair<const char*, bool>>{
+           { "recruiters", p.recruiter >= 0 },
+           { "passport_market", p.passport_market >= 0 },
+           { "arrest_point", p.arrest_point >= 0 },
+           { "hub", p.hub >= 0 } }) {
+      if (!placed) {
+        continue;
+      }
+      const Mark m = at({ "parameters", "places", p.id, key }, place_marks[v]);
+      if (reach[v] == 0) {
+        d.error(m, "no migrant reaches place '" + p.id + "': its " + key + " has no effect",
+                "a segment must lead to it from an origin or an entry");
+      } else if (stop[v] == 0) {
+        d.error(m,
+                "migrants only pass through '" + p.id + "' aboard a vehicle: its " + key +
+                  " has no effect",
+                "vehicles unload at the end of their line (a hub, a crossing, an exit, a hostage "
+                "point, or where their mode's road ends)");
+      }
+    }
+    // A vehicle that no line takes from its hub never departs.
+    for (const auto k : p.vehicles) {
+      const bool any = std::any_of(sc.lines.begin(), sc.lines.end(), [&](const Line& l) {
+        return l.hub == v && l.vehicle == k;
+      });
+      if (any) {
+        continue;
+      }
+      const Vehicle& kind = e.p.vehicles[k];
+      Mark m = at({ "parameters", "places", p.id, "vehicles" }, place_marks[v]);
+      if (const Node* list = root.find("parameters")) {
+        const Node* pl = cfg::value_of(*list).find("places");
+        const Node* here = pl ? cfg::value_of(*pl).find(p.id) : nullptr;
+        const Node* vs = here ? cfg::value_of(*here).find("vehicles") : nullptr;
+        if (vs != nullptr && cfg::value_of(*vs).is_sequence()) {
+          for (const auto& item : cfg::value_of(*vs).items()) {
+            if (item.text() == kind.id) {
+              m = item.mark();
+            }
+          }
+        }
+      }
+      d.error(m,
+              "the vehicle '" + kind.id + "' loaded at '" + p.id + "' never departs: no segment of its mode ('" +
+                e.p.modes[kind.mode].id + "') leaves the hub",
+              "a vehicle's lines are paths of segments of its mode from the hub");
+    }
     if (p.ghetto_stop_days > 0.0 && line_place[v] == 0) {
       d.error(at({ "parameters", "places", p.id, "ghetto_stop_days" }, place_marks[v]),
               "ghetto_stop_days at '" + p.id + "' has no effect: no vehicle passes through it",
@@ -1963,10 +2052,15 @@ void check_placements(const CorridorScenario& sc, const std::vector<Mark>& place
         break;
       }
     }
-    if (p.hostage >= 0 && p.exit >= 0 && !p.crossing()) {
-      d.error(at({ "parameters", "places", p.id, "hostage" }, place_marks[v]),
-              "hostage-takers at the exit '" + p.id + "' would act after the journey ended",
-              "an exit ends the journey on arrival");
+    if (p.arrest_point >= 0) {
+      const ArrestPoint& a = e.p.arrest_points[static_cast<std::size_t>(p.arrest_point)];
+      if (a.deport_to >= 0 && e.places[static_cast<std::size_t>(a.deport_to)].exit >= 0) {
+        d.error(at({ "parameters", "arrest_points", a.id, "deport_to" }, place_marks[v]),
+                "the arrest point '" + a.id + "' deports to '" +
+                  e.places[static_cast<std::size_t>(a.deport_to)].id +
+                  "', an exit: a deported migrant would have arrived",
+                "deport to a place on the way back (an origin, a town before the border)");
+      }
     }
   }
 }
