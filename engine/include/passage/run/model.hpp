@@ -22,14 +22,40 @@ namespace h5 {
 class Group;
 }
 
-//! One per-replication metric.
+//! One per-replication metric. A column with `series` set is one period of a
+//! time series (docs/results-format.md, /series): a model lists its series
+//! columns after its plain metrics, grouped by series, periods in order 0, 1, ...
 struct MetricInfo
 {
   std::string name;
   std::string unit;
   std::string description;
-  std::string group = {}; //!< the report section it is shown in ("" = general)
+  std::string group = {};   //!< the report section it is shown in ("" = general)
+  std::string series = {};  //!< non-empty: this column is one period of that series
+  std::uint32_t period = 0; //!< with `series`: its period index
 };
+
+//! One time series of a model: `periods` consecutive metric columns from `first`.
+struct SeriesInfo
+{
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::string group;
+  std::size_t first = 0;   //!< index of period 0's column among the metrics
+  std::size_t periods = 0; //!< columns, one per period
+};
+
+//! The columns of one series, named "<series>[<period>]" (a helper for models).
+std::vector<MetricInfo> series_columns(const std::string& series, const std::string& unit,
+                                       const std::string& description, std::size_t periods,
+                                       const std::string& group = {});
+//! The metrics that are not series periods (the /replications and /summary columns).
+std::vector<MetricInfo> plain_metrics(const std::vector<MetricInfo>& metrics);
+//! The series among `metrics`, checked against the model's contract and its
+//! period edges (RuntimeError naming the fault: a bug in the model).
+std::vector<SeriesInfo> series_of(const std::vector<MetricInfo>& metrics,
+                                  const std::vector<double>& edges);
 
 //! One per-entity histogram, accumulated over all replications.
 struct HistogramInfo
@@ -91,6 +117,9 @@ public:
   virtual std::unique_ptr<Worker> make_worker(const WorkerOptions& options) const = 0;
   //! The simulated horizon in days, if the model has one (0: none).
   virtual double horizon_days() const { return 0.0; }
+  //! The period edges of the model's series in days (periods + 1 values,
+  //! increasing; e.g. monthly over a year: 0, 30.4, ..., 365). Empty: no series.
+  virtual std::vector<double> series_edges() const { return {}; }
   //! Model-specific content of a results file (e.g. parameter provenance).
   virtual void write_results(h5::Group& /*root*/) const {}
 };
