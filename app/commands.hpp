@@ -116,6 +116,8 @@ void add_sensitivity(CLI::App& app);
 
 //! The tables `run` prints and `report` shows for a run file.
 std::string format_run_report(const engine::ResultsView& view);
+//! The `report --series` tables: per series, one row per period.
+std::string format_series_report(const engine::SeriesView& series);
 //! The tables, JSON and CSV of a compare file.
 std::string format_compare_report(const std::string& path, bool all);
 std::string json_compare(const std::string& path);

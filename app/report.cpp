@@ -3,6 +3,8 @@
 #include "passage/errors.hpp"
 #include "passage/io/hdf5.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <map>
 
@@ -17,9 +19,10 @@ struct ReportArgs
   bool csv = false;
   bool trace = false;
   bool all = false;
+  bool series = false;
 };
 
-std::string json_run(const engine::ResultsView& v)
+std::string json_run(const engine::ResultsView& v, const engine::SeriesView& sv)
 {
   Json j;
   j.begin_object();
@@ -62,8 +65,48 @@ std::string json_run(const engine::ResultsView& v)
     j.end_object();
   }
   j.end_object();
+  j.key("series").begin_object();
+  for (const auto& s : sv.series) {
+    j.key(s.name).begin_object();
+    j.key("unit").value(s.unit);
+    j.key("edges").begin_array();
+    for (const double e : sv.edges) {
+      j.value(e);
+    }
+    j.end_array();
+    const std::pair<const char*, double engine::stats::Summary::*> fields[] = {
+      { "mean", &engine::stats::Summary::mean },
+      { "std", &engine::stats::Summary::sd },
+      { "ci95_low", &engine::stats::Summary::ci95_low },
+      { "ci95_high", &engine::stats::Summary::ci95_high }
+    };
+    for (const auto& [key, field] : fields) {
+      j.key(key).begin_array();
+      for (const auto& p : s.periods) {
+        j.value(p.*field);
+      }
+      j.end_array();
+    }
+    j.end_object();
+  }
+  j.end_object();
   j.end_object();
   return j.str() + "\n";
+}
+
+std::string csv_series(const engine::SeriesView& sv)
+{
+  std::string s = "series,unit,period,start,end,n,mean,std,ci95_low,ci95_high\n";
+  for (const auto& x : sv.series) {
+    for (std::size_t p = 0; p < x.periods.size(); ++p) {
+      const auto& m = x.periods[p];
+      s += csv_field(x.name) + "," + csv_field(x.unit) + "," + std::to_string(p) + "," +
+           csv_number(sv.edges[p]) + "," + csv_number(sv.edges[p + 1]) + "," + std::to_string(m.n) +
+           "," + csv_number(m.mean) + "," + csv_number(m.sd) + "," + csv_number(m.ci95_low) + "," +
+           csv_number(m.ci95_high) + "\n";
+    }
+  }
+  return s;
 }
 
 std::string csv_run(const engine::ResultsView& v)
@@ -169,9 +212,31 @@ void report_file(const ReportArgs& a)
     }
   }
   if (kind == "compare") {
+    if (a.series && a.csv) {
+      throw engine::UsageError("--series --csv reads a run file; '" + a.file + "' is a comparison",
+                               "drop --csv to see each arm's series");
+    }
     std::cout << (a.json  ? json_compare(a.file)
                   : a.csv ? csv_compare(a.file)
                           : format_compare_report(a.file, a.all));
+    if (a.series && !a.json) {
+      // Each arm's series: a policy that starts part-way shows before and after.
+      const auto f = engine::open_results(a.file);
+      const auto arms = f.open_group("arms");
+      std::vector<std::string> names = { "baseline" };
+      const std::string policies = f.attr_or<std::string>("policies", "");
+      for (std::size_t from = 0; from < policies.size();) {
+        const std::size_t end = std::min(policies.find('\n', from), policies.size());
+        names.push_back(policies.substr(from, end - from));
+        from = end + 1;
+      }
+      for (const auto& name : names) {
+        if (arms.exists(name)) {
+          std::cout << "arm " << name << ":\n"
+                    << format_series_report(engine::read_series(arms.open_group(name)));
+        }
+      }
+    }
     return;
   }
   // Sweeps and sensitivity analyses have their own report (report_sa.cpp).
@@ -185,11 +250,21 @@ void report_file(const ReportArgs& a)
   }
   const auto view = engine::read_run(a.file);
   if (a.json) {
-    std::cout << json_run(view);
+    const auto f = engine::open_results(a.file);
+    std::cout << json_run(view, engine::read_series(f));
   } else if (a.csv) {
-    std::cout << csv_run(view);
+    if (a.series) {
+      const auto f = engine::open_results(a.file);
+      std::cout << csv_series(engine::read_series(f));
+    } else {
+      std::cout << csv_run(view);
+    }
   } else {
     std::cout << format_run_report(view);
+    if (a.series) {
+      const auto f = engine::open_results(a.file);
+      std::cout << format_series_report(engine::read_series(f));
+    }
   }
 }
 
@@ -240,6 +315,32 @@ std::string format_run_report(const engine::ResultsView& v)
   return out;
 }
 
+std::string format_series_report(const engine::SeriesView& sv)
+{
+  if (sv.series.empty()) {
+    return "no time series in this file (the model declares none for this scenario)\n";
+  }
+  std::string out;
+  for (const auto& s : sv.series) {
+    double magnitude = 0.0;
+    for (const auto& p : s.periods) {
+      magnitude = std::max(magnitude, std::fabs(p.mean));
+    }
+    const Display d = display_for(s.unit, magnitude);
+    out += "series " + s.name + " (" + d.unit + ")" +
+           (s.description.empty() ? "" : ": " + s.description) + "\n";
+    Table t({ "period", "days", "mean", "95% interval" }, { true, false, true, true });
+    for (std::size_t p = 0; p < s.periods.size(); ++p) {
+      const auto& m = s.periods[p];
+      t.row({ std::to_string(p), human(sv.edges[p], 4) + "\u2013" + human(sv.edges[p + 1], 4),
+              human(m.mean / d.factor),
+              "[" + human(m.ci95_low / d.factor) + ", " + human(m.ci95_high / d.factor) + "]" });
+    }
+    out += t.str("  ") + "\n";
+  }
+  return out;
+}
+
 void add_report(CLI::App& app)
 {
   auto a = std::make_shared<ReportArgs>();
@@ -252,6 +353,9 @@ void add_report(CLI::App& app)
   auto* csv = cmd->add_flag("--csv", a->csv, "CSV on stdout");
   json->excludes(csv);
   cmd->add_flag("--trace", a->trace, "print the journey trace recorded with run --trace");
+  cmd->add_flag("--series", a->series,
+                "also the time series, per period: mean and 95% interval over replications "
+                "(with --csv: the series alone, one row per series and period)");
   cmd->add_flag(
     "--all", a->all,
     "compare files: every metric, not only the headline ones; sensitivity files: every parameter");

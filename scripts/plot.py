@@ -6,7 +6,7 @@
 reads a file written by `passage run`, `compare`, `sensitivity` or `sweep` (the root
 attribute `kind` says which) and writes PNG figures into the output folder:
 
-    run          outcomes.png, ledger.png, hist_<name>.png, network.png
+    run          outcomes.png, ledger.png, hist_<name>.png, network.png, series_<name>.png
     compare      forest.png, variance_reduction.png
     sensitivity  sobol_<output>.png or morris_<output>.png, one per output
     sweep        sweep.png

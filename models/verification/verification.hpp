@@ -3,7 +3,8 @@
 //! runner and results writer as the real model, so that the engine itself is
 //! checked against theory.
 //!
-//! - mm1: the M/M/1 queue (FifoServer); metrics mean_wait, mean_sojourn.
+//! - mm1: the M/M/1 queue (FifoServer); metrics mean_wait, mean_sojourn, served;
+//!   with a finite horizon_days, the series `served` (parameters.periods, default 10).
 //! - batch_departure: Poisson arrivals to a BatchDeparture; metrics mean_wait,
 //!   mean_load. With max_wait = .inf the mean wait is (b - 1) / (2 lambda).
 //! - ishigami, sobol_g: analytic test functions of sensitivity analysis (one

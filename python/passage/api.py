@@ -153,6 +153,10 @@ class Scenario:
         return _frames.frame({k: np.array(v, dtype=object)
                               for k, v in zip(("metric", "unit", "description", "group"), cols)})
 
+    def series_names(self) -> list[str]:
+        """The time series a run of this scenario writes (``/series/<name>``)."""
+        return [s[0] for s in self._load(True)["series"]]
+
     @property
     def parameters(self):
         """The provenance table: every parameter with its value, kind (report,

@@ -12,7 +12,9 @@ property             what (``None`` where the file's kind has none)
 ``summary``          one row per metric (compare: per arm and metric)
 ``histograms``       one row per bin: histogram, unit, lo, hi, count
 ``histogram_stats``  one row per histogram: totals, under/overflow, quantiles
-``series``           time series (``None``: no command writes them yet)
+``series(name)``     a time series: one row per period (index: its start
+                     day), one column per replication (method; see
+                     ``series_names()``, ``series_edges()``)
 ``trace``            one row per traced event (``run --trace K``)
 ``comparison``       one row per policy and metric (compare)
 ``indices``          one row per output and parameter (sensitivity)
@@ -291,15 +293,56 @@ class Results:
                 else np.array(v) for k, v in rows.items()}
         return frame(cols)
 
-    @functools.cached_property
-    def series(self):
-        """Time series, one row per time point, when the file has ``/series``
-        (no command writes them yet: then None)."""
+    def _series_group(self, f, arm):
+        """The group holding /series of a run file (compare: of `arm`, default
+        the baseline), or None."""
+        if self.kind == "run":
+            g = f
+        elif self.kind == "compare":
+            arm = "baseline" if arm is None else arm
+            if arm not in self.arms:
+                raise KeyError(f"{self.path}: no arm {arm!r} (arms: {', '.join(self.arms)})")
+            g = f["arms"][arm]
+        else:
+            return None
+        return g["series"] if "series" in g else None
+
+    def series_names(self, arm=None) -> list[str]:
+        """The time series of the file (of `arm` in a compare file), in the
+        model's order; [] when there are none."""
         with self._open() as f:
-            if "series" not in f:
-                return None
-            g = f["series"]
-            return frame({k: _column(g[k]) for k in g.keys() if isinstance(g[k], _h5py().Dataset)})
+            g = self._series_group(f, arm)
+            if g is None:
+                return []
+            names = [n for n in str(_attr(g.attrs.get("order", ""))).split("\n") if n]
+            return names + sorted(n for n in g.keys() if n != "edges" and n not in names)
+
+    def series_edges(self, arm=None) -> np.ndarray:
+        """The period edges in days (periods + 1 values); empty without series."""
+        with self._open() as f:
+            g = self._series_group(f, arm)
+            return np.empty(0) if g is None else g["edges"][()]
+
+    def series(self, name, arm=None):
+        """Time series `name`: one row per period, indexed by the period's start
+        day (index name ``start``; the periods' ends are ``series_edges()[1:]``),
+        one column per replication (0, 1, ...). A compare file's series are per
+        arm (`arm`, default the baseline). Without pandas: a numpy array of
+        shape (periods, replications). KeyError names the series the file has."""
+        with self._open() as f:
+            g = self._series_group(f, arm)
+            if g is None or name == "edges" or name not in g:
+                have = self.series_names(arm) if g is not None else []
+                raise KeyError(f"{self.path}: no series {name!r} "
+                               f"({'series: ' + ', '.join(have) if have else 'the file has none'})")
+            values = g[name][()].T  # periods x replications
+            edges = g["edges"][()]
+        if _frames.pandas is None:
+            return values
+        df = _frames.pandas.DataFrame(values, index=_frames.pandas.Index(edges[:-1], name="start"),
+                                      columns=_frames.pandas.RangeIndex(values.shape[1],
+                                                                        name="replication"))
+        return df
 
     @functools.cached_property
     def trace(self):

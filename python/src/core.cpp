@@ -15,12 +15,11 @@
 #include "registry.hpp"
 
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,10 +103,19 @@ py::dict scenario_info(const std::string& file, const std::vector<std::string>& 
   d["hash"] = s->hash();
   if (model) {
     py::list metrics;
-    for (const auto& m : model->metrics()) {
+    const auto all = model->metrics();
+    for (const auto& m : passage::engine::plain_metrics(all)) {
       metrics.append(py::make_tuple(m.name, m.unit, m.description, m.group));
     }
     d["metrics"] = metrics;
+    // The time series (one column per period in the model; one name here).
+    py::list series;
+    const auto edges = model->series_edges();
+    for (const auto& si : passage::engine::series_of(all, edges)) {
+      series.append(py::make_tuple(si.name, si.unit, si.description, si.group, si.periods));
+    }
+    d["series"] = series;
+    d["series_edges"] = edges;
     py::list histograms;
     for (const auto& h : model->histograms()) {
       histograms.append(py::make_tuple(h.name, h.unit, h.description, h.lo, h.hi, h.bins));

@@ -180,4 +180,48 @@ if command -v h5diff >/dev/null; then
     echo "ok: sensitivity -j1 and -j2 identical" || { echo "FAIL: sensitivity -j1 and -j2 differ"; fails=$((fails + 1)); }
 fi
 
+# Time series (mm1 with a horizon: `served` per period, 10 periods of 20 days).
+MSER=(--set horizon_days=200 --set parameters.customers=100000)
+expect 0 "wrote ser.h5" -- "$PASSAGE" run "$MM1" "${MSER[@]}" -r 20 -j 2 -o ser.h5
+"$PASSAGE" report ser.h5 > plain.txt
+grep -q "series" plain.txt && fail "report without --series shows series" || echo "ok: report unchanged without --series"
+expect_line 0 "series served (customers): customers whose service ended in the period" -- "$PASSAGE" report ser.h5 --series
+[ "$("$PASSAGE" report ser.h5 --series | grep -cE '^ +[0-9]+  [0-9]')" = 10 ] && echo "ok: one line per period" ||
+  fail "report --series: not 10 period lines"
+expect_line 0 "series,unit,period,start,end,n,mean,std,ci95_low,ci95_high" -- "$PASSAGE" report ser.h5 --series --csv
+expect_line 0 "metric,unit,n,mean,std,ci95_low,ci95_high" -- "$PASSAGE" report ser.h5 --csv
+"$PASSAGE" report ser.h5 --json > ser.json
+"$PASSAGE" report ser.h5 --series --csv > ser.csv
+/usr/bin/python3 - <<'PY' && echo "ok: series in --json and --csv agree with the file" || fail "series JSON/CSV"
+import csv, json
+import h5py, numpy as np
+d = json.load(open("ser.json"))
+s = d["series"]["served"]
+f = h5py.File("ser.h5", "r")
+x = f["series/served"][()]
+assert x.shape == (20, 10)
+assert s["edges"] == f["series/edges"][()].tolist()
+assert np.allclose(s["mean"], x.mean(axis=0), rtol=1e-12, atol=0)
+assert all(lo <= m <= hi for lo, m, hi in zip(s["ci95_low"], s["mean"], s["ci95_high"]))
+assert "served[0]" not in d["metrics"] and "served" in d["metrics"]
+rows = list(csv.DictReader(open("ser.csv")))
+assert [int(r["period"]) for r in rows] == list(range(10))
+assert np.allclose([float(r["mean"]) for r in rows], s["mean"], rtol=1e-12)
+assert float(rows[3]["start"]) == 60 and float(rows[3]["end"]) == 80
+PY
+"$PASSAGE" run "$MM1" --set parameters.customers=100 -r 2 -q -o noser.h5
+expect_line 0 "no time series in this file (the model declares none for this scenario)" -- "$PASSAGE" report noser.h5 --series
+# A comparison keeps its plain metrics; each arm has its series.
+cat > busier.yaml <<'YAML'
+policy: busier
+changes:
+  - scale: {parameters.arrival_rate: 1.5}
+YAML
+expect 0 "wrote serc.h5" -- "$PASSAGE" compare "$MM1" "${MSER[@]}" --policy busier.yaml -r 6 -o serc.h5
+expect 0 "arm busier:" -- "$PASSAGE" report serc.h5 --series
+expect 0 "policy,metric,unit" -- "$PASSAGE" report serc.h5 --csv
+"$PASSAGE" report serc.h5 --csv --all | grep -q 'served\[' && fail "series columns in the comparison" ||
+  echo "ok: no series column in the comparison"
+expect 2 "--series --csv reads a run file" -- "$PASSAGE" report serc.h5 --series --csv
+
 finish

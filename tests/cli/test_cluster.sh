@@ -31,6 +31,13 @@ if command -v mpirun >/dev/null; then
     "$PASSAGE" sensitivity "$ISH" --design "$SRC/configs/sa/ishigami.yaml" --method sobol -n 256 -q -o sa1.h5 || fail "mpirun sensitivity"
   same sa1.h5 sa2.h5 /outputs
   same sa1.h5 sa2.h5 /indices
+  # Time series travel with the rows: -np 2 writes the same /series as one process.
+  MM1=$SRC/configs/verification/mm1.yaml
+  MSER=(--set horizon_days=200 --set parameters.customers=100000)
+  "${MPIRUN[@]}" -np 2 "$PASSAGE" run "$MM1" "${MSER[@]}" -r 30 -q -o ser2.h5 -j 1 &&
+    "$PASSAGE" run "$MM1" "${MSER[@]}" -r 30 -q -o ser1.h5 -j 2 || fail "mpirun series"
+  same ser1.h5 ser2.h5 /series
+  same ser1.h5 ser2.h5 /replications
 else
   echo "SKIP: no mpirun"
 fi

@@ -62,7 +62,7 @@ def test_run_file(files):
         p = r.parameters
         assert len(p) == len(f["provenance/path"]) and "parameters.cash.median" in set(p["path"])
         assert set(p["kind"]) <= {"report", "other source", "assumption"}
-    assert r.series is None and r.posterior is None
+    assert r.series_names() == [] and len(r.series_edges()) == 0 and r.posterior is None
     assert r.comparison is None and r.indices is None and r.design is None
     assert r.network["places"]["id"].tolist()[:2] == ["conakry", "dakar"]
     assert r.manifest["seed"] == r.seed

@@ -1,8 +1,7 @@
 #include "passage/io/hdf5.hpp"
 
-#include <atomic>
-
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -356,6 +355,33 @@ Dataset Group::create_matrix(const std::string& name, hid_t type, std::size_t ro
   return Dataset(std::move(h), file_, child_path(name));
 }
 
+Dataset Group::create_rows(const std::string& name, hid_t type, std::size_t cols,
+                           std::size_t chunk_rows, int deflate)
+{
+  if (cols == 0) {
+    throw IoError(path() + "/" + name + ": a dataset that grows by rows needs a column");
+  }
+  const hsize_t dims[2] = { 0, cols };
+  const hsize_t maxdims[2] = { H5S_UNLIMITED, cols };
+  const Handle space(H5Screate_simple(2, dims, maxdims), &H5Sclose);
+  const Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), &H5Pclose);
+  const hsize_t c[2] = { std::max<hsize_t>(1, chunk_rows), cols };
+  H5Pset_chunk(dcpl.id(), 2, c);
+  if (deflate > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+    H5Pset_shuffle(dcpl.id());
+    H5Pset_deflate(dcpl.id(), static_cast<unsigned>(deflate));
+  }
+  // As for a growing 1-D dataset: cache the chunk filling and the one before only.
+  const Handle dapl(H5Pcreate(H5P_DATASET_ACCESS), &H5Pclose);
+  H5Pset_chunk_cache(dapl.id(), 11, 2 * c[0] * cols * H5Tget_size(type), 1.0);
+  Handle h(H5Dcreate2(id(), name.c_str(), type, space.id(), H5P_DEFAULT, dcpl.id(), dapl.id()),
+           &H5Dclose);
+  if (!h.valid()) {
+    fail("cannot create dataset '" + name + "'");
+  }
+  return Dataset(std::move(h), file_, child_path(name));
+}
+
 Dataset Group::write_strings(const std::string& name, const std::vector<std::string>& data)
 {
   const Handle type = utf8_string_type();
@@ -470,6 +496,47 @@ void Dataset::append_raw(const void* data, std::size_t n, hid_t type)
   }
 }
 
+void Dataset::append_rows_raw(const void* data, std::size_t n, hid_t type)
+{
+  const auto d = dims();
+  if (d.size() != 2 || d[1] == 0 || n % d[1] != 0) {
+    fail("cannot append rows: not a 2-D dataset, or not a whole number of rows");
+  }
+  const hsize_t rows = n / d[1];
+  if (rows == 0) {
+    return;
+  }
+  const hsize_t grown[2] = { d[0] + rows, d[1] };
+  if (H5Dset_extent(id(), grown) < 0) {
+    fail("cannot extend");
+  }
+  const Handle fspace(H5Dget_space(id()), &H5Sclose);
+  const hsize_t start[2] = { d[0], 0 };
+  const hsize_t count[2] = { rows, d[1] };
+  H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  const Handle mspace(H5Screate_simple(2, count, nullptr), &H5Sclose);
+  if (H5Dwrite(id(), type, mspace.id(), fspace.id(), H5P_DEFAULT, data) < 0) {
+    fail("cannot append");
+  }
+}
+
+void Dataset::read_block_raw(void* data, std::size_t row0, std::size_t rows, std::size_t col0,
+                             std::size_t cols, hid_t type) const
+{
+  const auto d = dims();
+  if (d.size() != 2 || row0 + rows > d[0] || col0 + cols > d[1]) {
+    fail("cannot read past the end (or not a 2-D dataset)");
+  }
+  const Handle fspace(H5Dget_space(id()), &H5Sclose);
+  const hsize_t start[2] = { row0, col0 };
+  const hsize_t count[2] = { rows, cols };
+  H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  const Handle mspace(H5Screate_simple(2, count, nullptr), &H5Sclose);
+  if (H5Dread(id(), type, mspace.id(), fspace.id(), H5P_DEFAULT, data) < 0) {
+    fail("cannot read");
+  }
+}
+
 void Dataset::write_raw(const void* data, hid_t type)
 {
   if (H5Dwrite(id(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
@@ -519,9 +586,9 @@ File File::create(const std::string& path, bool exclusive)
   // a replication, bench/README.md). Files are readable by HDF5 1.10 or later.
   const Handle fapl(H5Pcreate(H5P_FILE_ACCESS), &H5Pclose);
   H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110);
-  Handle h(H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT,
-                    fapl.id()),
-           &H5Fclose);
+  Handle h(
+    H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()),
+    &H5Fclose);
   if (!h.valid()) {
     throw IoError(path + ": cannot create the file (" + hdf5_reason() + ")");
   }

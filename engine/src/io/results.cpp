@@ -4,18 +4,18 @@
 #include "passage/io/paths.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
+#include <fcntl.h>
 #include <filesystem>
 #include <stdexcept>
-#include <system_error>
-#include <type_traits>
-#include <cerrno>
-#include <cstdio>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
+#include <system_error>
+#include <type_traits>
 #include <unistd.h>
 
 namespace passage::engine {
@@ -117,7 +117,8 @@ std::string why_write_failed(const std::string& path)
   }
   struct rlimit rl = {};
   if (::getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-    why += "; a file-size limit of " + std::to_string(static_cast<unsigned long long>(rl.rlim_cur)) +
+    why += "; a file-size limit of " +
+           std::to_string(static_cast<unsigned long long>(rl.rlim_cur)) +
            " bytes is set (ulimit -f)";
   }
   return why;
@@ -206,17 +207,52 @@ void OutputFile::commit()
 }
 
 ReplicationColumns::ReplicationColumns(h5::Group& parent, const std::vector<MetricInfo>& metrics,
-                                       std::size_t chunk)
-  : metrics_(metrics)
+                                       std::size_t chunk, const std::vector<double>& edges)
+  : metrics_(metrics), series_(series_of(metrics, edges)), where_(metrics.size(), 0)
 {
   auto reps = parent.create_group("replications");
-  for (const auto& m : metrics_) {
+  for (std::size_t j = 0; j < metrics_.size(); ++j) {
+    const auto& m = metrics_[j];
+    if (!m.series.empty()) {
+      continue;
+    }
     // Level 1: nearly the ratio of level 4 on these columns, at a fraction of the time.
     auto d = reps.create_growing<double>(m.name, chunk, 1);
     d.set_attr("unit", m.unit);
     d.set_attr("description", m.description);
     d.set_attr("group", m.group);
+    where_[j] = columns_.size();
+    plain_.push_back(j);
     columns_.push_back(std::move(d));
+  }
+  if (series_.empty()) {
+    return;
+  }
+  auto g = parent.create_group("series");
+  std::string order;
+  for (const auto& si : series_) {
+    order += (order.empty() ? "" : "\n") + si.name;
+  }
+  g.set_attr("order", order);
+  g.set_attr("description",
+             std::string("time series: one dataset per series, replications x periods; the "
+                         "period edges in days in 'edges'"));
+  auto e = g.write<double>("edges", edges);
+  e.set_attr("unit", std::string("days"));
+  e.set_attr("description",
+             std::string("the period edges: period p covers [edges[p], edges[p+1]) days"));
+  for (std::size_t s = 0; s < series_.size(); ++s) {
+    const auto& si = series_[s];
+    // Chunks of about `chunk` values, in whole rows, as the 1-D columns.
+    auto d = g.create_growing_rows<double>(si.name, si.periods,
+                                           std::max<std::size_t>(1, chunk / si.periods), 1);
+    d.set_attr("unit", si.unit);
+    d.set_attr("description", si.description);
+    d.set_attr("group", si.group);
+    for (std::size_t p = 0; p < si.periods; ++p) {
+      where_[si.first + p] = s;
+    }
+    series_columns_.push_back(std::move(d));
   }
 }
 
@@ -225,20 +261,42 @@ void ReplicationColumns::append(std::span<const double> rows)
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t m = metrics_.size();
   const std::size_t count = m ? rows.size() / m : 0;
-  buf_.resize(count);
   for (std::size_t j = 0; j < m; ++j) {
     for (std::size_t i = 0; i < count; ++i) {
-      const double v = rows[i * m + j];
-      if (!std::isfinite(v)) {
+      if (!std::isfinite(rows[i * m + j])) {
         throw RuntimeError("metric '" + metrics_[j].name + "' is not finite in replication " +
                            std::to_string(rows_ + i) + " (a bug in the model: please report it)");
       }
-      buf_[i] = v;
     }
-    columns_[j].append(std::span<const double>(buf_));
+  }
+  buf_.resize(count);
+  for (std::size_t c = 0; c < plain_.size(); ++c) {
+    const std::size_t j = plain_[c];
+    for (std::size_t i = 0; i < count; ++i) {
+      buf_[i] = rows[i * m + j];
+    }
+    columns_[c].append(std::span<const double>(buf_));
+  }
+  for (std::size_t s = 0; s < series_.size(); ++s) {
+    const auto& si = series_[s];
+    buf_.resize(count * si.periods);
+    for (std::size_t i = 0; i < count; ++i) {
+      std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(i * m + si.first), si.periods,
+                  buf_.begin() + static_cast<std::ptrdiff_t>(i * si.periods));
+    }
+    series_columns_[s].append_rows(std::span<const double>(buf_));
   }
   rows_ += count;
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::vector<double> ReplicationColumns::read(std::size_t j) const
+{
+  const auto& m = metrics_[j];
+  if (m.series.empty()) {
+    return columns_[where_[j]].read<double>();
+  }
+  return series_columns_[where_[j]].read_column<double>(m.period);
 }
 
 namespace {
@@ -309,6 +367,9 @@ void write_summary(h5::Group& root, const std::vector<MetricInfo>& metrics)
   std::vector<double> lo;
   std::vector<double> hi;
   for (const auto& m : metrics) {
+    if (!m.series.empty()) {
+      continue; // series are summarised per period by read_series
+    }
     const auto s = summarise_column(reps.open_dataset(m.name));
     names.push_back(m.name);
     units.push_back(m.unit);
@@ -456,8 +517,8 @@ void write_run_data(h5::Group& root, const Model& model, const RunTotals& totals
 // ---------------------------------------------------------------------------
 // Writer
 
-ResultsWriter::ResultsWriter(std::string path, bool force, std::string kind,
-                             std::vector<Arm> arms, std::size_t chunk)
+ResultsWriter::ResultsWriter(std::string path, bool force, std::string kind, std::vector<Arm> arms,
+                             std::size_t chunk)
   : out_(std::move(path), force), kind_(std::move(kind)), arms_(std::move(arms))
 {
   if (kind_ != "run") {
@@ -471,7 +532,8 @@ ResultsWriter::ResultsWriter(std::string path, bool force, std::string kind,
   }
   columns_.reserve(arms_.size());
   for (std::size_t k = 0; k < arms_.size(); ++k) {
-    columns_.emplace_back(group(k), arms_[k].model->metrics(), chunk);
+    columns_.emplace_back(group(k), arms_[k].model->metrics(), chunk,
+                          arms_[k].model->series_edges());
   }
 }
 
@@ -553,6 +615,9 @@ void ResultsWriter::write_comparison(bool common_random_numbers)
     std::vector<std::string> units;
     std::vector<double> base_mean, arm_mean, diff, lo, hi, sd, ratio, vr;
     for (const auto& m : metrics) {
+      if (!m.series.empty()) {
+        continue; // the comparison is of the plain metrics
+      }
       const auto p = paired_columns(base_reps.open_dataset(m.name), reps.open_dataset(m.name));
       names.push_back(m.name);
       units.push_back(m.unit);
@@ -658,6 +723,71 @@ ResultsView read_run(const std::string& path)
   return v;
 }
 
+SeriesView read_series(const h5::Group& g)
+{
+  SeriesView v;
+  if (!g.exists("series")) {
+    return v;
+  }
+  const auto sg = g.open_group("series");
+  if (!sg.exists("edges")) {
+    throw h5::IoError(sg.path() + ": no 'edges'; the file is damaged");
+  }
+  v.edges = sg.read<double>("edges");
+  const std::size_t periods = v.edges.empty() ? 0 : v.edges.size() - 1;
+  // In the model's order (the attribute 'order'), else by name.
+  std::vector<std::string> names;
+  const std::string order = sg.attr_or<std::string>("order", "");
+  for (std::size_t from = 0; from < order.size();) {
+    const std::size_t end = std::min(order.find('\n', from), order.size());
+    names.push_back(order.substr(from, end - from));
+    from = end + 1;
+  }
+  for (const auto& name : sg.members()) {
+    if (name != "edges" && std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(name);
+    }
+  }
+  for (const auto& name : names) {
+    const auto ds = sg.open_dataset(name);
+    const auto dims = ds.dims();
+    if (dims.size() != 2 || dims[1] != periods) {
+      throw h5::IoError(ds.path() + ": not replications x " + std::to_string(periods) +
+                        " periods; the file is damaged");
+    }
+    SeriesSummary s;
+    s.name = name;
+    s.unit = ds.attr_or<std::string>("unit", "");
+    s.description = ds.attr_or<std::string>("description", "");
+    s.group = ds.attr_or<std::string>("group", "");
+    // Two passes over blocks of whole rows, one accumulator per period.
+    std::vector<stats::TwoPassSummary> t(periods);
+    const std::size_t n = dims[0];
+    const std::size_t block =
+      std::max<std::size_t>(1, kReadBlock / std::max<std::size_t>(1, periods));
+    std::vector<double> rows;
+    std::vector<double> col;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (std::size_t i = 0; i < n; i += block) {
+        const std::size_t count = std::min(block, n - i);
+        ds.read_rows(i, count, rows);
+        col.resize(count);
+        for (std::size_t p = 0; p < periods; ++p) {
+          for (std::size_t r = 0; r < count; ++r) {
+            col[r] = rows[r * periods + p];
+          }
+          pass == 0 ? t[p].first(col) : t[p].second(col);
+        }
+      }
+    }
+    for (const auto& x : t) {
+      s.periods.push_back(x.result());
+    }
+    v.series.push_back(std::move(s));
+  }
+  return v;
+}
+
 std::vector<TraceRecord> read_trace(const h5::Group& f)
 {
   std::vector<TraceRecord> out;
@@ -680,8 +810,8 @@ std::vector<TraceRecord> read_trace(const h5::Group& f)
     throw h5::IoError("/trace columns have different lengths; the file is damaged");
   }
   for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(TraceRecord{ entity[i], time[i],  place[i], event[i],
-                               amount[i], actor[i], kind[i],  detail[i] });
+    out.push_back(TraceRecord{ entity[i], time[i], place[i], event[i], amount[i], actor[i], kind[i],
+                               detail[i] });
   }
   return out;
 }

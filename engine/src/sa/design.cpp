@@ -607,11 +607,17 @@ Design load_design(const std::string& path, const Scenario& scenario)
 void resolve_outputs(Design& design, const std::vector<MetricInfo>& metrics)
 {
   std::vector<std::string> names;
+  std::vector<std::string> plain;
   for (const auto& m : metrics) {
     names.push_back(m.name);
+    if (m.series.empty()) {
+      plain.push_back(m.name);
+    }
   }
   if (design.outputs.empty()) {
-    design.outputs = names;
+    // By default the plain metrics; a series period only when named.
+    design.outputs = plain;
+    names = plain;
     design.output_marks.assign(names.size(), Mark{});
     return;
   }

@@ -5,7 +5,8 @@
     fig = plot.run.outcomes(res)                      # a matplotlib Figure
     plot.write_all(res, "results/plots/mali-2016")    # every figure of the file, as PNG
 
-Modules: run (outcomes, ledger, histogram), network (route_map), compare (forest,
+Modules: run (outcomes, ledger, histogram), timeseries (series: a time series' mean per
+period with its band, also plot.series), network (route_map), compare (forest,
 variance_reduction), sensitivity (sobol, morris), sweep (grid), calibration (none yet:
 it needs a `passage calibrate` file). Every figure function takes what open_results()
 read and returns a matplotlib Figure not registered with pyplot, or raises NothingToDraw
@@ -15,13 +16,14 @@ scipy, h5py and matplotlib; geopandas, when present, adds country borders to the
 
 import os
 
-from . import calibration, compare, network, run, sensitivity, sweep  # noqa: F401
+from . import calibration, compare, network, run, sensitivity, sweep, timeseries  # noqa: F401
 from ._common import BadInput, NothingToDraw, file_stem, mean_ci, save
 from .files import Compare, Run, Sa, open_results
+from .timeseries import series
 
 __all__ = ["BadInput", "NothingToDraw", "open_results", "figures", "write_all", "mean_ci",
            "Run", "Compare", "Sa", "run", "network", "compare", "sensitivity", "sweep",
-           "calibration"]
+           "calibration", "timeseries", "series"]
 
 
 def kind_of(res):
@@ -38,8 +40,10 @@ def figures(res):
         jobs += [(f"hist_{name}", lambda name=name: run.histogram(res, name))
                  for name in res.histograms]
         jobs.append(("network", lambda: network.route_map(res)))
-        return jobs, ("these figures need the outcome, revenue, histogram or network data "
-                      "the mali model writes")
+        jobs += [(f"series_{file_stem(name)}", lambda name=name: timeseries.series(res, name))
+                 for name in res.series]
+        return jobs, ("these figures need the outcome, revenue, histogram, network or "
+                      "time-series data of the file")
     if isinstance(res, Compare):
         return ([("forest", lambda: compare.forest(res)),
                  ("variance_reduction", lambda: compare.variance_reduction(res))],

@@ -56,6 +56,22 @@ class Run:
                     h["edges"] = g["edges"][()].astype(float)
                     h["counts"] = g["counts"][()].astype(float)
                     self.histograms[name] = h
+        # Time series (/series/<name>: replications x periods) and their period edges.
+        self.series = {}
+        self.series_edges = None
+        if "series" in f and "edges" in f["series"]:
+            g = f["series"]
+            self.series_edges = g["edges"][()].astype(float)
+            order = [n for n in text(g.attrs.get("order", "")).split("\n") if n]
+            for name in order + sorted(n for n in g.keys() if n != "edges" and n not in order):
+                if name in g:
+                    ds = g[name]
+                    self.series[name] = {
+                        "values": ds[()].astype(float).reshape(-1, len(self.series_edges) - 1),
+                        "unit": text(ds.attrs.get("unit", "")),
+                        "description": text(ds.attrs.get("description", "")),
+                        "group": text(ds.attrs.get("group", "")),
+                    }
         self.network = None
         if "network" in f and "places" in f["network"] and "segments" in f["network"]:
             p = f["network"]["places"]

@@ -196,6 +196,11 @@ public:
   //! An empty 1-D dataset that grows with Dataset::append.
   template<class T>
   Dataset create_growing(const std::string& name, std::size_t chunk, int deflate);
+  //! An empty 2-D dataset of `cols` columns that grows by rows with
+  //! Dataset::append_rows; chunks of `chunk_rows` whole rows.
+  template<class T>
+  Dataset create_growing_rows(const std::string& name, std::size_t cols, std::size_t chunk_rows,
+                              int deflate);
 
   template<class T>
   std::vector<T> read(const std::string& name) const;
@@ -211,6 +216,8 @@ protected:
   Dataset create_dataset(const std::string& name, hid_t type, std::size_t size,
                          const Layout& layout);
   Dataset create_matrix(const std::string& name, hid_t type, std::size_t rows, std::size_t cols);
+  Dataset create_rows(const std::string& name, hid_t type, std::size_t cols, std::size_t chunk_rows,
+                      int deflate);
 };
 
 class Dataset : public Object
@@ -227,6 +234,15 @@ public:
   //! Elements [first, first + count) of a 1-D dataset, into `out` (resized to count).
   template<class T>
   void read_range(std::size_t first, std::size_t count, std::vector<T>& out) const;
+  //! Append whole rows (row-major) to a 2-D dataset made by create_growing_rows.
+  template<class T>
+  void append_rows(std::span<const T> data);
+  //! Rows [first, first + count) of a 2-D dataset, row-major, into `out`.
+  template<class T>
+  void read_rows(std::size_t first, std::size_t count, std::vector<T>& out) const;
+  //! Every row's element j of a 2-D dataset.
+  template<class T>
+  std::vector<T> read_column(std::size_t j) const;
 
 private:
   friend class Group;
@@ -237,6 +253,10 @@ private:
   void append_raw(const void* data, std::size_t n, hid_t type);
   void read_raw(void* data, hid_t type) const;
   void read_range_raw(void* data, std::size_t first, std::size_t count, hid_t type) const;
+  void append_rows_raw(const void* data, std::size_t n, hid_t type);
+  //! Rows [row0, row0 + rows) and columns [col0, col0 + cols) of a 2-D dataset.
+  void read_block_raw(void* data, std::size_t row0, std::size_t rows, std::size_t col0,
+                      std::size_t cols, hid_t type) const;
   void write_raw(const void* data, hid_t type);
   hid_t element_class() const;
 };
@@ -297,6 +317,41 @@ template<class T>
 Dataset Group::create_growing(const std::string& name, std::size_t chunk, int deflate)
 {
   return create_dataset(name, type_of<T>(), 0, Layout{ chunk, deflate, true });
+}
+
+template<class T>
+Dataset Group::create_growing_rows(const std::string& name, std::size_t cols,
+                                   std::size_t chunk_rows, int deflate)
+{
+  return create_rows(name, type_of<T>(), cols, chunk_rows, deflate);
+}
+
+template<class T>
+void Dataset::append_rows(std::span<const T> data)
+{
+  append_rows_raw(data.data(), data.size(), type_of<T>());
+}
+
+template<class T>
+void Dataset::read_rows(std::size_t first, std::size_t count, std::vector<T>& out) const
+{
+  const auto d = dims();
+  const std::size_t cols = d.size() == 2 ? d[1] : 1;
+  out.resize(count * cols);
+  if (count > 0 && cols > 0) {
+    read_block_raw(out.data(), first, count, 0, cols, type_of<T>());
+  }
+}
+
+template<class T>
+std::vector<T> Dataset::read_column(std::size_t j) const
+{
+  const auto d = dims();
+  std::vector<T> out(d.empty() ? 0 : d[0]);
+  if (!out.empty()) {
+    read_block_raw(out.data(), 0, out.size(), j, 1, type_of<T>());
+  }
+  return out;
 }
 
 template<class T>

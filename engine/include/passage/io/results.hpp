@@ -8,6 +8,8 @@
 //!     /histograms/<name>/edges      float64[bins+1]
 //!     /histograms/<name>/counts     uint64[bins]; attrs unit, underflow, overflow
 //!     /summary/{metric, unit, n, mean, std, ci95_low, ci95_high}   one row per metric
+//!     /series/<name>                float64[replications, periods]; attrs unit, description, group
+//!     /series/edges                 float64[periods+1], the period edges in days
 //!     /manifest                     attributes: build, dependencies, layout, times
 //!
 //! The file is written under a temporary name in the target directory and
@@ -41,8 +43,8 @@ struct RunManifest
   double wall_seconds = 0.0;
   bool resumed = false;
   std::string stop_reason = "replications"; //!< what ended the run
-  double write_seconds = 0.0; //!< of wall_seconds, spent waiting for HDF5 writes
-  double write_behind_seconds = 0.0; //!< rows written on another thread, overlapping the run
+  double write_seconds = 0.0;               //!< of wall_seconds, spent waiting for HDF5 writes
+  double write_behind_seconds = 0.0;        //!< rows written on another thread, overlapping the run
 };
 
 //! Build facts compiled into the binary.
@@ -94,12 +96,16 @@ private:
   bool committed_ = false;
 };
 
-//! The per-replication columns of a set of metrics: `GROUP/replications/<metric>`.
+//! The per-replication columns of a set of metrics: `GROUP/replications/<metric>`
+//! for the plain metrics and, for the series columns (MetricInfo::series),
+//! `GROUP/series/<name>` (replications x periods) with `GROUP/series/edges`.
 class ReplicationColumns
 {
 public:
+  //! `edges`: the series' period edges (Model::series_edges), checked with
+  //! series_of.
   ReplicationColumns(h5::Group& parent, const std::vector<MetricInfo>& metrics,
-                     std::size_t chunk = 65536);
+                     std::size_t chunk = 65536, const std::vector<double>& edges = {});
   //! Append rows (count x metrics, row-major) in replication order; NaN or
   //! infinity is refused (RuntimeError naming the metric).
   void append(std::span<const double> rows);
@@ -107,14 +113,22 @@ public:
   //! Wall seconds spent appending (HDF5 writing and compression).
   double seconds() const noexcept { return seconds_; }
   //! Everything written so far of metric j (for checkpoints).
-  std::vector<double> read(std::size_t j) const { return columns_[j].read<double>(); }
+  std::vector<double> read(std::size_t j) const;
   const std::vector<MetricInfo>& metrics() const noexcept { return metrics_; }
   //! Close the datasets (before reading them back).
-  void close() { columns_.clear(); }
+  void close()
+  {
+    columns_.clear();
+    series_columns_.clear();
+  }
 
 private:
   std::vector<MetricInfo> metrics_;
-  std::vector<h5::Dataset> columns_;
+  std::vector<SeriesInfo> series_;
+  std::vector<std::size_t> plain_;          //!< metric index of each plain column
+  std::vector<std::size_t> where_;          //!< per metric: its plain column or series
+  std::vector<h5::Dataset> columns_;        //!< one per plain metric
+  std::vector<h5::Dataset> series_columns_; //!< one per series
   std::vector<double> buf_;
   std::uint64_t rows_ = 0;
   double seconds_ = 0.0;
@@ -208,6 +222,26 @@ struct HistogramData
   std::uint64_t underflow = 0;
   std::uint64_t overflow = 0;
 };
+
+//! A time series summarised over replications, per period.
+struct SeriesSummary
+{
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::string group;
+  std::vector<stats::Summary> periods; //!< one per period
+};
+
+//! The period edges and the series of a run (or an arm): `g`/series, read back
+//! in blocks of rows (memory does not grow with the replications). Empty when
+//! the file has no series.
+struct SeriesView
+{
+  std::vector<double> edges;
+  std::vector<SeriesSummary> series;
+};
+SeriesView read_series(const h5::Group& g);
 
 //! What `passage report` shows of a run file.
 struct ResultsView

@@ -35,6 +35,28 @@ struct MetricInfo
   std::uint32_t period = 0; //!< with `series`: its period index
 };
 
+//! One time series of a model: `periods` consecutive metric columns from `first`.
+struct SeriesInfo
+{
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::string group;
+  std::size_t first = 0;   //!< index of period 0's column among the metrics
+  std::size_t periods = 0; //!< columns, one per period
+};
+
+//! The columns of one series, named "<series>[<period>]" (a helper for models).
+std::vector<MetricInfo> series_columns(const std::string& series, const std::string& unit,
+                                       const std::string& description, std::size_t periods,
+                                       const std::string& group = {});
+//! The metrics that are not series periods (the /replications and /summary columns).
+std::vector<MetricInfo> plain_metrics(const std::vector<MetricInfo>& metrics);
+//! The series among `metrics`, checked against the model's contract and its
+//! period edges (RuntimeError naming the fault: a bug in the model).
+std::vector<SeriesInfo> series_of(const std::vector<MetricInfo>& metrics,
+                                  const std::vector<double>& edges);
+
 //! One per-entity histogram, accumulated over all replications.
 struct HistogramInfo
 {
