@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -81,6 +82,9 @@ int main(int argc, char** argv)
   cluster.init(&argc, &argv);
   app::set_command_line(argc, argv);
   app::allow_signal_handlers();
+  // A file-size limit (ulimit -f) fails a write instead of killing the process,
+  // from the first byte of any file (a results file is opened before a run starts).
+  std::signal(SIGXFSZ, SIG_IGN);
   const auto cli_ptr = app::make_cli();
   auto& cli = *cli_ptr;
 

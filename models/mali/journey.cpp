@@ -1543,6 +1543,40 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
 
 } // namespace
 
+namespace {
+
+// A country's name as part of a metric name: "Côte d'Ivoire" -> "cote_d_ivoire"
+// (Latin letters with accents lose them; anything else is one '_').
+std::string metric_slug(const std::string& text)
+{
+  static const std::string_view latin1 = // U+00C0..U+00FF, as plain letters
+    "aaaaaaaceeeeiiiidnooooo_ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo_ouuuuyty";
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    char c = '_';
+    if (u < 128 && std::isalnum(u)) {
+      c = static_cast<char>(std::tolower(u));
+    } else if (u == 0xC3 && i + 1 < text.size()) {
+      const auto v = static_cast<unsigned char>(text[++i]);
+      if (v >= 0x80 && v <= 0xBF) {
+        c = latin1[(v - 0x80) % 32 + (v >= 0xA0 ? 32 : 0)];
+      }
+    }
+    if (c == '_' && (out.empty() || out.back() == '_')) {
+      continue;
+    }
+    out += c;
+  }
+  while (!out.empty() && out.back() == '_') {
+    out.pop_back();
+  }
+  return out;
+}
+
+} // namespace
+
 std::vector<LedgerGroup> ledger_groups(const CorridorScenario& sc)
 {
   std::vector<LedgerGroup> out;
@@ -1567,11 +1601,7 @@ std::vector<LedgerGroup> ledger_groups(const CorridorScenario& sc)
     if (g.actors.empty()) {
       continue;
     }
-    g.metric = "revenue_country_";
-    for (const char ch : country) {
-      const auto u = static_cast<unsigned char>(ch);
-      g.metric += std::isalnum(u) && u < 128 ? static_cast<char>(std::tolower(u)) : '_';
-    }
+    g.metric = "revenue_country_" + metric_slug(country);
     out.push_back(std::move(g));
   }
   return out;

@@ -50,8 +50,8 @@ TEST_CASE("mali: migrants and money are conserved in every replication")
   // Every actor's revenue (not the sums by kind and by country).
   std::vector<std::string> actors;
   for (const auto& m : r.metrics) {
-    if (m.name.rfind("revenue_", 0) == 0 && m.name.rfind("revenue_kind_", 0) != 0 &&
-        m.name.rfind("revenue_country_", 0) != 0) {
+    if (m.series.empty() && m.name.rfind("revenue_", 0) == 0 &&
+        m.name.rfind("revenue_kind_", 0) != 0 && m.name.rfind("revenue_country_", 0) != 0) {
       actors.push_back(m.name);
     }
   }
@@ -76,7 +76,7 @@ TEST_CASE("mali: migrants and money are conserved in every replication")
       revenue += r.column(a)[i];
     }
     for (const auto& m : r.metrics) {
-      if (m.name.rfind("revenue_kind_", 0) == 0) {
+      if (m.series.empty() && m.name.rfind("revenue_kind_", 0) == 0) {
         by_kind += r.column(m.name)[i];
       }
     }
@@ -89,6 +89,45 @@ TEST_CASE("mali: migrants and money are conserved in every replication")
           r.column("paid_total")[i] + r.column("cash_held")[i]);
     // The ransom is 300,000 CFA (report §4).
     CHECK(r.column("family_transfers")[i] == 300000.0 * r.column("ransoms_paid")[i]);
+  }
+  // Each time series sums, over its periods, to its metric; a monitoring point's
+  // counts by origin sum to its total.
+  std::map<std::string, std::vector<double>> sums;
+  for (const auto& m : r.metrics) {
+    if (!m.series.empty()) {
+      auto& v = sums[m.series];
+      v.resize(migrants.size(), 0.0);
+      const auto col = r.column(m.name);
+      for (std::size_t i = 0; i < col.size(); ++i) {
+        v[i] += col[i];
+      }
+    }
+  }
+  std::size_t checked = 0;
+  for (const auto& [name, v] : sums) {
+    const bool plain = std::any_of(r.metrics.begin(), r.metrics.end(), [&](const auto& m) {
+      return m.series.empty() && m.name == name;
+    });
+    if (!plain) {
+      continue;
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      CHECK_MESSAGE(v[i] == r.column(name)[i], name); // sums of whole numbers: exact
+    }
+    ++checked;
+  }
+  CHECK(checked > 40);
+  for (const std::string what : { "arrivals", "departures" }) {
+    const auto& total = sums["monitor_gao_fmp_" + what];
+    REQUIRE(total.size() == migrants.size());
+    for (std::size_t i = 0; i < total.size(); ++i) {
+      double by_origin = 0.0;
+      for (const auto& o : origins) {
+        by_origin += sums["monitor_gao_fmp_" + what + "_" + o][i];
+      }
+      CHECK(std::fabs(by_origin - total[i]) < 1e-6 * total[i]);
+      CHECK(total[i] > 1000.0);
+    }
   }
 }
 
@@ -383,6 +422,12 @@ TEST_CASE("mali: a scheduled change takes effect on its day")
     }
   }
   CHECK(static_cast<double>(other_after) / 165.0 > 1.2 * static_cast<double>(other_before) / 200.0);
+  // The monthly series show it: the road to Tal Handak carries migrants in the
+  // months before day 200, none from the month after.
+  CHECK(r.column("flow_anefis_tal_handak[5]")[0] > 0.0); // days 152-183
+  for (int p = 7; p < 12; ++p) {                          // from day 213
+    CHECK(r.column("flow_anefis_tal_handak[" + std::to_string(p) + "]")[0] == 0.0);
+  }
 }
 
 TEST_CASE("mali: the network is data: an extra checkpoint in YAML raises armed-group revenue")
