@@ -62,7 +62,11 @@ def test_run_file(files):
         p = r.parameters
         assert len(p) == len(f["provenance/path"]) and "parameters.cash.median" in set(p["path"])
         assert set(p["kind"]) <= {"report", "other source", "assumption"}
-    assert r.series_names() == [] and len(r.series_edges()) == 0 and r.posterior is None
+    # The corridor model's monthly series: each sums over its periods to its metric.
+    assert "arrived_algeria" in r.series_names() and len(r.series_edges()) == 13
+    s = r.series("arrived_algeria")
+    assert s.sum(axis=0).to_numpy().tolist() == r.replications["arrived_algeria"].to_numpy().tolist()
+    assert r.posterior is None
     assert r.comparison is None and r.indices is None and r.design is None
     assert r.network["places"]["id"].tolist()[:2] == ["conakry", "dakar"]
     assert r.manifest["seed"] == r.seed
