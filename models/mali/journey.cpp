@@ -93,6 +93,7 @@ struct Migrant
   std::int64_t cash = 0;
   std::int64_t budget = 0;
   std::int64_t paid = 0;
+  std::int64_t paid_window = 0; // of it, in the reported window
   std::int64_t earned = 0;
   std::int64_t family = 0;
   double entered = 0.0;
@@ -132,12 +133,16 @@ std::int64_t money_of(double x)
   return static_cast<std::int64_t>(std::llround(std::clamp(x, 0.0, kMaxAmount)));
 }
 
-void add(std::int64_t& sum, std::int64_t x)
+[[noreturn, gnu::cold]] void overflowed()
 {
-  if (__builtin_add_overflow(sum, x, &sum)) {
-    throw engine::RuntimeError(
-      "a sum of money overflowed 64 bits (9.2e18 CFA): the scenario is beyond "
-      "the supported scale (docs/robustness.md)");
+  throw engine::RuntimeError("a sum of money overflowed 64 bits (9.2e18 CFA): the scenario is "
+                             "beyond the supported scale (docs/robustness.md)");
+}
+
+[[gnu::always_inline]] inline void add(std::int64_t& sum, std::int64_t x)
+{
+  if (__builtin_add_overflow(sum, x, &sum)) [[unlikely]] {
+    overflowed();
   }
 }
 
@@ -208,6 +213,9 @@ private:
 //! The part placed at the index-th stop of its kind on a segment.
 std::uint32_t part_at(const std::vector<Placed>& placed, std::uint32_t index)
 {
+  if (placed.size() == 1) [[likely]] {
+    return placed.front().part;
+  }
   for (const auto& p : placed) {
     const auto n = static_cast<std::uint32_t>(p.amount);
     if (index < n) {
@@ -228,6 +236,24 @@ struct Party
   std::uint64_t vehicle = 0;             //!< the vehicle's departure order on it
   std::uint64_t line_site = 0;
   double hazard_factor = 1.0; //!< an escort's effect on the attack hazard
+};
+
+//! What a trace line says, in up to three pieces joined only when a migrant is
+//! traced: the hot path builds no strings.
+struct Says
+{
+  Says(const char* a) : a(a) {}            // NOLINT: implicit, a plain text
+  Says(std::string_view a) : a(a) {}       // NOLINT
+  Says(const std::string& a) : a(a) {}     // NOLINT
+  Says(std::string_view a, std::string_view b, std::string_view c = {}) : a(a), b(b), c(c) {}
+  std::string str() const
+  {
+    std::string out;
+    out.reserve(a.size() + b.size() + c.size());
+    out.append(a).append(b).append(c);
+    return out;
+  }
+  std::string_view a, b, c;
 };
 
 class MaliWorker;
@@ -271,7 +297,7 @@ public:
     paid_by_origin_.assign(sc_.origins.size(), 0);
     // The series' layout: as series_list gives them.
     periods_ = sc_.series_edges.size() - 1;
-    period_days_ = sc_.series_edges[1] - sc_.series_edges[0];
+    per_day_ = 1.0 / (sc_.series_edges[1] - sc_.series_edges[0]);
     std::size_t n = 0;
     at_.migrants = n++;
     at_.entered = n;
@@ -295,6 +321,9 @@ public:
       n += mp.departures ? 1 + sc_.origins.size() : 0;
     }
     series_.assign(n * periods_, 0.0);
+    for (const auto& pl : sc_.epochs[0].places) {
+      monitor_of_.push_back(pl.monitor);
+    }
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
@@ -339,21 +368,22 @@ private:
   void meet_recruiter(Migrant& m, const Place& here);
   void take_hostage(Migrant& m, std::int32_t takers, double probability, Stream s,
                     std::uint64_t where);
-  double pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp, std::uint64_t segment,
-                        std::uint64_t k);
+  //! `demand`: the probability this toll point asks him (his papers, his country).
+  double pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp, double demand,
+                        std::uint64_t segment, std::uint64_t k);
   void pay_checkpoint(Party& party, const Checkpoint& cp);
   void attack(Party& party, const Segment& seg, double kind, const Params& p);
   void desert(Party& party, const Segment& seg, const Params& p);
-  std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount, std::string_view what);
+  std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount, const Says& what);
   //! Pay a receiver: one actor, or its shares of what he can pay (the last share
   //! takes the rounding, so the ledger stays exact).
-  std::int64_t pay(Migrant& m, const Payee& to, std::int64_t amount, std::string_view what);
-  void finish(Migrant& m, std::uint32_t outcome, std::string_view what);
+  std::int64_t pay(Migrant& m, const Payee& to, std::int64_t amount, const Says& what);
+  void finish(Migrant& m, std::uint32_t outcome, const Says& what);
   //! Off the party (a lone rider, or a passenger), dead.
-  void kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, std::string_view what);
+  void kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, const Says& what);
   //! A trace line: `kind` names the step for programs, `what` says it for
   //! readers, `detail` holds the event's own fields (key=value;...).
-  void note(const Migrant& m, std::string_view kind, std::string_view what, std::int64_t amount = 0,
+  void note(const Migrant& m, std::string_view kind, const Says& what, std::int64_t amount = 0,
             int actor = -1, std::string detail = {});
   std::string outcome_name(std::uint32_t outcome) const;
   //! The runtime guard: a migrant that takes absurdly many steps means a
@@ -377,17 +407,21 @@ private:
   //! Add x to period of time t of a series (in the window only).
   void tick(std::size_t series, Time t, double x = 1.0)
   {
-    if (!counted(t)) {
-      return;
+    if (counted(t)) {
+      tick_counted(series, t, x);
     }
-    const auto p =
-      std::min(periods_ - 1, static_cast<std::size_t>((t - w_) / period_days_));
+  }
+  //! tick, at a time known to be in the window.
+  void tick_counted(std::size_t series, Time t, double x)
+  {
+    // A multiplication, not a division: this runs at every payment.
+    const auto p = std::min(periods_ - 1, static_cast<std::size_t>((t - w_) * per_day_));
     series_[series * periods_ + p] += x;
   }
   //! What a monitoring point at `place` sees of a migrant arriving or leaving.
   void seen(const Migrant& m, std::uint32_t place, bool arriving)
   {
-    const std::int32_t k = sc_.epochs[0].places[place].monitor;
+    const std::int32_t k = monitor_of_[place];
     if (k < 0) [[likely]] {
       return;
     }
@@ -502,8 +536,9 @@ private:
     std::vector<std::size_t> departures; // (npos: the point does not count them)
   } at_;
   std::size_t periods_ = 1;
-  double period_days_ = 1.0;
+  double per_day_ = 1.0; // periods per day
   std::vector<double> series_;
+  std::vector<std::int32_t> monitor_of_; // per place: its monitoring point, or -1
   // The markets' stocks, seen in the window.
   std::uint64_t papers_taken_ = 0;
   std::uint64_t papers_refused_ = 0;
@@ -536,12 +571,12 @@ enum Hist : std::size_t
 // ---------------------------------------------------------------------------
 // Ledger and bookkeeping
 
-std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, std::string_view what)
+std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, const Says& what)
 {
   const std::int64_t x = std::min(amount, m.cash);
   if (x <= 0) {
     if (amount > 0 && m.traced) {
-      note(m, "pay_failed", std::string(what) + " (could not pay)", 0, a,
+      note(m, "pay_failed", what.str() + " (could not pay)", 0, a,
            "asked=" + std::to_string(amount));
     }
     return 0;
@@ -549,11 +584,11 @@ std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, std::st
   m.cash -= x;
   m.paid += x;
   if (counted(m.clock.now)) [[likely]] {
+    // The hot path (tolls): the ledger's cell, his own sum, the month's. The totals
+    // are summed from these when the replication ends.
     add(revenue_[a], x);
-    add(paid_total_, x);
-    add(paid_by_origin_[m.origin], x);
-    tick(at_.paid, m.clock.now, static_cast<double>(x));
-    tick(at_.revenue + a, m.clock.now, static_cast<double>(x));
+    m.paid_window += x;
+    tick_counted(at_.revenue + a, m.clock.now, static_cast<double>(x));
   } else {
     add(before_.paid, x);
   }
@@ -563,8 +598,7 @@ std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, std::st
   return x;
 }
 
-std::int64_t MaliWorker::pay(Migrant& m, const Payee& to, std::int64_t amount,
-                             std::string_view what)
+std::int64_t MaliWorker::pay(Migrant& m, const Payee& to, std::int64_t amount, const Says& what)
 {
   if (to.shares.size() == 1) [[likely]] {
     return pay(m, to.shares.front().first, amount, what);
@@ -594,8 +628,8 @@ std::string MaliWorker::outcome_name(std::uint32_t outcome) const
   return outcome == died() ? "died" : outcome == abandoned() ? "abandoned" : "turned_back";
 }
 
-void MaliWorker::note(const Migrant& m, std::string_view kind, std::string_view what,
-                      std::int64_t amount, int actor, std::string detail)
+void MaliWorker::note(const Migrant& m, std::string_view kind, const Says& what, std::int64_t amount,
+                      int actor, std::string detail)
 {
   if (trace_ == nullptr || !m.traced) {
     return;
@@ -606,12 +640,12 @@ void MaliWorker::note(const Migrant& m, std::string_view kind, std::string_view 
     where = place_name(g.from) + " - " + place_name(g.to);
   }
   trace_->push_back(engine::TraceRecord{
-    m.uid, m.clock.now - w_, where, std::string(what), amount,
+    m.uid, m.clock.now - w_, where, what.str(), amount,
     actor >= 0 ? sc_.actors[static_cast<std::size_t>(actor)].id : "", std::string(kind),
     std::move(detail) });
 }
 
-void MaliWorker::finish(Migrant& m, std::uint32_t outcome, std::string_view what)
+void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const Says& what)
 {
   m.done = true;
   const double days = m.clock.now - m.entered;
@@ -626,6 +660,7 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, std::string_view what
     ++before_.finished;
     add(before_.cash_left, m.cash);
   }
+  add(paid_by_origin_[m.origin], m.paid_window);
   if (m.market >= 0) {
     // False papers go back to their market for reuse, unless lost with their holder.
     if (outcome < died() || outcome == turned_back()) {
@@ -640,7 +675,7 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, std::string_view what
   }
 }
 
-void MaliWorker::kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, std::string_view what)
+void MaliWorker::kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, const Says& what)
 {
   // Out of the party first: a passenger's frame (and seat) ends when its
   // process is resumed; a lone rider's process sees him done when the ride ends.
@@ -745,7 +780,7 @@ void MaliWorker::meet_recruiter(Migrant& m, const Place& here)
     return;
   }
   m.recruited = true;
-  pay(m, r.receiver, r.fee, r.label + "'s commission");
+  pay(m, r.receiver, r.fee, { r.label, "'s commission" });
 }
 
 // Hostage-takers strike (or not) where he arrives; held_hostage deals with it.
@@ -760,7 +795,7 @@ void MaliWorker::take_hostage(Migrant& m, std::int32_t takers, double probabilit
 // The k-th roadblock of a segment: three draws, the integer last (the only draw
 // whose number of bits could depend on a parameter, the toll's range). Returns the
 // delay in days.
-double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp,
+double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp, double demand,
                                   std::uint64_t segment, std::uint64_t k)
 {
   const double u = rng.uniform();
@@ -771,8 +806,8 @@ double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp,
     drew("ride.roadblock", m, segment, 3 * k + 1, delay);
     drew("ride.roadblock", m, segment, 3 * k + 2, static_cast<double>(toll));
   }
-  if (u < tp.demand.at(m.docs, citizen(m, tp.country))) {
-    pay(m, tp.forces, toll, tp.label + " toll");
+  if (u < demand) {
+    pay(m, tp.forces, toll, { tp.label, " toll" });
   }
   return delay * tp.delay_days;
 }
@@ -797,7 +832,7 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
     m.clock.now = party.clock->now;
     if (robbery) {
       if (m.traced) {
-        note(m, "attack", z.label + " attack and take everything", 0, -1, "outcome=robbed");
+        note(m, "attack", { z.label, " attack and take everything" }, 0, -1, "outcome=robbed");
       }
       pay(m, z.receiver, m.cash, "robbed");
       Stream v = stream(kVictim, seg.site, m.uid);
@@ -808,7 +843,7 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
         continue;
       }
     } else {
-      pay(m, z.receiver, z.payoff, z.label + " stop the ride: pay-off");
+      pay(m, z.receiver, z.payoff, { z.label, " stop the ride: pay-off" });
     }
     link = &(*link)->next;
   }
@@ -877,7 +912,7 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
   }
   if (!got) {
     if (m.traced) {
-      note(m, "no_passport", (dear ? "cannot afford a " : "no ") + market.label + " to be had",
+      note(m, "no_passport", { dear ? "cannot afford a " : "no ", market.label, " to be had" },
            0, -1, dear ? "reason=unaffordable" : "reason=none_left");
     }
     co_return;
@@ -885,9 +920,9 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
   m.market = static_cast<std::int8_t>(k);
   m.docs = market.issues;
   if (issued) {
-    pay(m, market.issuer, issue_price, "buys a newly issued " + market.label);
+    pay(m, market.issuer, issue_price, { "buys a newly issued ", market.label });
   } else {
-    pay(m, market.seller, price, "obtains a " + market.label);
+    pay(m, market.seller, price, { "obtains a ", market.label });
   }
 }
 
@@ -906,13 +941,13 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
   const auto tax = static_cast<std::int64_t>(
     drew("gendarmes", m, w, 3, static_cast<double>(a.tax.draw(s)))); // integer last
   if (u_tax < a.tax_probability.at(m.docs, citizen(m, here.country_index))) {
-    pay(m, a.forces, tax, a.label + " tax him");
+    pay(m, a.forces, tax, { a.label, " tax him" });
     co_return;
   }
   if (u_arrest >= a.arrest_probability) {
     co_return;
   }
-  note(m, "arrest", "arrested by the " + a.label);
+  note(m, "arrest", { "arrested by the ", a.label });
   if (detention > 0.0) {
     co_await sim_.delay(m.clock, detention);
   }
@@ -956,7 +991,8 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
     m.family += now.ransom;
     add(counted(m.clock.now) ? family_ : before_.family, now.ransom);
     m.cash += now.ransom;
-    pay(m, now.receiver, now.ransom, "the family pays the ransom to " + actor_label(now.receiver.shares.front().first));
+    pay(m, now.receiver, now.ransom,
+        { "the family pays the ransom to ", actor_label(now.receiver.shares.front().first) });
     ransoms_paid_ += counted(m.clock.now) ? 1 : 0;
     tick(at_.ransoms, m.clock.now);
     co_return;
@@ -988,9 +1024,9 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
       std::min(1.0, b.interception.at(m.docs, citizen(m, here.country_index)) * strictness);
     if (u_catch >= p_catch) {
       if (here.exit == static_cast<std::int32_t>(m.exit)) {
-        finish(m, m.exit, "crosses the " + b.label);
+        finish(m, m.exit, { "crosses the ", b.label });
       } else {
-        note(m, "cross", "crosses the " + b.label);
+        note(m, "cross", { "crosses the ", b.label });
       }
       co_return;
     }
@@ -1131,6 +1167,8 @@ Step<> MaliWorker::ride(Party& party, std::uint32_t si)
     }
   }
   Time extra = 0.0;
+  const TollPoint* asked_by = nullptr; // the last toll point, and how likely it asks him
+  double asked = 0.0;
   for (;;) {
     const Leg::Stop stop = leg.next();
     co_await sim_.delay(clock, stop.wait + extra);
@@ -1139,7 +1177,12 @@ Step<> MaliWorker::ride(Party& party, std::uint32_t si)
     if (stop.kind == Leg::Kind::Roadblock) {
       const TollPoint& tp = q.toll_points[part_at(seg.roadblocks, stop.index)];
       if (!party.aboard) {
-        extra = pass_roadblock(owner(party.group), rng, tp, seg.site, stop.index);
+        Migrant& m = owner(party.group);
+        if (&tp != asked_by) {
+          asked_by = &tp;
+          asked = tp.demand.at(m.docs, citizen(m, tp.country));
+        }
+        extra = pass_roadblock(m, rng, tp, asked, seg.site, stop.index);
         continue;
       }
       // Aboard: each passenger's own draws, the vehicle's delay.
@@ -1147,7 +1190,8 @@ Step<> MaliWorker::ride(Party& party, std::uint32_t si)
         Migrant& m = owner(s);
         m.clock.now = clock.now;
         Stream own = stream(kTollAboard, combine(seg.site, stop.index), m.uid);
-        pass_roadblock(m, own, tp, seg.site, stop.index);
+        pass_roadblock(m, own, tp, tp.demand.at(m.docs, citizen(m, tp.country)), seg.site,
+                       stop.index);
       }
       Stream rb = stream(kConvoyRoadblock, combine(here, stop.index), party.vehicle);
       extra = drew("convoy.roadblock", party.line, party.vehicle, seg.site, stop.index,
@@ -1353,16 +1397,16 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     seen(m, line.hub, false);
     const Hub& hub = hub_of(p0, hub_place);
     pay(m, hub.ghetto_receiver, money_of(ghetto_day(hub, m) * (clock.now - s->boarded)),
-        "droit de ghetto while waiting for the " + kind.label);
+        { "droit de ghetto while waiting for the ", kind.label });
     const auto fare =
       static_cast<std::int64_t>(kind.fare.at(m.docs, citizen(m, hub_place.country_index)));
     if (escorted) {
       const auto share = static_cast<std::int64_t>(
         std::llround(static_cast<double>(fare) * kind.protection_fare_share));
-      pay(m, kind.fare_to, fare - share, kind.label + " fare");
-      pay(m, kind.protection_receiver, share, kind.label + " fare: the share for protection");
+      pay(m, kind.fare_to, fare - share, { kind.label, " fare" });
+      pay(m, kind.protection_receiver, share, { kind.label, " fare: the share for protection" });
     } else {
-      pay(m, kind.fare_to, fare, kind.label + " fare");
+      pay(m, kind.fare_to, fare, { kind.label, " fare" });
     }
   }
 
@@ -1418,7 +1462,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     m.arrived_alone = false;
     m.held = static_cast<std::int8_t>(takers);
     seen(m, line.end, true);
-    note(m, "unload", "the " + kind.label + " unloads");
+    note(m, "unload", { "the ", kind.label, " unloads" });
     sim_.schedule_resume(clock.now, s->handle);
     s = next;
   }
@@ -1468,7 +1512,11 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
     if (!m->done) {
       ++in_transit;
       cash_in_transit += m->cash;
+      add(paid_by_origin_[m->origin], m->paid_window);
     }
+  }
+  for (const auto r : revenue_) {
+    add(paid_total_, r);
   }
 
   auto& v = out.metrics;
@@ -1531,6 +1579,14 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   put(migrants_ ? static_cast<double>(outcomes_[turned_back()]) / static_cast<double>(migrants_)
                 : 0.0);
   put(static_cast<double>(papers_issued_));
+  // The paid_total series is the sum of the revenue series (not ticked per payment).
+  for (std::size_t p = 0; p < periods_; ++p) {
+    double sum = 0.0;
+    for (std::size_t a = 0; a < revenue_.size(); ++a) {
+      sum += series_[(at_.revenue + a) * periods_ + p];
+    }
+    series_[at_.paid * periods_ + p] = sum;
+  }
   for (const double x : series_) {
     put(x);
   }
