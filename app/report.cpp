@@ -289,7 +289,13 @@ std::string format_run_report(const engine::ResultsView& v)
   out += v.scenario_name + " (model " + v.model +
          "): " + human_int(static_cast<std::int64_t>(v.replications)) + " replications, seed " +
          std::to_string(v.seed) + ", " + human_int(static_cast<std::int64_t>(v.events)) +
-         " events in " + human(v.wall_seconds, 3) + " s\n\n";
+         " events in " + human(v.wall_seconds, 3) + " s\n";
+  if (v.warmup_days > 0 && v.horizon_days > 0) {
+    // Which days the figures cover (issue 14): the window after the warm-up.
+    out += "figures cover days 0-" + human(v.horizon_days, 6) + ", after a warm-up of " +
+           human(v.warmup_days, 6) + " days (simulated, not counted)\n";
+  }
+  out += "\n";
   // Metrics grouped by their report section, in first-seen order.
   std::vector<std::string> groups;
   for (const auto& m : v.metrics) {

@@ -27,6 +27,11 @@ expect 0 "mean_wait" -- "$PASSAGE" run "$MM1" -r 50 -o mm1.h5 --set parameters.c
 ls mm1.h5.tmp-* >/dev/null 2>&1 && { echo "FAIL: temporary file left behind"; fails=$((fails + 1)); }
 expect 0 '"mean_wait": {"mean"' -- "$PASSAGE" report mm1.h5 --json
 expect 0 "metric,unit,n,mean" -- "$PASSAGE" report mm1.h5 --csv
+# A corridor run says which days its figures cover (after the warm-up); one without a
+# warm-up says nothing of it.
+"$PASSAGE" run "$SRC/configs/mali-2016.yaml" -r 2 -q -o mali.h5 --set parameters.flows.mali_route.annual_migrants=500 --set warmup_days=100
+expect 0 "figures cover days 0-365, after a warm-up of 100 days (simulated, not counted)" -- "$PASSAGE" report mali.h5
+"$PASSAGE" report mm1.h5 | grep -q "warm-up" && { echo "FAIL: a warm-up line without a warm-up"; fails=$((fails + 1)); } || echo "ok: no warm-up line without a warm-up"
 if command -v /usr/bin/python3 >/dev/null; then
   "$PASSAGE" report mm1.h5 --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert set(d["metrics"]["mean_wait"]) >= {"mean","std","ci95_low","ci95_high","unit"}' \
     && echo "ok: report --json is valid JSON" || { echo "FAIL: report --json"; fails=$((fails + 1)); }

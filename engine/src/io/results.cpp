@@ -678,6 +678,8 @@ ResultsView read_run(const std::string& path)
   v.replications = f.attr_or<std::uint64_t>("replications", 0);
   v.events = f.attr_or<std::uint64_t>("events", 0);
   v.wall_seconds = f.attr_or<double>("wall_seconds", 0.0);
+  v.horizon_days = f.attr_or<double>("horizon_days", 0.0);
+  v.warmup_days = f.attr_or<double>("warmup_days", 0.0);
   if (!f.exists("summary")) {
     throw h5::IoError(path + ": no /summary group; the file is incomplete or not a run file");
   }

@@ -254,6 +254,8 @@ struct ResultsView
   std::uint64_t replications = 0;
   std::uint64_t events = 0;
   double wall_seconds = 0.0;
+  double horizon_days = 0.0; //!< 0: the model has none
+  double warmup_days = 0.0;  //!< days simulated before the reported window
   std::vector<MetricSummary> metrics;
   std::vector<HistogramData> histograms;
 };
