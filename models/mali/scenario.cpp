@@ -56,6 +56,23 @@ MoneyRange money_range(MapReader& r, std::string_view key)
                      static_cast<std::int64_t>(std::llround(hi)) };
 }
 
+//! A price range in EUR (`price_eur`, converted at cfa_per_eur) or in CFA
+//! (`price`): one of the two.
+MoneyRange price_range(MapReader& r, double cfa_per_eur)
+{
+  if (r.get("price_eur") == nullptr) {
+    return money_range(r, "price");
+  }
+  if (r.get("price") != nullptr) {
+    r.diagnostics().error(r.get("price")->mark(), r.what() + " has both price and price_eur");
+  }
+  const auto [lo, hi] =
+    r.interval("price_eur", named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" },
+                                  "an amount of EUR in [0, 10^9]"));
+  return MoneyRange{ static_cast<std::int64_t>(std::llround(lo * cfa_per_eur)),
+                     static_cast<std::int64_t>(std::llround(hi * cfa_per_eur)) };
+}
+
 std::int64_t money(MapReader& r, std::string_view key,
                    std::optional<double> fallback = std::nullopt)
 {
@@ -696,18 +713,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           m.issues = static_cast<ClassId>(std::max(0, c.class_ids.ref(*is, d, "issues of " + r.what())));
         }
         m.demand = by_class(r, "demand", cfg::kShare, c);
-        if (r.get("price_eur") != nullptr) {
-          const auto [lo, hi] = r.interval(
-            "price_eur", named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" },
-                               "an amount of EUR in [0, 10^9]"));
-          m.price = MoneyRange{ static_cast<std::int64_t>(std::llround(lo * p.cfa_per_eur)),
-                                static_cast<std::int64_t>(std::llround(hi * p.cfa_per_eur)) };
-          if (r.get("price") != nullptr) {
-            d.error(r.get("price")->mark(), r.what() + " has both price and price_eur");
-          }
-        } else {
-          m.price = money_range(r, "price");
-        }
+        m.price = price_range(r, p.cfa_per_eur);
         m.pool = r.integer("pool", cfg::kCount);
         m.return_days = r.number("return_days", kDays);
         m.seller = payee(r, "seller", c);
@@ -717,16 +723,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           if (q.ok()) {
             m.has_issuance = true;
             m.issued_per_day = q.number("per_day", named(cfg::kNonNegative, "papers a day >= 0"));
-            if (q.get("price_eur") != nullptr) {
-              const auto [lo, hi] = q.interval(
-                "price_eur", named(Bounds{ 0.0, 1.0e9, false, false, false, false, "" },
-                                   "an amount of EUR in [0, 10^9]"));
-              m.issue_price =
-                MoneyRange{ static_cast<std::int64_t>(std::llround(lo * p.cfa_per_eur)),
-                            static_cast<std::int64_t>(std::llround(hi * p.cfa_per_eur)) };
-            } else {
-              m.issue_price = money_range(q, "price");
-            }
+            m.issue_price = price_range(q, p.cfa_per_eur);
             m.issuer = payee(q, "receiver", c);
             q.finish();
           }
