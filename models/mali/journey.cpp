@@ -172,14 +172,14 @@ public:
 
   Leg(Time travel, std::uint32_t roadblocks, std::uint32_t checkpoints, bool attack,
       double attack_at)
-    : travel_(travel), rb_(roadblocks), n_(roadblocks + checkpoints), attack_(attack),
-      attack_at_(attack_at)
+    : travel_(travel), rb_(roadblocks), n_(roadblocks + checkpoints),
+      parts_(static_cast<double>(n_ + 1)), attack_(attack), attack_at_(attack_at)
   {
   }
 
   Stop next()
   {
-    const double at = k_ < n_ ? static_cast<double>(k_ + 1) / static_cast<double>(n_ + 1) : 1.0;
+    const double at = k_ < n_ ? static_cast<double>(k_ + 1) / parts_ : 1.0;
     if (attack_ && attack_at_ < at) {
       attack_ = false;
       return advance(attack_at_, Kind::Attack);
@@ -204,6 +204,7 @@ private:
   Time travel_;
   std::uint32_t rb_;
   std::uint32_t n_;
+  double parts_; // n_ + 1: the stops cut the segment into as many parts
   bool attack_;
   double attack_at_;
   std::uint32_t k_ = 0;
@@ -362,6 +363,31 @@ private:
   Step<Option> stay_in_hub(Migrant& m, const Place& here);
   Step<> board(Migrant& m, const Option& way);
   Step<> ride(Party& party, std::uint32_t segment);
+  //! A ride under way: its stops, its stream, what the last toll point asks him.
+  struct OnRoad
+  {
+    Leg leg;
+    Stream rng;
+    std::uint64_t here = 0; //!< the key of the ride's own draws
+    double attack_kind = 0.0;
+    const TollPoint* asked_by = nullptr;
+    double asked = 0.0;
+    const Epoch* now = nullptr; //!< in force at the last stop
+    Leg::Stop stop{};           //!< the stop travelled to
+    Time wait = 0.0;            //!< to get there: its travel time and the last stop's delay
+    Time extra = 0.0;           //!< the last stop's delay
+  };
+  OnRoad set_off(Party& party, std::uint32_t segment, const Epoch& e);
+  //! Travel from stop to stop while the travel runs inline (engine/README.md);
+  //! true: at a stop whose wait has to go through the calendar (not yet taken),
+  //! false: the ride is over.
+  bool travel(Party& party, const Segment& seg, OnRoad& road);
+  //! At road.stop, its wait taken: pass it; false: the ride is over (the end of
+  //! the segment and its desert, or the lone rider killed).
+  [[gnu::noinline]] bool arrive(Party& party, const Segment& seg, OnRoad& road);
+  [[gnu::always_inline]] Time lone_roadblock(Migrant& m, const Segment& seg, OnRoad& road);
+  Time pass_stop(Party& party, const Segment& seg, OnRoad& road, const Leg::Stop& stop,
+                 const Params& q);
 
   // --- instantaneous steps ----------------------------------------------------
   void set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time t);
@@ -369,22 +395,67 @@ private:
   void take_hostage(Migrant& m, std::int32_t takers, double probability, Stream s,
                     std::uint64_t where);
   //! `demand`: the probability this toll point asks him (his papers, his country).
-  double pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp, double demand,
-                        std::uint64_t segment, std::uint64_t k);
+  [[gnu::always_inline]] double pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp,
+                                               double demand, std::uint64_t segment,
+                                               std::uint64_t k);
   void pay_checkpoint(Party& party, const Checkpoint& cp);
   void attack(Party& party, const Segment& seg, double kind, const Params& p);
   void desert(Party& party, const Segment& seg, const Params& p);
-  std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount, const Says& what);
+  //! Pay an actor what he can of `amount`; what he paid. The hot path (a toll, a
+  //! fee): the ledger's cell, his own sums, the period's; the trace lines out of line.
+  [[gnu::always_inline]] std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount,
+                                          const Says& what)
+  {
+    const std::int64_t x = std::min(amount, m.cash);
+    if (x <= 0) [[unlikely]] {
+      if (amount > 0 && m.traced) {
+        note_unpaid(m, a, amount, what);
+      }
+      return 0;
+    }
+    m.cash -= x;
+    m.paid += x;
+    if (counted(m.clock.now)) [[likely]] {
+      // The totals are summed from these cells when the replication ends.
+      add(revenue_[a], x);
+      m.paid_window += x;
+      tick_counted(at_.revenue + a, m.clock.now, static_cast<double>(x));
+    } else {
+      add(before_.paid, x);
+    }
+    if (m.traced) [[unlikely]] {
+      note(m, "pay", what, x, a);
+    }
+    return x;
+  }
   //! Pay a receiver: one actor, or its shares of what he can pay (the last share
   //! takes the rounding, so the ledger stays exact).
-  std::int64_t pay(Migrant& m, const Payee& to, std::int64_t amount, const Says& what);
+  [[gnu::always_inline]] std::int64_t pay(Migrant& m, const Payee& to, std::int64_t amount,
+                                          const Says& what)
+  {
+    if (to.shares.size() == 1) [[likely]] {
+      return pay(m, to.shares.front().first, amount, what);
+    }
+    return pay_shares(m, to, amount, what);
+  }
+  std::int64_t pay_shares(Migrant& m, const Payee& to, std::int64_t amount, const Says& what);
+  [[gnu::cold, gnu::noinline]] void note_unpaid(const Migrant& m, ActorId a, std::int64_t amount,
+                                                const Says& what);
   void finish(Migrant& m, std::uint32_t outcome, const Says& what);
   //! Off the party (a lone rider, or a passenger), dead.
   void kill(Party& party, BatchDeparture::Seat*& link, Migrant& m, const Says& what);
   //! A trace line: `kind` names the step for programs, `what` says it for
   //! readers, `detail` holds the event's own fields (key=value;...).
-  void note(const Migrant& m, std::string_view kind, const Says& what, std::int64_t amount = 0,
-            int actor = -1, std::string detail = {});
+  [[gnu::always_inline]] void note(const Migrant& m, std::string_view kind, const Says& what,
+                                   std::int64_t amount = 0, int actor = -1, std::string detail = {})
+  {
+    if (m.traced) [[unlikely]] {
+      record(m, kind, what, amount, actor, std::move(detail));
+    }
+  }
+  [[gnu::cold, gnu::noinline]] void record(const Migrant& m, std::string_view kind,
+                                           const Says& what, std::int64_t amount, int actor,
+                                           std::string detail);
   std::string outcome_name(std::uint32_t outcome) const;
   //! The runtime guard: a migrant that takes absurdly many steps means a
   //! scenario that lets it loop; say which migrant, and where.
@@ -401,11 +472,14 @@ private:
   //! The epoch in force at simulated time t: the run starts with the warm-up,
   //! so scenario day 0 (where changes count from) is simulated day w_.
   const Epoch& at(Time t) const noexcept { return sc_.at(t - w_); }
+  //! The same, given the epoch `e` that was in force earlier on the same clock
+  //! (time only moves forward): no search until the clock passes e's end.
+  const Epoch& at(Time t, const Epoch& e) const noexcept { return t - w_ < e.end ? e : at(t); }
   //! Whether what happens at simulated time t falls in the reported window
   //! (after the warm-up).
   bool counted(Time t) const noexcept { return t >= w_; }
   //! Add x to period of time t of a series (in the window only).
-  void tick(std::size_t series, Time t, double x = 1.0)
+  [[gnu::always_inline]] void tick(std::size_t series, Time t, double x = 1.0)
   {
     if (counted(t)) {
       tick_counted(series, t, x);
@@ -414,23 +488,28 @@ private:
   //! tick, at a time known to be in the window.
   void tick_counted(std::size_t series, Time t, double x)
   {
-    // A multiplication, not a division: this runs at every payment.
-    const auto p = std::min(periods_ - 1, static_cast<std::size_t>((t - w_) * per_day_));
+    // A multiplication, not a division: this runs at every payment. (Through a
+    // signed integer: one instruction, and t >= w_ here.)
+    const auto p = std::min(
+      periods_ - 1, static_cast<std::size_t>(static_cast<std::int64_t>((t - w_) * per_day_)));
     series_[series * periods_ + p] += x;
   }
   //! What a monitoring point at `place` sees of a migrant arriving or leaving.
   void seen(const Migrant& m, std::uint32_t place, bool arriving)
   {
     const std::int32_t k = monitor_of_[place];
-    if (k < 0) [[likely]] {
-      return;
+    if (k >= 0) [[unlikely]] {
+      seen_at(m, static_cast<std::size_t>(k), arriving);
     }
+  }
+  [[gnu::noinline]] void seen_at(const Migrant& m, std::size_t k, bool arriving)
+  {
     const auto& first = arriving ? at_.arrivals : at_.departures;
-    const std::size_t base = first[static_cast<std::size_t>(k)];
+    const std::size_t base = first[k];
     if (base == kNoSeries) {
       return;
     }
-    const double coverage = at(m.clock.now).p.monitoring_points[static_cast<std::size_t>(k)].coverage;
+    const double coverage = at(m.clock.now).p.monitoring_points[k].coverage;
     tick(base, m.clock.now, coverage);
     tick(base + 1 + m.origin, m.clock.now, coverage);
   }
@@ -571,38 +650,14 @@ enum Hist : std::size_t
 // ---------------------------------------------------------------------------
 // Ledger and bookkeeping
 
-std::int64_t MaliWorker::pay(Migrant& m, ActorId a, std::int64_t amount, const Says& what)
+void MaliWorker::note_unpaid(const Migrant& m, ActorId a, std::int64_t amount, const Says& what)
 {
-  const std::int64_t x = std::min(amount, m.cash);
-  if (x <= 0) {
-    if (amount > 0 && m.traced) {
-      note(m, "pay_failed", what.str() + " (could not pay)", 0, a,
-           "asked=" + std::to_string(amount));
-    }
-    return 0;
-  }
-  m.cash -= x;
-  m.paid += x;
-  if (counted(m.clock.now)) [[likely]] {
-    // The hot path (tolls): the ledger's cell, his own sum, the month's. The totals
-    // are summed from these when the replication ends.
-    add(revenue_[a], x);
-    m.paid_window += x;
-    tick_counted(at_.revenue + a, m.clock.now, static_cast<double>(x));
-  } else {
-    add(before_.paid, x);
-  }
-  if (m.traced) {
-    note(m, "pay", what, x, a);
-  }
-  return x;
+  note(m, "pay_failed", what.str() + " (could not pay)", 0, a, "asked=" + std::to_string(amount));
 }
 
-std::int64_t MaliWorker::pay(Migrant& m, const Payee& to, std::int64_t amount, const Says& what)
+std::int64_t MaliWorker::pay_shares(Migrant& m, const Payee& to, std::int64_t amount,
+                                    const Says& what)
 {
-  if (to.shares.size() == 1) [[likely]] {
-    return pay(m, to.shares.front().first, amount, what);
-  }
   if (to.shares.empty()) {
     return 0;
   }
@@ -612,8 +667,8 @@ std::int64_t MaliWorker::pay(Migrant& m, const Payee& to, std::int64_t amount, c
   }
   std::int64_t left = x;
   for (std::size_t i = 0; i + 1 < to.shares.size(); ++i) {
-    const auto part = static_cast<std::int64_t>(
-      std::floor(static_cast<double>(x) * to.shares[i].second));
+    // A share is >= 0 (cfg::kShare): the truncation is the floor, without a call.
+    const auto part = static_cast<std::int64_t>(static_cast<double>(x) * to.shares[i].second);
     left -= pay(m, to.shares[i].first, std::min(part, left), what);
   }
   pay(m, to.shares.back().first, left, what);
@@ -628,8 +683,8 @@ std::string MaliWorker::outcome_name(std::uint32_t outcome) const
   return outcome == died() ? "died" : outcome == abandoned() ? "abandoned" : "turned_back";
 }
 
-void MaliWorker::note(const Migrant& m, std::string_view kind, const Says& what, std::int64_t amount,
-                      int actor, std::string detail)
+void MaliWorker::record(const Migrant& m, std::string_view kind, const Says& what,
+                        std::int64_t amount, int actor, std::string detail)
 {
   if (trace_ == nullptr || !m.traced) {
     return;
@@ -795,8 +850,8 @@ void MaliWorker::take_hostage(Migrant& m, std::int32_t takers, double probabilit
 // The k-th roadblock of a segment: three draws, the integer last (the only draw
 // whose number of bits could depend on a parameter, the toll's range). Returns the
 // delay in days.
-double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp, double demand,
-                                  std::uint64_t segment, std::uint64_t k)
+inline double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp,
+                                         double demand, std::uint64_t segment, std::uint64_t k)
 {
   const double u = rng.uniform();
   const double delay = rng.exponential();
@@ -855,7 +910,8 @@ void MaliWorker::desert(Party& party, const Segment& seg, const Params& p)
   const double rate = seg.desert_death_per_1000km >= 0.0
                         ? seg.desert_death_per_1000km
                         : (p.modes[seg.mode].desert ? p.desert_death_per_1000km : 0.0);
-  const double die = 1.0 - std::pow(1.0 - rate, seg.distance_km / 1000.0);
+  // No pow where the desert does not kill (most rides: buses): 0 either way.
+  const double die = rate > 0.0 ? 1.0 - std::pow(1.0 - rate, seg.distance_km / 1000.0) : 0.0;
   for (BatchDeparture::Seat** link = &party.group; *link != nullptr;) {
     Migrant& m = owner(*link);
     m.clock.now = party.clock->now;
@@ -1130,92 +1186,140 @@ Step<> MaliWorker::board(Migrant& m, const Option& way)
   co_await bay.stop.board(m.seat, &m);
 }
 
-// One segment, stop by stop, for a lone migrant or a vehicle's passengers. The
-// ride's stream (the rider's, or the vehicle's): travel time, the attack's
-// occurrence, position and kind, then three draws per roadblock for a lone
-// rider; each checkpoint (and a vehicle's roadblock) has its own stream.
-Step<> MaliWorker::ride(Party& party, std::uint32_t si)
+// Setting off on a segment: the ride's stream (the rider's, or the vehicle's):
+// travel time, the attack's occurrence, position and kind; the riders counted
+// on the segment.
+MaliWorker::OnRoad MaliWorker::set_off(Party& party, std::uint32_t si, const Epoch& e)
 {
-  Clock& clock = *party.clock;
-  const Epoch& e = at(clock.now);
   const Segment& seg = e.segments[si];
   const std::uint64_t here = party.aboard ? combine(party.line_site, seg.site) : seg.site;
   Stream rng = party.aboard ? stream(kConvoyRide, here, party.vehicle)
                             : stream(kRide, seg.site, owner(party.group).uid);
-  double attack_kind = 0.0;
-  Leg leg = [&] {
-    const ModeParams& mode = e.p.modes[seg.mode];
-    const double z_travel = drew("ride.travel", "convoy.travel", party, seg.site, 0, rng.normal());
-    const Time travel =
-      std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
-    const double u_attack = drew("ride.attack", "convoy.attack", party, seg.site, 0, rng.uniform());
-    const double attack_at =
-      drew("ride.attack", "convoy.attack", party, seg.site, 1, rng.uniform());
-    attack_kind = drew("ride.attack", "convoy.attack", party, seg.site, 2, rng.uniform());
-    const double hazard =
-      seg.bandits >= 0 ? seg.bandit_hazard * e.p.hazard_scale * party.hazard_factor : 0.0;
-    return Leg(travel, seg.roadblock_count, seg.checkpoint_count,
-               u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at);
-  }();
+  const ModeParams& mode = e.p.modes[seg.mode];
+  const double z_travel = drew("ride.travel", "convoy.travel", party, seg.site, 0, rng.normal());
+  const Time travel =
+    std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
+  const double u_attack = drew("ride.attack", "convoy.attack", party, seg.site, 0, rng.uniform());
+  const double attack_at = drew("ride.attack", "convoy.attack", party, seg.site, 1, rng.uniform());
+  const double attack_kind =
+    drew("ride.attack", "convoy.attack", party, seg.site, 2, rng.uniform());
+  const double hazard =
+    seg.bandits >= 0 ? seg.bandit_hazard * e.p.hazard_scale * party.hazard_factor : 0.0;
+  const Time t = party.clock->now;
   for (auto* s = party.group; s != nullptr; s = s->next) {
     Migrant& m = owner(s);
     m.on_segment = static_cast<std::int32_t>(si);
-    segment_flow_[si] += counted(clock.now) ? 1 : 0;
-    tick(at_.flow + si, clock.now);
+    segment_flow_[si] += counted(t) ? 1 : 0;
+    tick(at_.flow + si, t);
     if (!party.aboard) {
       seen(m, seg.from, false);
     }
   }
-  Time extra = 0.0;
-  const TollPoint* asked_by = nullptr; // the last toll point, and how likely it asks him
-  double asked = 0.0;
+  OnRoad road{ Leg(travel, seg.roadblock_count, seg.checkpoint_count,
+                   u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at),
+               rng, here, attack_kind };
+  road.now = &e;
+  return road;
+}
+
+// A lone rider's roadblock: the ride's stream; his papers and country asked
+// about once per toll point a ride.
+inline Time MaliWorker::lone_roadblock(Migrant& m, const Segment& seg, OnRoad& r)
+{
+  const TollPoint& tp = r.now->p.toll_points[part_at(seg.roadblocks, r.stop.index)];
+  if (&tp != r.asked_by) {
+    r.asked_by = &tp;
+    r.asked = tp.demand.at(m.docs, citizen(m, tp.country));
+  }
+  return pass_roadblock(m, r.rng, tp, r.asked, seg.site, r.stop.index);
+}
+
+bool MaliWorker::travel(Party& party, const Segment& seg, OnRoad& road)
+{
   for (;;) {
-    const Leg::Stop stop = leg.next();
-    co_await sim_.delay(clock, stop.wait + extra);
-    extra = 0.0;
-    const Params& q = at(clock.now).p;
-    if (stop.kind == Leg::Kind::Roadblock) {
-      const TollPoint& tp = q.toll_points[part_at(seg.roadblocks, stop.index)];
-      if (!party.aboard) {
-        Migrant& m = owner(party.group);
-        if (&tp != asked_by) {
-          asked_by = &tp;
-          asked = tp.demand.at(m.docs, citizen(m, tp.country));
-        }
-        extra = pass_roadblock(m, rng, tp, asked, seg.site, stop.index);
-        continue;
-      }
-      // Aboard: each passenger's own draws, the vehicle's delay.
-      for (auto* s = party.group; s != nullptr; s = s->next) {
-        Migrant& m = owner(s);
-        m.clock.now = clock.now;
-        Stream own = stream(kTollAboard, combine(seg.site, stop.index), m.uid);
-        pass_roadblock(m, own, tp, tp.demand.at(m.docs, citizen(m, tp.country)), seg.site,
-                       stop.index);
-      }
-      Stream rb = stream(kConvoyRoadblock, combine(here, stop.index), party.vehicle);
-      extra = drew("convoy.roadblock", party.line, party.vehicle, seg.site, stop.index,
-                   rb.exponential()) *
-              tp.delay_days;
-    } else if (stop.kind == Leg::Kind::Checkpoint) {
-      const Checkpoint& cp = q.checkpoints[part_at(seg.checkpoints, stop.index)];
-      pay_checkpoint(party, cp);
-      Stream s = party.aboard ? stream(kConvoyCheckpoint, combine(here, stop.index), party.vehicle)
-                              : stream(kCheckpoint, combine(seg.site, stop.index),
-                                       owner(party.group).uid);
-      extra = drew("ride.checkpoint", "convoy.checkpoint", party, seg.site, stop.index,
-                   s.exponential()) *
-              cp.delay_days;
-    } else if (stop.kind == Leg::Kind::Attack) {
-      attack(party, seg, attack_kind, q);
-      if (party.group == nullptr && !party.aboard) {
-        co_return; // the lone rider was killed
-      }
-    } else {
+    road.stop = road.leg.next();
+    road.wait = road.stop.wait + road.extra;
+    if (!sim_.step_inline(*party.clock, road.wait)) {
+      return true;
+    }
+    if (road.stop.kind == Leg::Kind::Roadblock && !party.aboard) [[likely]] {
+      // The commonest stop, a lone rider's roadblock: as arrive() would.
+      road.now = &at(party.clock->now, *road.now);
+      road.extra = lone_roadblock(owner(party.group), seg, road);
+      continue;
+    }
+    if (!arrive(party, seg, road)) {
+      return false;
+    }
+  }
+}
+
+bool MaliWorker::arrive(Party& party, const Segment& seg, OnRoad& road)
+{
+  road.now = &at(party.clock->now, *road.now);
+  if (road.stop.kind == Leg::Kind::End) {
+    desert(party, seg, road.now->p);
+    return false;
+  }
+  road.extra = pass_stop(party, seg, road, road.stop, road.now->p);
+  return party.group != nullptr || party.aboard; // a lone rider killed in an attack
+}
+
+// One stop on the way (a roadblock, a checkpoint, an attack); the delay it adds.
+// A lone rider's roadblocks draw three numbers each from the ride's stream; each
+// checkpoint (and a vehicle's roadblock) has its own stream.
+Time MaliWorker::pass_stop(Party& party, const Segment& seg, OnRoad& r, const Leg::Stop& stop,
+                           const Params& q)
+{
+  if (stop.kind == Leg::Kind::Roadblock) {
+    if (!party.aboard) {
+      return lone_roadblock(owner(party.group), seg, r);
+    }
+    const TollPoint& tp = q.toll_points[part_at(seg.roadblocks, stop.index)];
+    // Aboard: each passenger's own draws, the vehicle's delay.
+    const Time t = party.clock->now;
+    for (auto* s = party.group; s != nullptr; s = s->next) {
+      Migrant& m = owner(s);
+      m.clock.now = t;
+      Stream own = stream(kTollAboard, combine(seg.site, stop.index), m.uid);
+      pass_roadblock(m, own, tp, tp.demand.at(m.docs, citizen(m, tp.country)), seg.site,
+                     stop.index);
+    }
+    Stream rb = stream(kConvoyRoadblock, combine(r.here, stop.index), party.vehicle);
+    return drew("convoy.roadblock", party.line, party.vehicle, seg.site, stop.index,
+                rb.exponential()) *
+           tp.delay_days;
+  }
+  if (stop.kind == Leg::Kind::Checkpoint) {
+    const Checkpoint& cp = q.checkpoints[part_at(seg.checkpoints, stop.index)];
+    pay_checkpoint(party, cp);
+    Stream s = party.aboard
+                 ? stream(kConvoyCheckpoint, combine(r.here, stop.index), party.vehicle)
+                 : stream(kCheckpoint, combine(seg.site, stop.index), owner(party.group).uid);
+    return drew("ride.checkpoint", "convoy.checkpoint", party, seg.site, stop.index,
+                s.exponential()) *
+           cp.delay_days;
+  }
+  attack(party, seg, r.attack_kind, q);
+  return 0.0;
+}
+
+// One segment, stop by stop, for a lone migrant or a vehicle's passengers: set
+// off, travel to each stop and pass it, and at the end the desert's toll. The
+// stops run in a plain loop (travel) as long as their waits run inline; a wait
+// that has to go through the calendar (event-by-event stepping, the horizon) is
+// awaited here, as `co_await delay` at every stop would: the same events.
+Step<> MaliWorker::ride(Party& party, std::uint32_t si)
+{
+  const Epoch& e = at(party.clock->now);
+  const Segment& seg = e.segments[si];
+  OnRoad road = set_off(party, si, e);
+  while (travel(party, seg, road)) {
+    co_await sim_.delay(*party.clock, road.wait);
+    if (!arrive(party, seg, road)) {
       break;
     }
   }
-  desert(party, seg, at(clock.now).p);
 }
 
 // ---------------------------------------------------------------------------

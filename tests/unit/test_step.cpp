@@ -451,3 +451,73 @@ TEST_CASE("step: a million steps in a row do not grow the stack (symmetric trans
 }
 
 } // namespace
+
+namespace {
+
+// A walk of private steps of uneven lengths, each awaited.
+Process walk_awaiting(Simulation& sim, int n, std::vector<double>& out)
+{
+  Clock clock;
+  for (int i = 0; i < n; ++i) {
+    co_await sim.delay(clock, 0.25 + 0.125 * (i % 3));
+    out.push_back(clock.now);
+  }
+}
+
+// The same walk, its steps taken from a plain loop while they run inline; a step
+// that cannot (event-by-event stepping, past the horizon) is awaited.
+int walk_plainly(Simulation& sim, Clock& clock, int i, int n, std::vector<double>& out)
+{
+  for (; i < n && sim.step_inline(clock, 0.25 + 0.125 * (i % 3)); ++i) {
+    out.push_back(clock.now);
+  }
+  return i;
+}
+
+Process walk_inline(Simulation& sim, int n, std::vector<double>& out)
+{
+  Clock clock;
+  for (int i = walk_plainly(sim, clock, 0, n, out); i < n;
+       i = walk_plainly(sim, clock, i, n, out)) {
+    co_await sim.delay(clock, 0.25 + 0.125 * (i % 3));
+    out.push_back(clock.now);
+    ++i;
+  }
+}
+
+} // namespace
+
+TEST_CASE("step_inline: a plain loop of private steps is co_await delay, bit for bit, both modes")
+{
+  for (const auto mode : kModes) {
+    for (const double horizon : { 100.0, 7.3 }) { // all 40 steps, or the horizon in the middle
+      std::vector<double> awaited;
+      std::vector<double> plain;
+      Simulation a(mode);
+      a.reset(horizon);
+      a.start(walk_awaiting(a, 40, awaited), 0.0);
+      a.run();
+      Simulation b(mode);
+      b.reset(horizon);
+      b.start(walk_inline(b, 40, plain), 0.0);
+      b.run();
+      CHECK(plain == awaited);
+      CHECK(b.events() == a.events());
+      CHECK(awaited.size() == (horizon > 50.0 ? 40u : 19u));
+    }
+  }
+  // Nothing happens when it cannot run inline: the clock stays.
+  Simulation sim(Stepping::EventByEvent);
+  sim.reset(10.0);
+  Clock clock{ 1.0 };
+  CHECK_FALSE(sim.step_inline(clock, 0.5));
+  CHECK(clock.now == 1.0);
+  Simulation in(Stepping::Inline);
+  in.reset(10.0);
+  CHECK(in.step_inline(clock, 0.5));
+  CHECK(clock.now == 1.5);
+  CHECK(in.events() == 1);
+  CHECK_FALSE(in.step_inline(clock, 9.0)); // past the horizon
+  CHECK(clock.now == 1.5);
+  CHECK(in.events() == 1);
+}

@@ -196,6 +196,24 @@ public:
     return Delay{ *this, clock, dt };
   }
 
+  //! A private step of `dt` days taken at once, from plain code: when it would
+  //! run inline (inline stepping, not past the horizon) the clock advances and it
+  //! counts as an event, exactly as `co_await delay(clock, dt)` would; false:
+  //! nothing happened, and the process must `co_await delay(clock, dt)` itself.
+  //! For a hot loop of private steps written as a plain function (a coroutine
+  //! keeps its locals in its frame).
+  bool step_inline(Clock& clock, Time dt) noexcept
+  {
+    assert(dt >= 0.0);
+    const Time t = clock.now + dt;
+    if (stepping_ == Stepping::Inline && t <= horizon_) {
+      clock.now = t;
+      ++events_;
+      return true;
+    }
+    return false;
+  }
+
   //! Rejoin the calendar at the process's own time: after this the process may
   //! interact with others.
   struct Sync
