@@ -1425,7 +1425,10 @@ void read_choice(const Node& params, Compiled& c, Diagnostics& d)
         info.reach = ir.number("reach", named(Bounds{ 0.0, 1.0, true, false, false, false, "" },
                                               "a share in (0, 1]"),
                                1.0);
-        info.memory_days = ir.number("memory_days", named(Bounds{ 0.0, std::numeric_limits<double>::infinity(), true, true, false, false, "" }, "a number of days > 0"));
+        info.memory_days = ir.number(
+          "memory_days", named(Bounds{ 0.0, std::numeric_limits<double>::infinity(), true, true,
+                                        false, false, "" },
+                               "a number of days > 0"));
         info.prior_weight = ir.number("prior_weight", cfg::kNonNegative);
         info.prior_scale = ir.number("prior_scale", kFactor, 1.0);
         ir.finish();
