@@ -188,29 +188,65 @@ double true_interception(const Epoch& e, std::uint32_t at, ClassId docs, bool ci
   return std::min(1.0, b.interception.at(docs, citizen) * p.strictness);
 }
 
+namespace {
+
+//! The segments of a way, and a vehicle's expected effect on the attack hazard.
+std::span<const std::uint32_t> way_segments(const CorridorScenario& sc, const Epoch& e,
+                                            const Option& way, double& factor)
+{
+  factor = 1.0;
+  if (!way.line) {
+    return { &e.segments[way.index].index, 1 };
+  }
+  const Line& line = sc.lines[way.index];
+  const Vehicle& v = e.p.vehicles[line.vehicle];
+  if (v.has_protection) {
+    factor =
+      v.protection_probability * v.protection_hazard_factor + (1.0 - v.protection_probability);
+  }
+  return line.segments;
+}
+
+} // namespace
+
+WayPrior way_prior(const CorridorScenario& sc, const Option& way)
+{
+  const Epoch& e0 = sc.epochs[0];
+  double factor = 1.0;
+  const auto segments = way_segments(sc, e0, way, factor);
+  WayPrior out;
+  for (const auto s : segments) {
+    out.attack.push_back(true_attack(e0, e0.segments[s], factor));
+    out.death.push_back(true_death(e0, e0.segments[s], factor));
+  }
+  out.kidnapping = true_kidnapping(e0, e0.segments[segments.back()]);
+  return out;
+}
+
 Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
                 const std::vector<char>& citizen_of, const Hearsay* rumours)
 {
   Expected x;
   const Params& p = e.p;
   // The segments ridden, the attack factor of the vehicle (its expected escort).
-  std::span<const std::uint32_t> segments;
   double factor = 1.0;
-  const std::uint32_t lone[1] = { way.index };
+  const std::span<const std::uint32_t> segments = way_segments(sc, e, way, factor);
   if (way.line) {
     const Line& line = sc.lines[way.index];
-    const Vehicle& v = p.vehicles[line.vehicle];
-    segments = line.segments;
-    x.money += v.fare.at(docs, is_citizen(citizen_of, e.places[line.hub].country_index));
-    if (v.has_protection) {
-      factor =
-        v.protection_probability * v.protection_hazard_factor + (1.0 - v.protection_probability);
-    }
+    x.money += p.vehicles[line.vehicle].fare.at(
+      docs, is_citizen(citizen_of, e.places[line.hub].country_index));
   } else {
-    segments = lone;
     x.money += static_cast<double>(e.segments[way.index].fare);
   }
-  const Epoch* e0 = rumours ? rumours->prior : nullptr;
+  WayPrior computed;
+  const WayPrior* prior = nullptr;
+  if (rumours) {
+    prior = rumours->way;
+    if (prior == nullptr) {
+      computed = way_prior(sc, way);
+      prior = &computed;
+    }
+  }
   auto believed = [&](Risk k, std::uint32_t site, double prior_value) {
     const Information& in = *rumours->info;
     return rumours->knowledge->belief(k, site, in.prior_scale * prior_value, rumours->cutoff,
@@ -237,10 +273,10 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
       x.days += e.places[s.to].ghetto_stop_days;
     }
     const double attack =
-      rumours ? believed(Risk::Attack, s.index, true_attack(*e0, e0->segments[s.index], factor))
+      rumours ? believed(Risk::Attack, s.index, prior->attack[i])
               : true_attack(e, s, factor);
     const double death =
-      rumours ? believed(Risk::Death, s.index, true_death(*e0, e0->segments[s.index], factor))
+      rumours ? believed(Risk::Death, s.index, prior->death[i])
               : true_death(e, s, factor);
     safe *= 1.0 - attack;
     alive *= 1.0 - death;
@@ -251,10 +287,10 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
   x.risk[static_cast<std::size_t>(Risk::Death)] = 1.0 - alive;
   if (rumours) {
     x.risk[static_cast<std::size_t>(Risk::Kidnapping)] =
-      believed(Risk::Kidnapping, last.to, true_kidnapping(*e0, e0->segments[last.index]));
+      believed(Risk::Kidnapping, last.to, prior->kidnapping);
     x.risk[static_cast<std::size_t>(Risk::Interception)] =
       e.places[last.to].crossing() ? believed(Risk::Interception, last.to,
-                                              true_interception(*e0, last.to, docs, citizen_there))
+                                              true_interception(*rumours->prior, last.to, docs, citizen_there))
                                    : 0.0;
   } else {
     x.risk[static_cast<std::size_t>(Risk::Kidnapping)] = true_kidnapping(e, last);

@@ -128,7 +128,20 @@ struct Hearsay
   const Epoch* prior = nullptr;
   const Information* info = nullptr;
   double cutoff = 0.0;
+  //! The true risks of day 0 on each segment of the way (before prior_scale),
+  //! as way_prior computes them; empty: computed here.
+  const struct WayPrior* way = nullptr;
 };
+
+//! The true attack and death risks of day 0 on each segment of a way, and the
+//! kidnapping risk where it ends (the rumours' prior, before prior_scale).
+struct WayPrior
+{
+  std::vector<double> attack;
+  std::vector<double> death;
+  double kidnapping = 0.0;
+};
+WayPrior way_prior(const CorridorScenario& sc, const Option& way);
 
 //! What a migrant of papers `docs` and nationality `citizen_of` (per country:
 //! a citizen) expects of a way in epoch e: the true risks, or with `rumours`

@@ -329,9 +329,12 @@ public:
     for (const auto& pl : sc_.epochs[0].places) {
       monitor_of_.push_back(pl.monitor);
     }
+    prepare_choice();
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
+  //! The rumours' priors and the full-information cache (route choice by utility).
+  void prepare_choice();
 
   std::uint32_t vehicle_capacity(std::uint32_t line, std::uint64_t vehicle)
   {
@@ -402,6 +405,9 @@ private:
   //! the ways he can pay (fare + `spare`) if there are any.
   std::size_t choose(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
                      std::size_t table, double u, const Place& here, std::int64_t spare);
+  void trace_choice(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
+                    std::span<const double> v, std::size_t k, const Hearsay* rumours,
+                    bool affordable_only);
   //! A story for the rumours (heard by a share `reach` of the network).
   void tell(Time t, Risk k, std::uint32_t site, double exposures, double events,
             std::uint64_t entity, std::uint64_t key);
@@ -519,6 +525,14 @@ private:
   std::vector<std::unique_ptr<LineStop>> stops_;
   Migrant* alive_ = nullptr;
   Knowledge know_; // what migrants know (with rumours)
+  // The rumours' priors: the true risks of day 0 on each line and lone segment.
+  std::vector<WayPrior> line_prior_;
+  std::vector<WayPrior> segment_prior_;
+  // Full information: each way's utility per epoch, place and exit (table),
+  // way, nationality and papers; NaN until needed.
+  std::vector<double> v_cache_;
+  std::size_t tables_ = 0;
+  std::size_t max_ways_ = 0;
 
   // Tallies of the replication.
   std::vector<std::uint64_t> entered_;
@@ -1301,13 +1315,22 @@ std::size_t MaliWorker::choose(const Migrant& m, const Epoch& e, const std::vect
     return e.option_choice[table].pick(u); // today's weights, exactly
   }
   Hearsay heard;
-  const Hearsay* rumours = nullptr;
-  if (!e.p.information.full) {
+  const bool full = e.p.information.full;
+  if (!full) {
     heard = Hearsay{ &know_, &sc_.epochs[0], &e.p.information,
                      m.clock.now - e.p.information.delay_days };
     know_.catch_up(heard.cutoff, e.p.information.memory_days);
-    rumours = &heard;
   }
+  // With full information a way's utility depends only on the epoch, the place,
+  // the way, his nationality and papers: computed once.
+  const std::size_t cell =
+    full ? ((static_cast<std::size_t>(&e - sc_.epochs.data()) * tables_ + table) * max_ways_ *
+              sc_.nationalities.size() +
+            m.nationality) *
+             sc_.classes.size() +
+             m.docs
+         : 0;
+  const std::size_t way_stride = sc_.nationalities.size() * sc_.classes.size();
   const auto& citizen_of = sc_.nationalities[m.nationality].citizen;
   std::array<double, 16> small{};
   std::vector<double> large;
@@ -1316,13 +1339,24 @@ std::size_t MaliWorker::choose(const Migrant& m, const Epoch& e, const std::vect
     large.assign(ways.size(), 0.0);
     v = large;
   }
-  std::vector<Expected> seen; // what he expected, for the trace
   bool any_affordable = false;
   bool all_affordable = true;
+  std::uint32_t unaffordable = 0; // a bit per way (the first 32)
   for (std::size_t i = 0; i < ways.size(); ++i) {
-    const Expected x = expect(sc_, e, ways[i], m.docs, citizen_of, rumours);
-    v[i] = utility(ways[i].probability, x, e.p.choice, m.docs, home);
     const Option& w = ways[i];
+    double* known = full && i < max_ways_ ? &v_cache_[cell + i * way_stride] : nullptr;
+    if (known != nullptr && !std::isnan(*known)) {
+      v[i] = *known;
+    } else {
+      if (!full) {
+        heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
+      }
+      v[i] = utility(w.probability, expect(sc_, e, w, m.docs, citizen_of, full ? nullptr : &heard),
+                     e.p.choice, m.docs, home);
+      if (known != nullptr) {
+        *known = v[i];
+      }
+    }
     const double fare =
       w.line ? e.p.vehicles[sc_.lines[w.index].vehicle].fare.at(
                  m.docs, citizen(m, e.places[sc_.lines[w.index].hub].country_index))
@@ -1330,43 +1364,93 @@ std::size_t MaliWorker::choose(const Migrant& m, const Epoch& e, const std::vect
     const bool affordable = static_cast<double>(m.cash) >= fare + static_cast<double>(spare);
     any_affordable = any_affordable || affordable;
     all_affordable = all_affordable && affordable;
-    if (!affordable) {
-      v[i] = -std::numeric_limits<double>::infinity(); // undone below if none is affordable
-    }
-    if (m.traced) {
-      seen.push_back(x);
+    if (!affordable && i < 32) {
+      unaffordable |= std::uint32_t{ 1 } << i;
     }
   }
-  if (!any_affordable) { // he works, waits or turns back as today, towards his choice
+  // Ways he cannot pay are left out while one is affordable; if none is, he
+  // works, waits or turns back as today, towards his choice among all.
+  const bool masked = any_affordable && !all_affordable;
+  std::array<double, 16> kept{};
+  std::span<const double> choice = v;
+  if (masked) {
+    std::vector<double> big;
+    std::span<double> w(kept.data(), ways.size());
+    if (ways.size() > kept.size()) {
+      big.assign(ways.size(), 0.0);
+      w = big;
+    }
     for (std::size_t i = 0; i < ways.size(); ++i) {
-      v[i] = utility(ways[i].probability,
-                     expect(sc_, e, ways[i], m.docs, citizen_of, rumours), e.p.choice, m.docs,
-                     home);
+      const bool out = i < 32 ? (unaffordable >> i) & 1U : false;
+      w[i] = out ? -std::numeric_limits<double>::infinity() : v[i];
     }
+    const std::size_t k = logit_pick(w, u);
+    trace_choice(m, e, ways, w, k, full ? nullptr : &heard, true);
+    return k;
   }
-  const std::size_t k = logit_pick(v, u);
-  if (m.traced) {
-    std::vector<double> shares(ways.size());
-    logit_shares(v, shares);
-    std::string detail;
-    for (std::size_t i = 0; i < ways.size(); ++i) {
-      const Option& w = ways[i];
-      detail += std::string(i ? ";" : "") + "way" + std::to_string(i) + "=" +
-                (w.line ? sc_.lines[w.index].name : e.segments[w.index].id) +
-                ";share" + std::to_string(i) + "=" + std::to_string(shares[i]);
-      for (std::size_t r = 0; r < kRisks; ++r) {
-        detail += ";" + std::string(kRiskNames[r]) + std::to_string(i) + "=" +
-                  std::to_string(seen[i].risk[r]);
-      }
-    }
-    detail += ";chosen=" + std::to_string(k) + (all_affordable ? "" : ";affordable_only=1");
-    const Option& w = ways[k];
-    note(m, "choose",
-         { "chooses ", w.line ? std::string_view(sc_.lines[w.index].name)
-                              : std::string_view(e.segments[w.index].id) },
-         0, -1, std::move(detail));
-  }
+  const std::size_t k = logit_pick(choice, u);
+  trace_choice(m, e, ways, choice, k, full ? nullptr : &heard, false);
   return k;
+}
+
+void MaliWorker::trace_choice(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
+                              std::span<const double> v, std::size_t k, const Hearsay* rumours,
+                              bool affordable_only)
+{
+  if (!m.traced) {
+    return;
+  }
+  std::vector<double> shares(ways.size());
+  logit_shares(v, shares);
+  const auto& citizen_of = sc_.nationalities[m.nationality].citizen;
+  std::string detail;
+  for (std::size_t i = 0; i < ways.size(); ++i) {
+    const Option& w = ways[i];
+    Hearsay heard;
+    if (rumours != nullptr) {
+      heard = *rumours;
+      heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
+    }
+    const Expected x = expect(sc_, e, w, m.docs, citizen_of, rumours ? &heard : nullptr);
+    detail += std::string(i ? ";" : "") + "way" + std::to_string(i) + "=" +
+              (w.line ? sc_.lines[w.index].name : e.segments[w.index].id) + ";share" +
+              std::to_string(i) + "=" + std::to_string(shares[i]);
+    for (std::size_t r = 0; r < kRisks; ++r) {
+      detail += ";" + std::string(kRiskNames[r]) + std::to_string(i) + "=" +
+                std::to_string(x.risk[r]);
+    }
+  }
+  detail += ";chosen=" + std::to_string(k) + (affordable_only ? ";affordable_only=1" : "");
+  const Option& w = ways[k];
+  note(m, "choose",
+       { "chooses ", w.line ? std::string_view(sc_.lines[w.index].name)
+                            : std::string_view(e.segments[w.index].id) },
+       0, -1, std::move(detail));
+}
+
+void MaliWorker::prepare_choice()
+{
+  if (sc_.rumours) {
+    for (std::uint32_t l = 0; l < sc_.lines.size(); ++l) {
+      line_prior_.push_back(way_prior(sc_, Option{ true, l, 1.0 }));
+    }
+    for (std::uint32_t g = 0; g < sc_.epochs[0].segments.size(); ++g) {
+      segment_prior_.push_back(way_prior(sc_, Option{ false, g, 1.0 }));
+    }
+  }
+  bool full = false;
+  for (const auto& e : sc_.epochs) {
+    full = full || (e.p.choice.active && e.p.information.full);
+    tables_ = e.options.size();
+    for (const auto& ways : e.options) {
+      max_ways_ = std::max(max_ways_, ways.size());
+    }
+  }
+  if (full) {
+    v_cache_.assign(sc_.epochs.size() * tables_ * max_ways_ * sc_.nationalities.size() *
+                      sc_.classes.size(),
+                    std::numeric_limits<double>::quiet_NaN());
+  }
 }
 
 void MaliWorker::tell(Time t, Risk k, std::uint32_t site, double exposures, double events,
