@@ -15,12 +15,6 @@ bool is_citizen(const std::vector<char>& citizen_of, std::int32_t country)
          citizen_of[static_cast<std::size_t>(country)] != 0;
 }
 
-//! exp(-age / memory): a story's weight `age` days on.
-double fade(double age, double memory_days)
-{
-  return age <= 0.0 ? 1.0 : std::exp(-age / memory_days);
-}
-
 } // namespace
 
 bool weighs(const ChoiceWeights& w, ClassId docs, bool citizen)
@@ -33,6 +27,15 @@ bool weighs(const ChoiceWeights& w, ClassId docs, bool citizen)
   }
   return std::any_of(w.risk.begin(), w.risk.end(),
                      [&](const ByClass& b) { return b.at(docs, citizen) != 0.0; });
+}
+
+double risk_cost(const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen)
+{
+  double c = 0.0;
+  for (std::size_t k = 0; k < kRisks; ++k) {
+    c += w.risk[k].at(docs, citizen) * x.risk[k];
+  }
+  return c;
 }
 
 double utility(double base, const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen)
@@ -82,6 +85,10 @@ std::size_t logit_pick(std::span<const double> v, double u)
 void Knowledge::reset(std::size_t segments, std::size_t places)
 {
   queue_.clear();
+  ref_ = -std::numeric_limits<double>::infinity();
+  memory_ = std::numeric_limits<double>::quiet_NaN();
+  cutoff_ = std::numeric_limits<double>::quiet_NaN();
+  scale_ = 1.0;
   for (std::size_t k = 0; k < kRisks; ++k) {
     const bool on_segments =
       k == static_cast<std::size_t>(Risk::Attack) || k == static_cast<std::size_t>(Risk::Death);
@@ -110,18 +117,45 @@ void Knowledge::tell(double t, Risk k, std::uint32_t site, double exposures, dou
   std::push_heap(queue_.begin(), queue_.end(), later);
 }
 
+void Knowledge::rebase(double to)
+{
+  // Cells hold sum_i x_i exp((t_i - ref) / m): one factor moves them all.
+  const double f = std::exp((ref_ - to) / memory_);
+  for (auto& cells : cells_) {
+    for (auto& c : cells) {
+      c.exposures *= f;
+      c.events *= f;
+    }
+  }
+  ref_ = to;
+}
+
 void Knowledge::catch_up(double cutoff, double memory_days)
 {
+  if (memory_days != memory_) {
+    // A change of memory applies from now: what was heard fades as before until now.
+    if (std::isfinite(ref_)) {
+      rebase(cutoff);
+    }
+    memory_ = memory_days;
+  }
+  if (!std::isfinite(ref_)) {
+    ref_ = cutoff;
+  }
   while (!queue_.empty() && queue_.front().t < cutoff) {
     std::pop_heap(queue_.begin(), queue_.end(), later);
     const Story s = queue_.back();
     queue_.pop_back();
+    if ((s.t - ref_) / memory_ > 500.0) {
+      rebase(s.t); // keep the factors far from overflow
+    }
+    const double w = std::exp((s.t - ref_) / memory_);
     Cell& c = cells_[static_cast<std::size_t>(s.kind)][s.site];
-    const double f = fade(s.t - c.t, memory_days);
-    c.exposures = c.exposures * f + s.exposures;
-    c.events = c.events * f + s.events;
-    c.t = s.t;
+    c.exposures += s.exposures * w;
+    c.events += s.events * w;
   }
+  cutoff_ = cutoff;
+  scale_ = std::exp(-(cutoff - ref_) / memory_);
 }
 
 std::pair<double, double> Knowledge::heard(Risk k, std::uint32_t site, double cutoff,
@@ -131,8 +165,9 @@ std::pair<double, double> Knowledge::heard(Risk k, std::uint32_t site, double cu
   if (c.exposures <= 0.0) {
     return { 0.0, 0.0 };
   }
-  const double f = fade(cutoff - c.t, memory_days);
-  return { c.exposures * f, c.events * f };
+  const double g =
+    cutoff == cutoff_ && memory_days == memory_ ? scale_ : std::exp(-(cutoff - ref_) / memory_days);
+  return { c.exposures * g, c.events * g };
 }
 
 double Knowledge::belief(Risk k, std::uint32_t site, double prior, double cutoff,
@@ -224,7 +259,7 @@ WayPrior way_prior(const CorridorScenario& sc, const Option& way)
 }
 
 Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
-                const std::vector<char>& citizen_of, const Hearsay* rumours)
+                const std::vector<char>& citizen_of, const Hearsay* rumours, bool risks_only)
 {
   Expected x;
   const Params& p = e.p;
@@ -258,13 +293,15 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
     const Segment& s = e.segments[segments[i]];
     const ModeParams& mode = p.modes[s.mode];
     x.days += s.distance_km / mode.speed_km_per_day;
-    for (const auto& r : s.roadblocks) {
+    for (const auto& r :
+         risks_only ? std::span<const Placed>{} : std::span<const Placed>(s.roadblocks)) {
       const TollPoint& tp = p.toll_points[r.part];
       const double asked = tp.demand.at(docs, is_citizen(citizen_of, tp.country));
       x.money += r.amount * asked * 0.5 * static_cast<double>(tp.toll.lo + tp.toll.hi);
       x.days += r.amount * tp.delay_days;
     }
-    for (const auto& c : s.checkpoints) {
+    for (const auto& c :
+         risks_only ? std::span<const Placed>{} : std::span<const Placed>(s.checkpoints)) {
       const Checkpoint& cp = p.checkpoints[c.part];
       x.money += c.amount * static_cast<double>(cp.fee);
       x.days += c.amount * cp.delay_days;
@@ -273,11 +310,9 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
       x.days += e.places[s.to].ghetto_stop_days;
     }
     const double attack =
-      rumours ? believed(Risk::Attack, s.index, prior->attack[i])
-              : true_attack(e, s, factor);
+      rumours ? believed(Risk::Attack, s.index, prior->attack[i]) : true_attack(e, s, factor);
     const double death =
-      rumours ? believed(Risk::Death, s.index, prior->death[i])
-              : true_death(e, s, factor);
+      rumours ? believed(Risk::Death, s.index, prior->death[i]) : true_death(e, s, factor);
     safe *= 1.0 - attack;
     alive *= 1.0 - death;
   }
@@ -289,9 +324,10 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
     x.risk[static_cast<std::size_t>(Risk::Kidnapping)] =
       believed(Risk::Kidnapping, last.to, prior->kidnapping);
     x.risk[static_cast<std::size_t>(Risk::Interception)] =
-      e.places[last.to].crossing() ? believed(Risk::Interception, last.to,
-                                              true_interception(*rumours->prior, last.to, docs, citizen_there))
-                                   : 0.0;
+      e.places[last.to].crossing()
+        ? believed(Risk::Interception, last.to,
+                   true_interception(*rumours->prior, last.to, docs, citizen_there))
+        : 0.0;
   } else {
     x.risk[static_cast<std::size_t>(Risk::Kidnapping)] = true_kidnapping(e, last);
     x.risk[static_cast<std::size_t>(Risk::Interception)] =

@@ -49,6 +49,9 @@ struct Expected
 //! The utility of a way: `base` its probability by today's weights.
 double utility(double base, const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen);
 
+//! The risks' part of the utility: sum_k w_k risk_k (utility = the rest less this).
+double risk_cost(const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen);
+
 //! Whether a migrant of these papers weighs anything but the base weights.
 bool weighs(const ChoiceWeights& w, ClassId docs, bool citizen);
 
@@ -102,13 +105,17 @@ private:
   };
   struct Cell
   {
-    double exposures = 0.0;
+    double exposures = 0.0; //!< sum of x exp((t - ref_) / memory_)
     double events = 0.0;
-    double t = -std::numeric_limits<double>::infinity(); //!< as of this time
   };
+  void rebase(double to);
   static bool later(const Story& a, const Story& b) noexcept;
   std::vector<Story> queue_; //!< a heap: the earliest on top
   std::array<std::vector<Cell>, kRisks> cells_;
+  double ref_ = -std::numeric_limits<double>::infinity(); //!< the cells' reference time
+  double memory_ = std::numeric_limits<double>::quiet_NaN();
+  double cutoff_ = std::numeric_limits<double>::quiet_NaN(); //!< of the last catch_up
+  double scale_ = 1.0;                                       //!< exp(-(cutoff_ - ref_) / memory_)
 };
 
 //! The true probabilities of a way's parts (what full information knows), in
@@ -146,7 +153,9 @@ WayPrior way_prior(const CorridorScenario& sc, const Option& way);
 //! What a migrant of papers `docs` and nationality `citizen_of` (per country:
 //! a citizen) expects of a way in epoch e: the true risks, or with `rumours`
 //! what the knowledge state believes of each segment and place on it.
+//! `risks_only`: leave money and days at 0 (they do not change with what is heard).
 Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
-                const std::vector<char>& citizen_of, const Hearsay* rumours);
+                const std::vector<char>& citizen_of, const Hearsay* rumours,
+                bool risks_only = false);
 
 } // namespace passage::models::mali

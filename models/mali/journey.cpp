@@ -1323,13 +1323,15 @@ std::size_t MaliWorker::choose(const Migrant& m, const Epoch& e, const std::vect
   }
   // With full information a way's utility depends only on the epoch, the place,
   // the way, his nationality and papers: computed once.
+  // A way's utility, or with rumours its part that does not change with what is
+  // heard, depends only on the epoch, the place, the way, his nationality and
+  // papers: computed once.
   const std::size_t cell =
-    full ? ((static_cast<std::size_t>(&e - sc_.epochs.data()) * tables_ + table) * max_ways_ *
-              sc_.nationalities.size() +
-            m.nationality) *
-             sc_.classes.size() +
-             m.docs
-         : 0;
+    ((static_cast<std::size_t>(&e - sc_.epochs.data()) * tables_ + table) * max_ways_ *
+       sc_.nationalities.size() +
+     m.nationality) *
+      sc_.classes.size() +
+    m.docs;
   const std::size_t way_stride = sc_.nationalities.size() * sc_.classes.size();
   const auto& citizen_of = sc_.nationalities[m.nationality].citizen;
   std::array<double, 16> small{};
@@ -1344,19 +1346,24 @@ std::size_t MaliWorker::choose(const Migrant& m, const Epoch& e, const std::vect
   std::uint32_t unaffordable = 0; // a bit per way (the first 32)
   for (std::size_t i = 0; i < ways.size(); ++i) {
     const Option& w = ways[i];
-    double* known = full && i < max_ways_ ? &v_cache_[cell + i * way_stride] : nullptr;
-    if (known != nullptr && !std::isnan(*known)) {
-      v[i] = *known;
-    } else {
+    double* known = i < max_ways_ ? &v_cache_[cell + i * way_stride] : nullptr;
+    if (!full) {
+      heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
+    }
+    double fixed = known != nullptr ? *known : std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(fixed)) {
+      Expected x = expect(sc_, e, w, m.docs, citizen_of, full ? nullptr : &heard);
       if (!full) {
-        heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
+        x.risk = {};
       }
-      v[i] = utility(w.probability, expect(sc_, e, w, m.docs, citizen_of, full ? nullptr : &heard),
-                     e.p.choice, m.docs, home);
+      fixed = utility(w.probability, x, e.p.choice, m.docs, home);
       if (known != nullptr) {
-        *known = v[i];
+        *known = fixed;
       }
     }
+    v[i] = full ? fixed
+                : fixed - risk_cost(expect(sc_, e, w, m.docs, citizen_of, &heard, true),
+                                    e.p.choice, m.docs, home);
     const double fare =
       w.line ? e.p.vehicles[sc_.lines[w.index].vehicle].fare.at(
                  m.docs, citizen(m, e.places[sc_.lines[w.index].hub].country_index))
@@ -1438,9 +1445,9 @@ void MaliWorker::prepare_choice()
       segment_prior_.push_back(way_prior(sc_, Option{ false, g, 1.0 }));
     }
   }
-  bool full = false;
+  bool full = false; // some epoch chooses by utility
   for (const auto& e : sc_.epochs) {
-    full = full || (e.p.choice.active && e.p.information.full);
+    full = full || e.p.choice.active;
     tables_ = e.options.size();
     for (const auto& ways : e.options) {
       max_ways_ = std::max(max_ways_, ways.size());
