@@ -290,3 +290,23 @@ TEST_CASE("choice: raising the Kidal road's attack risk moves trucks to Tal Hand
     CHECK(t1[i] > t0[i]);
   }
 }
+
+TEST_CASE("choice: with rumours, -j1 equals -j2 and inline stepping equals event-by-event")
+{
+  // The knowledge state is read at synchronisation points and folded in time
+  // order: whoever ran first, the same stories are heard by the same choices.
+  const auto s = test::scenario_from_text(
+    mali_text("  choice:\n    weights: {attack: 10, money: 0.05}\n    information: {delay_days: "
+              "7, memory_days: 30, prior_weight: 5, reach: 0.7}\n"),
+    "mali-rumours.yaml");
+  const auto one = test::run_collect(s, 3, 1);
+  const auto two = test::run_collect(s, 3, 2);
+  const auto steps = test::run_collect(s, 3, 1, engine::Stepping::EventByEvent);
+  REQUIRE(one.rows.size() == two.rows.size());
+  REQUIRE(one.rows.size() == steps.rows.size());
+  CHECK(std::memcmp(one.rows.data(), two.rows.data(), one.rows.size() * sizeof(double)) == 0);
+  CHECK(std::memcmp(one.rows.data(), steps.rows.data(), one.rows.size() * sizeof(double)) == 0);
+  // And the rumours do move flows (the test is not of a choice that never happens).
+  const auto plain = test::run_collect(test::scenario_from_text(mali_text(""), "mali.yaml"), 3, 1);
+  CHECK(total(one.column("flow_anefis_kidal")) != total(plain.column("flow_anefis_kidal")));
+}
