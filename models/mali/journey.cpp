@@ -11,6 +11,8 @@
 // vehicle's passengers.
 #include "mali/journey.hpp"
 
+#include "mali/choice.hpp"
+
 #include "passage/core/components.hpp"
 #include "passage/core/step.hpp"
 #include "passage/errors.hpp"
@@ -66,6 +68,8 @@ constexpr std::uint64_t kGhettoStay = substream_id("mali.convoy.ghetto");
 constexpr std::uint64_t kHostageTaking = substream_id("mali.convoy.hostage");
 constexpr std::uint64_t kVictim = substream_id("mali.victim");
 constexpr std::uint64_t kDesert = substream_id("mali.desert");
+// Whether a story reaches the rumour network (choice.information.reach).
+constexpr std::uint64_t kRumour = substream_id("corridor.rumour");
 
 // Arrivals rejoin the calendar every so often, so that the source does not run
 // a whole year ahead (results do not depend on this number).
@@ -237,6 +241,7 @@ struct Party
   std::uint64_t vehicle = 0;             //!< the vehicle's departure order on it
   std::uint64_t line_site = 0;
   double hazard_factor = 1.0; //!< an escort's effect on the attack hazard
+  bool attacked = false;      //!< on the segment being ridden (a story for the rumours)
 };
 
 //! What a trace line says, in up to three pieces joined only when a migrant is
@@ -325,9 +330,12 @@ public:
     for (const auto& pl : sc_.epochs[0].places) {
       monitor_of_.push_back(pl.monitor);
     }
+    prepare_choice();
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
+  //! The rumours' priors and the full-information cache (route choice by utility).
+  void prepare_choice();
 
   std::uint32_t vehicle_capacity(std::uint32_t line, std::uint64_t vehicle)
   {
@@ -457,6 +465,27 @@ private:
                                            const Says& what, std::int64_t amount, int actor,
                                            std::string detail);
   std::string outcome_name(std::uint32_t outcome) const;
+
+  // --- route choice by utility, and rumours (mali/choice.hpp) -----------------
+  //! Whether his choice among `ways` here reads the knowledge state (then the
+  //! caller first synchronises: the state is read in calendar order).
+  bool reads_rumours(const Migrant& m, const Epoch& e, const Place& here,
+                     const std::vector<Option>& ways) const;
+  //! The way he takes with the uniform u: by today's weights (table `table`),
+  //! or, when he weighs costs or risks, by the logit of their utilities, among
+  //! the ways he can pay (fare + `spare`) if there are any.
+  std::size_t choose(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
+                     std::size_t table, double u, const Place& here, std::int64_t spare);
+  void trace_choice(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
+                    std::span<const double> v, std::size_t k, const Hearsay* rumours,
+                    bool affordable_only);
+  //! A story for the rumours (heard by a share `reach` of the network).
+  void tell(Time t, Risk k, std::uint32_t site, double exposures, double events,
+            std::uint64_t entity, std::uint64_t key);
+  static std::uint64_t teller(const Party& party)
+  {
+    return party.aboard ? combine(party.line_site, party.vehicle) : owner(party.group).uid;
+  }
   //! The runtime guard: a migrant that takes absurdly many steps means a
   //! scenario that lets it loop; say which migrant, and where.
   void guard(Migrant& m) const
@@ -574,6 +603,15 @@ private:
   std::vector<std::unique_ptr<engine::Stock>> stocks_; // one per passport market
   std::vector<std::unique_ptr<LineStop>> stops_;
   Migrant* alive_ = nullptr;
+  Knowledge know_; // what migrants know (with rumours)
+  // The rumours' priors: the true risks of day 0 on each line and lone segment.
+  std::vector<WayPrior> line_prior_;
+  std::vector<WayPrior> segment_prior_;
+  // Full information: each way's utility per epoch, place and exit (table),
+  // way, nationality and papers; NaN until needed.
+  std::vector<double> v_cache_;
+  std::size_t tables_ = 0;
+  std::size_t max_ways_ = 0;
 
   // Tallies of the replication.
   std::vector<std::uint64_t> entered_;
@@ -842,8 +880,12 @@ void MaliWorker::meet_recruiter(Migrant& m, const Place& here)
 void MaliWorker::take_hostage(Migrant& m, std::int32_t takers, double probability, Stream s,
                               std::uint64_t where)
 {
-  if (drew("hostage.taking", m, where, 0, s.uniform()) < probability) {
+  const bool taken = drew("hostage.taking", m, where, 0, s.uniform()) < probability;
+  if (taken) {
     m.held = static_cast<std::int8_t>(takers);
+  }
+  if (sc_.rumours) {
+    tell(m.clock.now, Risk::Kidnapping, m.place, 1.0, taken ? 1.0 : 0.0, m.uid, where);
   }
 }
 
@@ -882,6 +924,12 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
   tick(at_.attacks, party.clock->now);
   const BanditZone& z = p.bandit_zones[static_cast<std::size_t>(seg.bandits)];
   const bool robbery = kind < z.robbery_share;
+  const std::uint64_t who = sc_.rumours ? teller(party) : 0;
+  double killed = 0.0;
+  if (sc_.rumours) {
+    party.attacked = true;
+    tell(party.clock->now, Risk::Attack, seg.index, 1.0, 1.0, who, seg.site);
+  }
   for (BatchDeparture::Seat** link = &party.group; *link != nullptr;) {
     Migrant& m = owner(*link);
     m.clock.now = party.clock->now;
@@ -894,6 +942,7 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
       if (drew("victim", m, seg.site, 0, v.uniform()) < z.kill_probability) {
         killed_in_attacks_ += counted(m.clock.now) ? 1 : 0;
         tick(at_.killed, m.clock.now);
+        killed += 1.0;
         kill(party, *link, m, "killed in the attack");
         continue;
       }
@@ -901,6 +950,9 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
       pay(m, z.receiver, z.payoff, { z.label, " stop the ride: pay-off" });
     }
     link = &(*link)->next;
+  }
+  if (sc_.rumours && killed > 0.0) { // the riders who survive it are told of at the segment's end
+    tell(party.clock->now, Risk::Death, seg.index, killed, killed, who, seg.site);
   }
 }
 
@@ -912,6 +964,10 @@ void MaliWorker::desert(Party& party, const Segment& seg, const Params& p)
                         : (p.modes[seg.mode].desert ? p.desert_death_per_1000km : 0.0);
   // No pow where the desert does not kill (most rides: buses): 0 either way.
   const double die = rate > 0.0 ? 1.0 - std::pow(1.0 - rate, seg.distance_km / 1000.0) : 0.0;
+  const bool told = sc_.rumours && party.group != nullptr;
+  const std::uint64_t who = told ? teller(party) : 0;
+  double riders = 0.0;
+  double died = 0.0;
   for (BatchDeparture::Seat** link = &party.group; *link != nullptr;) {
     Migrant& m = owner(*link);
     m.clock.now = party.clock->now;
@@ -919,10 +975,22 @@ void MaliWorker::desert(Party& party, const Segment& seg, const Params& p)
     m.on_segment = -1;
     if (die > 0.0 &&
         drew("desert", m, seg.site, 0, stream(kDesert, seg.site, m.uid).uniform()) < die) {
+      riders += 1.0;
+      died += 1.0;
       kill(party, *link, m, "dies in the desert");
       continue;
     }
+    riders += 1.0;
     link = &(*link)->next;
+  }
+  if (told) {
+    if (seg.bandits >= 0 && !party.attacked) {
+      tell(party.clock->now, Risk::Attack, seg.index, 1.0, 0.0, who, seg.site);
+    }
+    party.attacked = false;
+    if (seg.bandits >= 0 || die > 0.0) {
+      tell(party.clock->now, Risk::Death, seg.index, riders, died, who, seg.site);
+    }
   }
 }
 
@@ -1078,6 +1146,10 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
     const double strictness = e.places[m.place].strictness;
     const double p_catch =
       std::min(1.0, b.interception.at(m.docs, citizen(m, here.country_index)) * strictness);
+    if (sc_.rumours) {
+      tell(m.clock.now, Risk::Interception, m.place, 1.0, u_catch >= p_catch ? 0.0 : 1.0, m.uid,
+           combine(here.site, attempt));
+    }
     if (u_catch >= p_catch) {
       if (here.exit == static_cast<std::int32_t>(m.exit)) {
         finish(m, m.exit, { "crosses the ", b.label });
@@ -1117,7 +1189,11 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
     finish(m, turned_back(), "no open way onwards: turns back");
     co_return Option{};
   }
-  const Option& planned = ways[e.option_choice[choice].pick(m.hub_choice)];
+  const std::int64_t spare = hub.cash_reserve + (m.passeur_paid ? 0 : hub.passeur_fee);
+  if (reads_rumours(m, e, here, ways)) {
+    co_await sim_.sync(m.clock);
+  }
+  const Option& planned = ways[choose(m, e, ways, choice, m.hub_choice, here, spare)];
   const bool at_home = citizen(m, here.country_index);
   const std::int64_t fare =
     planned.line ? static_cast<std::int64_t>(
@@ -1166,7 +1242,10 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
     finish(m, turned_back(), "no open way onwards: turns back");
     co_return Option{};
   }
-  co_return open[now.option_choice[choice].pick(m.hub_choice)];
+  if (reads_rumours(m, now, here, open)) {
+    co_await sim_.sync(m.clock);
+  }
+  co_return open[choose(m, now, open, choice, m.hub_choice, here, hub_of(now.p, here).cash_reserve)];
 }
 
 // The one place migrants meet: a vehicle fills in the order they board, and
@@ -1323,6 +1402,183 @@ Step<> MaliWorker::ride(Party& party, std::uint32_t si)
 }
 
 // ---------------------------------------------------------------------------
+// Route choice by utility, and rumours (mali/choice.hpp, docs/behaviour.md)
+
+bool MaliWorker::reads_rumours(const Migrant& m, const Epoch& e, const Place& here,
+                               const std::vector<Option>& ways) const
+{
+  return !e.p.information.full && ways.size() > 1 &&
+         weighs(e.p.choice, m.docs, citizen(m, here.country_index));
+}
+
+std::size_t MaliWorker::choose(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
+                               std::size_t table, double u, const Place& here, std::int64_t spare)
+{
+  const bool home = citizen(m, here.country_index);
+  if (ways.size() < 2 || !weighs(e.p.choice, m.docs, home)) [[likely]] {
+    return e.option_choice[table].pick(u); // today's weights, exactly
+  }
+  Hearsay heard;
+  const bool full = e.p.information.full;
+  if (!full) {
+    heard = Hearsay{ &know_, &sc_.epochs[0], &e.p.information,
+                     m.clock.now - e.p.information.delay_days };
+    know_.catch_up(heard.cutoff, e.p.information.memory_days);
+  }
+  // With full information a way's utility depends only on the epoch, the place,
+  // the way, his nationality and papers: computed once.
+  // A way's utility, or with rumours its part that does not change with what is
+  // heard, depends only on the epoch, the place, the way, his nationality and
+  // papers: computed once.
+  const std::size_t cell =
+    ((static_cast<std::size_t>(&e - sc_.epochs.data()) * tables_ + table) * max_ways_ *
+       sc_.nationalities.size() +
+     m.nationality) *
+      sc_.classes.size() +
+    m.docs;
+  const std::size_t way_stride = sc_.nationalities.size() * sc_.classes.size();
+  const auto& citizen_of = sc_.nationalities[m.nationality].citizen;
+  std::array<double, 16> small{};
+  std::vector<double> large;
+  std::span<double> v(small.data(), ways.size());
+  if (ways.size() > small.size()) {
+    large.assign(ways.size(), 0.0);
+    v = large;
+  }
+  bool any_affordable = false;
+  bool all_affordable = true;
+  std::uint32_t unaffordable = 0; // a bit per way (the first 32)
+  for (std::size_t i = 0; i < ways.size(); ++i) {
+    const Option& w = ways[i];
+    double* known = i < max_ways_ ? &v_cache_[cell + i * way_stride] : nullptr;
+    if (!full) {
+      heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
+    }
+    double fixed = known != nullptr ? *known : std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(fixed)) {
+      Expected x = expect(sc_, e, w, m.docs, citizen_of, full ? nullptr : &heard);
+      if (!full) {
+        x.risk = {};
+      }
+      fixed = utility(w.probability, x, e.p.choice, m.docs, home);
+      if (known != nullptr) {
+        *known = fixed;
+      }
+    }
+    v[i] = full ? fixed
+                : fixed - risk_cost(expect(sc_, e, w, m.docs, citizen_of, &heard, true),
+                                    e.p.choice, m.docs, home);
+    const double fare =
+      w.line ? e.p.vehicles[sc_.lines[w.index].vehicle].fare.at(
+                 m.docs, citizen(m, e.places[sc_.lines[w.index].hub].country_index))
+             : static_cast<double>(e.segments[w.index].fare);
+    const bool affordable = static_cast<double>(m.cash) >= fare + static_cast<double>(spare);
+    any_affordable = any_affordable || affordable;
+    all_affordable = all_affordable && affordable;
+    if (!affordable && i < 32) {
+      unaffordable |= std::uint32_t{ 1 } << i;
+    }
+  }
+  // Ways he cannot pay are left out while one is affordable; if none is, he
+  // works, waits or turns back as today, towards his choice among all.
+  const bool masked = any_affordable && !all_affordable;
+  std::array<double, 16> kept{};
+  std::span<const double> choice = v;
+  if (masked) {
+    std::vector<double> big;
+    std::span<double> w(kept.data(), ways.size());
+    if (ways.size() > kept.size()) {
+      big.assign(ways.size(), 0.0);
+      w = big;
+    }
+    for (std::size_t i = 0; i < ways.size(); ++i) {
+      const bool out = i < 32 ? (unaffordable >> i) & 1U : false;
+      w[i] = out ? -std::numeric_limits<double>::infinity() : v[i];
+    }
+    const std::size_t k = logit_pick(w, u);
+    trace_choice(m, e, ways, w, k, full ? nullptr : &heard, true);
+    return k;
+  }
+  const std::size_t k = logit_pick(choice, u);
+  trace_choice(m, e, ways, choice, k, full ? nullptr : &heard, false);
+  return k;
+}
+
+void MaliWorker::trace_choice(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
+                              std::span<const double> v, std::size_t k, const Hearsay* rumours,
+                              bool affordable_only)
+{
+  if (!m.traced) {
+    return;
+  }
+  std::vector<double> shares(ways.size());
+  logit_shares(v, shares);
+  const auto& citizen_of = sc_.nationalities[m.nationality].citizen;
+  std::string detail;
+  for (std::size_t i = 0; i < ways.size(); ++i) {
+    const Option& w = ways[i];
+    Hearsay heard;
+    if (rumours != nullptr) {
+      heard = *rumours;
+      heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
+    }
+    const Expected x = expect(sc_, e, w, m.docs, citizen_of, rumours ? &heard : nullptr);
+    detail += std::string(i ? ";" : "") + "way" + std::to_string(i) + "=" +
+              (w.line ? sc_.lines[w.index].name : e.segments[w.index].id) + ";share" +
+              std::to_string(i) + "=" + std::to_string(shares[i]);
+    for (std::size_t r = 0; r < kRisks; ++r) {
+      detail += ";" + std::string(kRiskNames[r]) + std::to_string(i) + "=" +
+                std::to_string(x.risk[r]);
+    }
+  }
+  detail += ";chosen=" + std::to_string(k) + (affordable_only ? ";affordable_only=1" : "");
+  const Option& w = ways[k];
+  note(m, "choose",
+       { "chooses ", w.line ? std::string_view(sc_.lines[w.index].name)
+                            : std::string_view(e.segments[w.index].id) },
+       0, -1, std::move(detail));
+}
+
+void MaliWorker::prepare_choice()
+{
+  if (sc_.rumours) {
+    for (std::uint32_t l = 0; l < sc_.lines.size(); ++l) {
+      line_prior_.push_back(way_prior(sc_, Option{ true, l, 1.0 }));
+    }
+    for (std::uint32_t g = 0; g < sc_.epochs[0].segments.size(); ++g) {
+      segment_prior_.push_back(way_prior(sc_, Option{ false, g, 1.0 }));
+    }
+  }
+  bool full = false; // some epoch chooses by utility
+  for (const auto& e : sc_.epochs) {
+    full = full || e.p.choice.active;
+    tables_ = e.options.size();
+    for (const auto& ways : e.options) {
+      max_ways_ = std::max(max_ways_, ways.size());
+    }
+  }
+  if (full) {
+    v_cache_.assign(sc_.epochs.size() * tables_ * max_ways_ * sc_.nationalities.size() *
+                      sc_.classes.size(),
+                    std::numeric_limits<double>::quiet_NaN());
+  }
+}
+
+void MaliWorker::tell(Time t, Risk k, std::uint32_t site, double exposures, double events,
+                      std::uint64_t entity, std::uint64_t key)
+{
+  const Information& in = at(t).p.information;
+  if (in.reach < 1.0) {
+    Stream s = stream(kRumour, combine(key, static_cast<std::uint64_t>(k)), entity);
+    if (drew("rumour", entity, Draw::kNone, key, static_cast<std::uint64_t>(k), s.uniform()) >=
+        in.reach) {
+      return; // never heard
+    }
+  }
+  know_.tell(t, k, site, exposures, events, entity);
+}
+
+// ---------------------------------------------------------------------------
 // The processes
 
 Process MaliWorker::source(std::uint32_t flow)
@@ -1437,7 +1693,10 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
       }
       const double u_way =
         drew("route", m, here.site, 0, stream(kRoute, here.site, m.uid).uniform());
-      way = ways[e.option_choice[m.place * exits + m.exit].pick(u_way)];
+      if (reads_rumours(m, e, here, ways)) {
+        co_await sim_.sync(m.clock);
+      }
+      way = ways[choose(m, e, ways, m.place * exits + m.exit, u_way, here, 0)];
     }
     const Segment& seg = at(m.clock.now).segments[way.index];
     pay(m, seg.fare_to, seg.fare, "fare");
@@ -1557,6 +1816,10 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
                end.hostage_probability) {
     takers = end.hostage;
   }
+  if (sc_.rumours && (last.hostage >= 0 || end.hostage >= 0)) {
+    tell(clock.now, Risk::Kidnapping, line.end, 1.0, takers >= 0 ? 1.0 : 0.0, teller(party),
+         line.site);
+  }
   for (auto* s = party.group; s != nullptr;) {
     auto* next = s->next; // the seat dies with its passenger
     Migrant& m = owner(s);
@@ -1603,6 +1866,9 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   papers_least_ = -1;
   std::fill(paid_by_origin_.begin(), paid_by_origin_.end(), 0);
   std::fill(series_.begin(), series_.end(), 0.0);
+  if (sc_.rumours) {
+    know_.reset(sc_.epochs[0].segments.size(), sc_.epochs[0].places.size());
+  }
 
   for (std::uint32_t f = 0; f < sc_.epochs[0].flows.size(); ++f) {
     sim_.start(source(f), 0.0);

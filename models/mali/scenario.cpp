@@ -1058,6 +1058,7 @@ void read_segments(const Node& params, Compiled& c, Diagnostics& d)
   for (const auto& e : cfg::value_of(entry->value).entries()) {
     Segment s;
     s.id = e.key;
+    s.index = static_cast<std::uint32_t>(segs.size());
     s.site = engine::random::substream_id("segment:" + e.key);
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "segment '" + e.key + "'",
                 { "from", "to", "mode", "distance_km", "weight", "fare", "fare_to", "roadblocks",
@@ -1367,6 +1368,76 @@ void read_origins_destinations_flows(const Node& params, Compiled& c, Diagnostic
   }
 }
 
+// --- route choice by utility (docs/behaviour.md) ----------------------------------
+
+const Bounds kUtilityWeight = named(Bounds{ -1.0e6, 1.0e6, false, false, false, false, "" },
+                                    "a utility weight in [-10^6, 10^6]");
+
+void read_choice(const Node& params, Compiled& c, Diagnostics& d)
+{
+  const auto* ce = params.find_entry("choice");
+  if (ce == nullptr) {
+    return;
+  }
+  ChoiceWeights& w = c.epoch.p.choice;
+  Information& info = c.epoch.p.information;
+  w.given = true;
+  MapReader r(&cfg::value_of(ce->value), ce->key_mark, d, "choice", { "weights", "information", "note" });
+  if (!r.ok()) {
+    return;
+  }
+  if (r.require("weights") != nullptr) {
+    MapReader wr = MapReader::child(*r.node(), "weights", d, "choice.weights",
+                                    { "money", "time", "attack", "death", "kidnapping",
+                                      "interception" });
+    if (wr.ok()) {
+      w.money = by_class(wr, "money", kUtilityWeight, c, 0.0);
+      w.time = by_class(wr, "time", kUtilityWeight, c, 0.0);
+      for (std::size_t k = 0; k < kRiskNames.size(); ++k) {
+        w.risk[k] = by_class(wr, kRiskNames[k], kUtilityWeight, c, 0.0);
+      }
+      wr.finish();
+    }
+  }
+  auto any = [](const ByClass& b) {
+    return (b.has_citizen && b.citizen != 0.0) ||
+           std::any_of(b.value.begin(), b.value.end(), [](double x) { return x != 0.0; });
+  };
+  w.active = any(w.money) || any(w.time);
+  for (const auto& b : w.risk) {
+    w.active = w.active || any(b);
+  }
+  if (const Node* in = r.get("information")) {
+    const Node& v = cfg::value_of(*in);
+    if (v.is_scalar()) {
+      if (v.text() != "full") {
+        d.error(v.mark(), "choice.information is 'full' or a mapping of rumours' parameters",
+                "information: full (the true risks), or information: {delay_days: d, "
+                "memory_days: m, prior_weight: n, reach: r, prior_scale: s}");
+      }
+    } else {
+      MapReader ir = MapReader::child(*r.node(), "information", d, "choice.information",
+                                      { "delay_days", "reach", "memory_days", "prior_weight",
+                                        "prior_scale", "note" });
+      if (ir.ok()) {
+        info.full = false;
+        info.delay_days = ir.number("delay_days", kDays);
+        info.reach = ir.number("reach", named(Bounds{ 0.0, 1.0, true, false, false, false, "" },
+                                              "a share in (0, 1]"),
+                               1.0);
+        info.memory_days = ir.number(
+          "memory_days", named(Bounds{ 0.0, std::numeric_limits<double>::infinity(), true, true,
+                                        false, false, "" },
+                               "a number of days > 0"));
+        info.prior_weight = ir.number("prior_weight", cfg::kNonNegative);
+        info.prior_scale = ir.number("prior_scale", kFactor, 1.0);
+        ir.finish();
+      }
+    }
+  }
+  r.finish();
+}
+
 Compiled compile_tree(const Node& root, Diagnostics& d)
 {
   Compiled c;
@@ -1381,7 +1452,7 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
                   "entries", "destinations", "cash", "modes", "toll_points", "checkpoints",
                   "bandits", "desert", "arrest_points", "recruiters", "passport_markets", "hubs",
                   "vehicles", "hostage_takers", "borders", "monitoring_points", "places",
-                  "segments", "notes",
+                  "segments", "notes", "choice",
                   "roadblocks", "cokseurs", "gendarmerie", "hub", "trucks", "protection",
                   "hostage", "border", "nouakchott_share" });
   // At most 1,000 CFA per EUR (the peg is 655.957) and 10^9 EUR: an amount in
@@ -1420,6 +1491,7 @@ Compiled compile_tree(const Node& root, Diagnostics& d)
     r.finish();
   }
   read_parts(params, c, d);
+  read_choice(params, c, d);
   read_places(params, c, d);
   read_segments(params, c, d);
   read_origins_destinations_flows(params, c, d);
@@ -2339,6 +2411,24 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
   }
   for (auto& e : out.epochs) {
     compute_options(e, out.lines, out.exits.size());
+  }
+  // Route choice by utility: somewhere a migrant must have a choice to make.
+  if (std::any_of(out.epochs.begin(), out.epochs.end(),
+                  [](const Epoch& e) { return e.p.choice.given; })) {
+    bool choice = false;
+    for (const auto& e : out.epochs) {
+      out.rumours = out.rumours || (e.p.choice.active && !e.p.information.full);
+      for (const auto& ways : e.options) {
+        choice = choice || ways.size() > 1;
+      }
+    }
+    if (!choice) {
+      d.error(mark_at(root, { "parameters", "choice" }, root.mark()),
+              "choice has no effect: no place offers two ways onwards",
+              "a choice by utility is made where a place (or a hub's lines) offers several open "
+              "ways towards the migrant's exit (docs/behaviour.md)");
+      return out;
+    }
   }
   // The sources' kinds label the rows (the tags were checked when the model was made).
   Diagnostics checked;

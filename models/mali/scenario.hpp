@@ -334,6 +334,7 @@ struct Segment
   double hostage_probability = 0.0;
   bool on_line = false; //!< ridden only aboard a vehicle from a hub
   std::uint64_t site = 0;
+  std::uint32_t index = 0; //!< its index in `segments`
 };
 
 //! A line: from a hub, in one kind of vehicle, along segments of its mode to
@@ -357,9 +358,37 @@ struct Option
   double probability = 0.0;
 };
 
+//! Route choice by utility (`parameters.choice`, docs/behaviour.md): the weights
+//! of what a migrant expects of a way, by document class (citizens: of the
+//! country where he chooses), and what he knows.
+struct ChoiceWeights
+{
+  bool given = false;  //!< `parameters.choice` is in this epoch
+  bool active = false; //!< some weight is not 0
+  ByClass money;       //!< per 1,000 CFA of expected fares, tolls and fees
+  ByClass time;        //!< per expected day
+  std::array<ByClass, 4> risk; //!< attack, death, kidnapping, interception (a probability)
+};
+inline constexpr std::array<std::string_view, 4> kRiskNames = { "attack", "death", "kidnapping",
+                                                               "interception" };
+
+//! What migrants know of the risks (`parameters.choice.information`): the true
+//! ones (full), or rumours.
+struct Information
+{
+  bool full = true;
+  double delay_days = 0.0;   //!< a story is heard this long after it happened
+  double reach = 1.0;        //!< the share of stories that are heard at all
+  double memory_days = 0.0;  //!< stories fade: weight exp(-age / memory_days)
+  double prior_weight = 0.0; //!< the prior belief is worth this many stories
+  double prior_scale = 1.0;  //!< the prior belief: the true risks of day 0, times this
+};
+
 //! The parts and the scenario-wide numbers of one epoch.
 struct Params
 {
+  ChoiceWeights choice;
+  Information information;
   double cfa_per_eur = 667.0;
   double cash_median = 0.0;
   double cash_sigma = 0.0;
@@ -437,6 +466,8 @@ struct CorridorScenario
   std::vector<Epoch> epochs;
   std::vector<ProvenanceRow> provenance;
   std::uint64_t max_events_per_migrant = 100000;
+  //! Some epoch chooses by utility on rumours: the worker keeps a knowledge state.
+  bool rumours = false;
 
   //! The epoch in force at time t.
   const Epoch& at(double t) const noexcept

@@ -406,4 +406,40 @@ assert m["migrants"]["mean"] > 100, m["migrants"]' && echo "ok: $f.yaml: migrant
 done
 grep -q trucks_dispatched <("$PASSAGE" report bare_hub.h5) && echo "ok: bare_hub runs its lorry" || fail "bare_hub: no trucks_dispatched"
 
+
+# ---- Route choice by utility (issue 15): its keys are checked like the others ----
+choice_in() { sed "s/^parameters:\$/parameters:\n  choice: $2/" "$MALI" >"$1"; }
+choice_in ch_key.yaml '{weights: {atack: 1}}'
+refused "$(key_at ch_key.yaml "  choice: {" atack): error: unknown key 'atack' in choice.weights" "did you mean 'attack'?" -- "$PASSAGE" validate ch_key.yaml
+choice_in ch_info.yaml '{weights: {attack: 1}, information: partial}'
+refused "$(value_at ch_info.yaml "  choice: {" information): error: choice.information is 'full' or a mapping of rumours' parameters" "information: full" -- "$PASSAGE" validate ch_info.yaml
+choice_in ch_memory.yaml '{weights: {attack: 1}, information: {delay_days: 5, memory_days: 0, prior_weight: 1}}'
+refused "$(value_at ch_memory.yaml "  choice: {" memory_days): error: memory_days must be a number of days > 0, got 0" "" -- "$PASSAGE" validate ch_memory.yaml
+choice_in ch_weights.yaml '{information: full}'
+refused "$(key_at ch_weights.yaml "  choice: {" choice): error: missing key 'weights' in choice" "" -- "$PASSAGE" validate ch_weights.yaml
+choice_in ch_class.yaml '{weights: {interception: {none: 1}}}'
+refused "$(value_at ch_class.yaml "  choice: {" interception): error: interception of choice.weights has no value for the document class 'malian_passport'" "a rule by class covers every class" -- "$PASSAGE" validate ch_class.yaml
+# A choice where no place offers two ways has no effect.
+cat >ch_one_way.yaml <<'YAML'
+model: mali
+seed: 1
+horizon_days: 10
+parameters:
+  flows: {f: {annual_migrants: 365}}
+  cash: {median: 100000, sigma: 0}
+  actors: {bus_co: {label: bus, kind: transport}}
+  origins: {o: {share: 1, start: a}}
+  destinations: {d: {share: 1, exit: out}}
+  modes: {bus: {speed_km_per_day: 500, sigma: 0, fare_to: bus_co}}
+  choice: {weights: {money: 1}}
+  places:
+    a: {name: A}
+    b: {name: B, exit: out}
+  segments:
+    a_b: {from: a, to: b, mode: bus, distance_km: 100}
+YAML
+refused "$(value_at ch_one_way.yaml "  choice: {" choice): error: choice has no effect: no place offers two ways onwards" "several open ways" -- "$PASSAGE" validate ch_one_way.yaml
+choice_in ch_ok.yaml '{weights: {attack: 10, money: {citizen: 0.5, none: 1, malian_passport: 1, false_passport: 1}}, information: {delay_days: 14, memory_days: 60, prior_weight: 20, reach: 0.5}}'
+expect 0 "OK: scenario 'mali-2016'" -- "$PASSAGE" validate ch_ok.yaml
+
 finish

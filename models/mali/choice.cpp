@@ -1,0 +1,339 @@
+// Route choice by utility and the knowledge state (models/mali/choice.hpp,
+// docs/behaviour.md).
+#include "mali/choice.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace passage::models::mali {
+
+namespace {
+
+bool is_citizen(const std::vector<char>& citizen_of, std::int32_t country)
+{
+  return country >= 0 && static_cast<std::size_t>(country) < citizen_of.size() &&
+         citizen_of[static_cast<std::size_t>(country)] != 0;
+}
+
+} // namespace
+
+bool weighs(const ChoiceWeights& w, ClassId docs, bool citizen)
+{
+  if (!w.active) {
+    return false;
+  }
+  if (w.money.at(docs, citizen) != 0.0 || w.time.at(docs, citizen) != 0.0) {
+    return true;
+  }
+  return std::any_of(w.risk.begin(), w.risk.end(),
+                     [&](const ByClass& b) { return b.at(docs, citizen) != 0.0; });
+}
+
+double risk_cost(const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen)
+{
+  double c = 0.0;
+  for (std::size_t k = 0; k < kRisks; ++k) {
+    c += w.risk[k].at(docs, citizen) * x.risk[k];
+  }
+  return c;
+}
+
+double utility(double base, const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen)
+{
+  double v = std::log(base) - w.money.at(docs, citizen) * x.money / 1000.0 -
+             w.time.at(docs, citizen) * x.days;
+  for (std::size_t k = 0; k < kRisks; ++k) {
+    v -= w.risk[k].at(docs, citizen) * x.risk[k];
+  }
+  return v;
+}
+
+void logit_shares(std::span<const double> v, std::span<double> out)
+{
+  const double top = *std::max_element(v.begin(), v.end());
+  double sum = 0.0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out[i] = std::exp(v[i] - top);
+    sum += out[i];
+  }
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out[i] /= sum;
+  }
+}
+
+std::size_t logit_pick(std::span<const double> v, double u)
+{
+  const double top = *std::max_element(v.begin(), v.end());
+  double sum = 0.0;
+  for (const double x : v) {
+    sum += std::exp(x - top);
+  }
+  const double target = u * sum;
+  double below = 0.0;
+  for (std::size_t i = 0; i + 1 < v.size(); ++i) {
+    below += std::exp(v[i] - top);
+    if (target < below) {
+      return i;
+    }
+  }
+  return v.size() - 1;
+}
+
+// ---------------------------------------------------------------------------
+// The knowledge state
+
+void Knowledge::reset(std::size_t segments, std::size_t places)
+{
+  queue_.clear();
+  ref_ = -std::numeric_limits<double>::infinity();
+  memory_ = std::numeric_limits<double>::quiet_NaN();
+  cutoff_ = std::numeric_limits<double>::quiet_NaN();
+  scale_ = 1.0;
+  for (std::size_t k = 0; k < kRisks; ++k) {
+    const bool on_segments =
+      k == static_cast<std::size_t>(Risk::Attack) || k == static_cast<std::size_t>(Risk::Death);
+    cells_[k].assign(on_segments ? segments : places, Cell{});
+  }
+}
+
+bool Knowledge::later(const Story& a, const Story& b) noexcept
+{
+  if (a.t != b.t) {
+    return a.t > b.t;
+  }
+  if (a.kind != b.kind) {
+    return a.kind > b.kind;
+  }
+  if (a.site != b.site) {
+    return a.site > b.site;
+  }
+  return a.entity > b.entity;
+}
+
+void Knowledge::tell(double t, Risk k, std::uint32_t site, double exposures, double events,
+                     std::uint64_t entity)
+{
+  queue_.push_back(Story{ t, entity, site, k, exposures, events });
+  std::push_heap(queue_.begin(), queue_.end(), later);
+}
+
+void Knowledge::rebase(double to)
+{
+  // Cells hold sum_i x_i exp((t_i - ref) / m): one factor moves them all.
+  const double f = std::exp((ref_ - to) / memory_);
+  for (auto& cells : cells_) {
+    for (auto& c : cells) {
+      c.exposures *= f;
+      c.events *= f;
+    }
+  }
+  ref_ = to;
+}
+
+void Knowledge::catch_up(double cutoff, double memory_days)
+{
+  if (memory_days != memory_) {
+    // A change of memory applies from now: what was heard fades as before until now.
+    if (std::isfinite(ref_)) {
+      rebase(cutoff);
+    }
+    memory_ = memory_days;
+  }
+  if (!std::isfinite(ref_)) {
+    ref_ = cutoff;
+  }
+  while (!queue_.empty() && queue_.front().t < cutoff) {
+    std::pop_heap(queue_.begin(), queue_.end(), later);
+    const Story s = queue_.back();
+    queue_.pop_back();
+    if ((s.t - ref_) / memory_ > 500.0) {
+      rebase(s.t); // keep the factors far from overflow
+    }
+    const double w = std::exp((s.t - ref_) / memory_);
+    Cell& c = cells_[static_cast<std::size_t>(s.kind)][s.site];
+    c.exposures += s.exposures * w;
+    c.events += s.events * w;
+  }
+  cutoff_ = cutoff;
+  scale_ = std::exp(-(cutoff - ref_) / memory_);
+}
+
+std::pair<double, double> Knowledge::heard(Risk k, std::uint32_t site, double cutoff,
+                                           double memory_days) const
+{
+  const Cell& c = cells_[static_cast<std::size_t>(k)][site];
+  if (c.exposures <= 0.0) {
+    return { 0.0, 0.0 };
+  }
+  const double g =
+    cutoff == cutoff_ && memory_days == memory_ ? scale_ : std::exp(-(cutoff - ref_) / memory_days);
+  return { c.exposures * g, c.events * g };
+}
+
+double Knowledge::belief(Risk k, std::uint32_t site, double prior, double cutoff,
+                         double memory_days, double prior_weight) const
+{
+  const auto [n, e] = heard(k, site, cutoff, memory_days);
+  if (prior_weight + n <= 0.0) {
+    return prior;
+  }
+  return std::min(1.0, (prior_weight * prior + e) / (prior_weight + n));
+}
+
+// ---------------------------------------------------------------------------
+// What full information knows
+
+double true_attack(const Epoch& e, const Segment& s, double factor)
+{
+  if (s.bandits < 0) {
+    return 0.0;
+  }
+  return 1.0 - std::exp(-s.bandit_hazard * e.p.hazard_scale * factor * s.distance_km);
+}
+
+double true_death(const Epoch& e, const Segment& s, double factor)
+{
+  double killed = 0.0;
+  if (s.bandits >= 0) {
+    const BanditZone& z = e.p.bandit_zones[static_cast<std::size_t>(s.bandits)];
+    killed = true_attack(e, s, factor) * z.robbery_share * z.kill_probability;
+  }
+  const double rate = s.desert_death_per_1000km >= 0.0
+                        ? s.desert_death_per_1000km
+                        : (e.p.modes[s.mode].desert ? e.p.desert_death_per_1000km : 0.0);
+  const double desert = 1.0 - std::pow(1.0 - rate, s.distance_km / 1000.0);
+  return 1.0 - (1.0 - killed) * (1.0 - desert);
+}
+
+double true_kidnapping(const Epoch& e, const Segment& last)
+{
+  const Place& end = e.places[last.to];
+  const double on_segment = last.hostage >= 0 ? last.hostage_probability : 0.0;
+  const double at_place = end.hostage >= 0 ? end.hostage_probability : 0.0;
+  return 1.0 - (1.0 - on_segment) * (1.0 - at_place);
+}
+
+double true_interception(const Epoch& e, std::uint32_t at, ClassId docs, bool citizen)
+{
+  const Place& p = e.places[at];
+  if (!p.crossing()) {
+    return 0.0;
+  }
+  const Border& b = e.p.borders[static_cast<std::size_t>(p.border)];
+  return std::min(1.0, b.interception.at(docs, citizen) * p.strictness);
+}
+
+namespace {
+
+//! The segments of a way, and a vehicle's expected effect on the attack hazard.
+std::span<const std::uint32_t> way_segments(const CorridorScenario& sc, const Epoch& e,
+                                            const Option& way, double& factor)
+{
+  factor = 1.0;
+  if (!way.line) {
+    return { &e.segments[way.index].index, 1 };
+  }
+  const Line& line = sc.lines[way.index];
+  const Vehicle& v = e.p.vehicles[line.vehicle];
+  if (v.has_protection) {
+    factor =
+      v.protection_probability * v.protection_hazard_factor + (1.0 - v.protection_probability);
+  }
+  return line.segments;
+}
+
+} // namespace
+
+WayPrior way_prior(const CorridorScenario& sc, const Option& way)
+{
+  const Epoch& e0 = sc.epochs[0];
+  double factor = 1.0;
+  const auto segments = way_segments(sc, e0, way, factor);
+  WayPrior out;
+  for (const auto s : segments) {
+    out.attack.push_back(true_attack(e0, e0.segments[s], factor));
+    out.death.push_back(true_death(e0, e0.segments[s], factor));
+  }
+  out.kidnapping = true_kidnapping(e0, e0.segments[segments.back()]);
+  return out;
+}
+
+Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
+                const std::vector<char>& citizen_of, const Hearsay* rumours, bool risks_only)
+{
+  Expected x;
+  const Params& p = e.p;
+  // The segments ridden, the attack factor of the vehicle (its expected escort).
+  double factor = 1.0;
+  const std::span<const std::uint32_t> segments = way_segments(sc, e, way, factor);
+  if (way.line) {
+    const Line& line = sc.lines[way.index];
+    x.money += p.vehicles[line.vehicle].fare.at(
+      docs, is_citizen(citizen_of, e.places[line.hub].country_index));
+  } else {
+    x.money += static_cast<double>(e.segments[way.index].fare);
+  }
+  WayPrior computed;
+  const WayPrior* prior = nullptr;
+  if (rumours) {
+    prior = rumours->way;
+    if (prior == nullptr) {
+      computed = way_prior(sc, way);
+      prior = &computed;
+    }
+  }
+  auto believed = [&](Risk k, std::uint32_t site, double prior_value) {
+    const Information& in = *rumours->info;
+    return rumours->knowledge->belief(k, site, in.prior_scale * prior_value, rumours->cutoff,
+                                      in.memory_days, in.prior_weight);
+  };
+  double safe = 1.0;  // no attack on the way
+  double alive = 1.0; // no death on the way
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const Segment& s = e.segments[segments[i]];
+    const ModeParams& mode = p.modes[s.mode];
+    x.days += s.distance_km / mode.speed_km_per_day;
+    for (const auto& r :
+         risks_only ? std::span<const Placed>{} : std::span<const Placed>(s.roadblocks)) {
+      const TollPoint& tp = p.toll_points[r.part];
+      const double asked = tp.demand.at(docs, is_citizen(citizen_of, tp.country));
+      x.money += r.amount * asked * 0.5 * static_cast<double>(tp.toll.lo + tp.toll.hi);
+      x.days += r.amount * tp.delay_days;
+    }
+    for (const auto& c :
+         risks_only ? std::span<const Placed>{} : std::span<const Placed>(s.checkpoints)) {
+      const Checkpoint& cp = p.checkpoints[c.part];
+      x.money += c.amount * static_cast<double>(cp.fee);
+      x.days += c.amount * cp.delay_days;
+    }
+    if (way.line && i + 1 < segments.size()) {
+      x.days += e.places[s.to].ghetto_stop_days;
+    }
+    const double attack =
+      rumours ? believed(Risk::Attack, s.index, prior->attack[i]) : true_attack(e, s, factor);
+    const double death =
+      rumours ? believed(Risk::Death, s.index, prior->death[i]) : true_death(e, s, factor);
+    safe *= 1.0 - attack;
+    alive *= 1.0 - death;
+  }
+  const Segment& last = e.segments[segments.back()];
+  const bool citizen_there = is_citizen(citizen_of, e.places[last.to].country_index);
+  x.risk[static_cast<std::size_t>(Risk::Attack)] = 1.0 - safe;
+  x.risk[static_cast<std::size_t>(Risk::Death)] = 1.0 - alive;
+  if (rumours) {
+    x.risk[static_cast<std::size_t>(Risk::Kidnapping)] =
+      believed(Risk::Kidnapping, last.to, prior->kidnapping);
+    x.risk[static_cast<std::size_t>(Risk::Interception)] =
+      e.places[last.to].crossing()
+        ? believed(Risk::Interception, last.to,
+                   true_interception(*rumours->prior, last.to, docs, citizen_there))
+        : 0.0;
+  } else {
+    x.risk[static_cast<std::size_t>(Risk::Kidnapping)] = true_kidnapping(e, last);
+    x.risk[static_cast<std::size_t>(Risk::Interception)] =
+      true_interception(e, last.to, docs, citizen_there);
+  }
+  return x;
+}
+
+} // namespace passage::models::mali

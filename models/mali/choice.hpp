@@ -1,0 +1,161 @@
+#pragma once
+//! Route and crossing choice by utility, and what migrants know (issue 15 items
+//! 1 and 2; the equations are in docs/behaviour.md).
+//!
+//! At a branch a migrant (or, for a vehicle's line, his smuggler) weighs each
+//! open way by a multinomial logit of what he expects of it:
+//!
+//!   V = log(base weight) - w_money * money / 1000 - w_time * days
+//!       - sum_k w_k * risk_k          (k: attack, death, kidnapping, interception)
+//!
+//! The risks are the true ones (full information) or what the knowledge state
+//! says: a per-corridor record of stories (a ride attacked or not, a crossing
+//! attempt intercepted or not, ...) told as they happen and heard `delay_days`
+//! later, by a share `reach` of them, fading with `memory_days`, against a prior
+//! worth `prior_weight` stories. The state changes only in calendar order: stories
+//! wait in a queue ordered by time and are folded in when a reader at a
+//! synchronisation point asks for what was known at its time less the delay.
+//! Nothing here draws a random number: the worker gives each choice its own
+//! uniform (the migrant's sub-stream), so a policy's arms stay paired.
+
+#include "mali/scenario.hpp"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+namespace passage::models::mali {
+
+enum class Risk : std::uint8_t
+{
+  Attack,      //!< per ride of a segment (a party: a lone rider or a vehicle)
+  Death,       //!< per rider of a segment (an attack or the desert)
+  Kidnapping,  //!< per arrival at a place with hostage-takers (a party)
+  Interception //!< per attempt at a crossing
+};
+inline constexpr std::size_t kRisks = 4;
+
+//! What a migrant expects of one way on: to its end (the next place where he
+//! chooses again, or a line's end).
+struct Expected
+{
+  double money = 0.0; //!< CFA: fare, tolls, checkpoint fees
+  double days = 0.0;  //!< travel and the stops' delays
+  std::array<double, kRisks> risk{};
+};
+
+//! The utility of a way: `base` its probability by today's weights.
+double utility(double base, const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen);
+
+//! The risks' part of the utility: sum_k w_k risk_k (utility = the rest less this).
+double risk_cost(const Expected& x, const ChoiceWeights& w, ClassId docs, bool citizen);
+
+//! Whether a migrant of these papers weighs anything but the base weights.
+bool weighs(const ChoiceWeights& w, ClassId docs, bool citizen);
+
+//! The logit shares of the utilities v: exp(v_i) / sum_j exp(v_j).
+void logit_shares(std::span<const double> v, std::span<double> out);
+
+//! The way chosen with the uniform u in [0, 1): the first whose cumulative logit
+//! share exceeds u (ways in their order).
+std::size_t logit_pick(std::span<const double> v, double u);
+
+//! The knowledge state of one replication: per segment (attacks, deaths) and
+//! per place (kidnappings, interceptions), the stories heard so far, each kind
+//! as a faded count of exposures and of events. Built for other readers too
+//! (markets whose prices follow the believed risk): `belief` is the one query.
+class Knowledge
+{
+public:
+  void reset(std::size_t segments, std::size_t places);
+
+  //! A story that happened at time t: `exposures` rides (or riders, arrivals,
+  //! attempts) of which `events` ended in the risk. `entity` orders stories of
+  //! equal time (the teller's id), so the fold never depends on who ran first.
+  void tell(double t, Risk k, std::uint32_t site, double exposures, double events,
+            std::uint64_t entity);
+
+  //! Fold in every story that happened before `cutoff` (non-decreasing between
+  //! calls: readers ask at synchronisation points, in calendar order).
+  void catch_up(double cutoff, double memory_days);
+
+  //! The believed probability of risk k at a site, as known at `cutoff` (after
+  //! catch_up(cutoff)): (n0 * prior + E) / (n0 + N), E and N the faded events
+  //! and exposures; the prior alone when nothing was heard.
+  double belief(Risk k, std::uint32_t site, double prior, double cutoff, double memory_days,
+                double prior_weight) const;
+
+  //! Faded exposures and events at a site, as known at `cutoff` (tests, outputs).
+  std::pair<double, double> heard(Risk k, std::uint32_t site, double cutoff,
+                                  double memory_days) const;
+
+  std::size_t waiting() const noexcept { return queue_.size(); }
+
+private:
+  struct Story
+  {
+    double t;
+    std::uint64_t entity;
+    std::uint32_t site;
+    Risk kind;
+    double exposures;
+    double events;
+  };
+  struct Cell
+  {
+    double exposures = 0.0; //!< sum of x exp((t - ref_) / memory_)
+    double events = 0.0;
+  };
+  void rebase(double to);
+  static bool later(const Story& a, const Story& b) noexcept;
+  std::vector<Story> queue_; //!< a heap: the earliest on top
+  std::array<std::vector<Cell>, kRisks> cells_;
+  double ref_ = -std::numeric_limits<double>::infinity(); //!< the cells' reference time
+  double memory_ = std::numeric_limits<double>::quiet_NaN();
+  double cutoff_ = std::numeric_limits<double>::quiet_NaN(); //!< of the last catch_up
+  double scale_ = 1.0;                                       //!< exp(-(cutoff_ - ref_) / memory_)
+};
+
+//! The true probabilities of a way's parts (what full information knows), in
+//! epoch e. `factor`: a vehicle's expected effect on the attack hazard.
+double true_attack(const Epoch& e, const Segment& s, double factor);
+double true_death(const Epoch& e, const Segment& s, double factor);
+//! Held hostage on arrival at the segment's end (the segment's, then the place's takers).
+double true_kidnapping(const Epoch& e, const Segment& last);
+//! Intercepted at the first attempt at place `at` (0 if it is no crossing).
+double true_interception(const Epoch& e, std::uint32_t at, ClassId docs, bool citizen);
+
+//! Where rumours stand when a migrant chooses: the state, the time it is read
+//! at (his time less the delay), and the prior's epoch (day 0).
+struct Hearsay
+{
+  const Knowledge* knowledge = nullptr;
+  const Epoch* prior = nullptr;
+  const Information* info = nullptr;
+  double cutoff = 0.0;
+  //! The true risks of day 0 on each segment of the way (before prior_scale),
+  //! as way_prior computes them; empty: computed here.
+  const struct WayPrior* way = nullptr;
+};
+
+//! The true attack and death risks of day 0 on each segment of a way, and the
+//! kidnapping risk where it ends (the rumours' prior, before prior_scale).
+struct WayPrior
+{
+  std::vector<double> attack;
+  std::vector<double> death;
+  double kidnapping = 0.0;
+};
+WayPrior way_prior(const CorridorScenario& sc, const Option& way);
+
+//! What a migrant of papers `docs` and nationality `citizen_of` (per country:
+//! a citizen) expects of a way in epoch e: the true risks, or with `rumours`
+//! what the knowledge state believes of each segment and place on it.
+//! `risks_only`: leave money and days at 0 (they do not change with what is heard).
+Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
+                const std::vector<char>& citizen_of, const Hearsay* rumours,
+                bool risks_only = false);
+
+} // namespace passage::models::mali
