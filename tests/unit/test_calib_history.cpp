@@ -207,3 +207,42 @@ TEST_CASE("history matching is bit-identical for any thread count and depends on
     CHECK(other.waves[1].unit != all.waves[1].unit);
   }
 }
+
+TEST_CASE("history matching resumed from its first waves equals the uninterrupted match")
+{
+  std::size_t calls = 0;
+  const auto f = [&](std::span<const double> u, std::size_t) {
+    ++calls;
+    const std::size_t n = u.size() / 2;
+    calib::PointMoments m;
+    for (std::size_t i = 0; i < n; ++i) {
+      m.mean.push_back(u[2 * i] + 2.0 * u[2 * i + 1] * u[2 * i + 1]);
+      m.variance.push_back(1e-3);
+    }
+    return m;
+  };
+  const std::vector<calib::HistoryTarget> t{ { "y", 1.2, 0.004 } };
+  auto o = options(2);
+  o.waves = 4;
+  std::vector<calib::Wave> seen;
+  const auto full =
+    calib::history_match(t, o, f, {}, [&](const calib::Wave& w) { seen.push_back(w); });
+  REQUIRE(full.waves.size() == 4);
+  REQUIRE(seen.size() == 4);
+  CHECK(calls == 4);
+  // Interrupted after two waves: the resumed match runs only the last two.
+  calls = 0;
+  const std::vector<calib::Wave> first(seen.begin(), seen.begin() + 2);
+  const auto resumed = calib::history_match(t, o, f, first);
+  CHECK(calls == 2);
+  REQUIRE(resumed.waves.size() == full.waves.size());
+  for (std::size_t k = 0; k < full.waves.size(); ++k) {
+    CHECK(resumed.waves[k].unit == full.waves[k].unit);
+    CHECK(resumed.waves[k].implausibility == full.waves[k].implausibility);
+    CHECK(resumed.waves[k].volume == full.waves[k].volume);
+  }
+  CHECK(resumed.posterior() == full.posterior());
+  // A checkpoint of another seed is refused.
+  o.seed = 99;
+  CHECK_THROWS_AS(calib::history_match(t, o, f, first), UsageError);
+}

@@ -9,6 +9,7 @@
 #include <array>
 #include <boost/random/sobol.hpp>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <tbb/parallel_for.h>
 
@@ -18,6 +19,13 @@ namespace {
 
 constexpr std::uint64_t kHistory = random::substream_id("calib.history");
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string number(double x)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return buf;
+}
 
 // What one finished wave says about a candidate of a later wave.
 class WaveClassifier
@@ -424,7 +432,8 @@ double nth_largest(std::span<const double> values, unsigned nth)
 }
 
 HistoryResult history_match(const std::vector<HistoryTarget>& targets,
-                            const HistoryOptions& options, const EvaluateFn& evaluate)
+                            const HistoryOptions& options, const EvaluateFn& evaluate,
+                            std::span<const Wave> completed, const WaveFn& on_wave)
 {
   check(targets, options);
   HistoryResult result;
@@ -441,20 +450,33 @@ HistoryResult history_match(const std::vector<HistoryTarget>& targets,
       result.stop = StopReason::Candidates;
       result.stop_message = "wave " + std::to_string(k + 1) + ": only " + std::to_string(w.passed) +
                             " of " + std::to_string(w.candidates) +
-                            " candidates are non-implausible, fewer than the " +
+                            " candidates pass the earlier waves, fewer than the " +
                             std::to_string(options.points) + " points a wave needs";
       return result;
     }
-    w.moments = evaluate(w.unit, k);
+    if (k < completed.size()) {
+      if (completed[k].unit != w.unit) {
+        throw UsageError("the checkpoint's wave " + std::to_string(k + 1) +
+                           " was drawn with other options, seed or targets",
+                         "resume with the options of the interrupted run");
+      }
+      w.moments = completed[k].moments;
+    } else {
+      w.moments = evaluate(w.unit, k);
+    }
     judge(w, targets, options);
     result.waves.push_back(std::move(w));
+    if (on_wave) {
+      on_wave(result.waves.back());
+    }
     const Wave& done = result.waves.back();
     const std::size_t kept = done.nonimplausible();
     const std::string head = "wave " + std::to_string(k + 1) + ": ";
     if (kept == 0) {
       result.stop = StopReason::Empty;
-      result.stop_message = head + "no point is non-implausible (cutoff " +
-                            std::to_string(options.cutoff) + "): the model matches no target set";
+      result.stop_message =
+        head + "no point is non-implausible (cutoff " + number(options.cutoff) +
+        "): no parameter values of the prior's support reproduce the observations";
       return result;
     }
     if (kept == done.points()) {
@@ -464,9 +486,8 @@ HistoryResult history_match(const std::vector<HistoryTarget>& targets,
     }
     if (done.volume < options.min_volume) {
       result.stop = StopReason::Volume;
-      result.stop_message = head + "the non-implausible volume fraction " +
-                            std::to_string(done.volume) + " is below " +
-                            std::to_string(options.min_volume);
+      result.stop_message = head + "the non-implausible volume fraction " + number(done.volume) +
+                            " is below " + number(options.min_volume);
       return result;
     }
     if (k + 1 < options.waves) {

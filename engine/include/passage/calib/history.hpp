@@ -179,8 +179,16 @@ double implausibility(double observed, double mean, double variance) noexcept;
 //! The nth largest of the values (nth clamped to [1, size]); -infinity if empty.
 double nth_largest(std::span<const double> values, unsigned nth);
 
+//! Called after each wave is judged (progress, checkpoints).
+using WaveFn = std::function<void(const Wave&)>;
+
 //! Run the waves. Throws UsageError when the options or targets are unusable.
+//! `completed`: waves of an earlier, interrupted match with the same options
+//! (a checkpoint): their designs are drawn again and must equal the stored ones
+//! (UsageError otherwise), their stored runs stand in for `evaluate`, so the
+//! result equals an uninterrupted match.
 HistoryResult history_match(const std::vector<HistoryTarget>& targets,
-                            const HistoryOptions& options, const EvaluateFn& evaluate);
+                            const HistoryOptions& options, const EvaluateFn& evaluate,
+                            std::span<const Wave> completed = {}, const WaveFn& on_wave = {});
 
 } // namespace passage::engine::calib
