@@ -44,6 +44,9 @@ public:
     if (o.classifier == Classifier::Emulator) {
       fit_emulators();
     }
+    if (gps_.empty()) {
+      prepare_bound();
+    }
   }
 
   bool plausible(const double* x) const
@@ -110,40 +113,62 @@ private:
 
   double denominator(std::size_t k) const { return targets_[k].obs_variance + model_variance_[k]; }
 
+  // The run points the bound uses: those with a finite implausibility.
+  void prepare_bound()
+  {
+    for (std::size_t i = 0; i < wave_.points(); ++i) {
+      if (std::isfinite(wave_.implausibility[i])) {
+        rows_.push_back(i);
+      }
+    }
+    // The implausibility's Lipschitz constant in box-scaled distance: the
+    // steepest slope from a point to one of its m nearest neighbours, with a
+    // quarter more for the directions the pairs miss. Noise only steepens it,
+    // which keeps more.
+    const std::size_t m = std::min(neighbours_, rows_.size() > 0 ? rows_.size() - 1 : 0);
+    std::vector<std::pair<double, std::size_t>> near;
+    double slope = 0.0;
+    for (const std::size_t i : rows_) {
+      near.clear();
+      for (const std::size_t j : rows_) {
+        if (j != i) {
+          near.emplace_back(distance(&wave_.unit[i * dims_], &wave_.unit[j * dims_]), j);
+        }
+      }
+      std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(m), near.end());
+      for (std::size_t r = 0; r < m; ++r) {
+        if (near[r].first > 0.0) {
+          const double di = wave_.implausibility[i] - wave_.implausibility[near[r].second];
+          slope = std::max(slope, std::fabs(di) / near[r].first);
+        }
+      }
+    }
+    lipschitz_ = 1.25 * slope;
+  }
+
+  double distance(const double* a, const double* b) const
+  {
+    double s = 0.0;
+    for (std::size_t j = 0; j < dims_; ++j) {
+      const double t = (a[j] - b[j]) * scale_[j];
+      s += t * t;
+    }
+    return std::sqrt(s);
+  }
+
   bool plausible_by_neighbours(const double* x) const
   {
-    // The m nearest points (box-scaled distance, ties to the lower index); the
-    // candidate stays unless every one of them was ruled out.
-    constexpr std::size_t kMax = 64;
-    const std::size_t m = std::min(neighbours_, kMax);
-    std::array<double, kMax> dist{};
-    std::array<std::size_t, kMax> idx{};
-    std::size_t have = 0;
-    for (std::size_t i = 0; i < wave_.points(); ++i) {
-      double s = 0.0;
-      const double* p = &wave_.unit[i * dims_];
-      for (std::size_t j = 0; j < dims_; ++j) {
-        const double t = (x[j] - p[j]) * scale_[j];
-        s += t * t;
-      }
-      if (have == m && s >= dist[m - 1]) {
-        continue;
-      }
-      std::size_t pos = have < m ? have++ : m - 1;
-      while (pos > 0 && dist[pos - 1] > s) {
-        dist[pos] = dist[pos - 1];
-        idx[pos] = idx[pos - 1];
-        --pos;
-      }
-      dist[pos] = s;
-      idx[pos] = i;
-    }
-    for (std::size_t r = 0; r < have; ++r) {
-      if (wave_.is_nonimplausible(idx[r])) {
-        return true;
+    // I(x) >= I(x_i) - L |x - x_i| for every run point x_i: the candidate goes
+    // only if some point's implausibility is too high to fall to the cutoff
+    // within the distance. A conservative rule: it keeps the region's edge.
+    for (const std::size_t i : rows_) {
+      const double bound =
+        wave_.implausibility[i] - lipschitz_ * distance(x, &wave_.unit[i * dims_]);
+      if (bound > options_.cutoff) {
+        return false;
       }
     }
-    return false;
+    return true;
   }
 
   const std::vector<HistoryTarget>& targets_;
@@ -152,6 +177,8 @@ private:
   const Wave& wave_;
   std::vector<double> scale_;
   std::size_t neighbours_ = 1;
+  std::vector<std::size_t> rows_; //!< points with a finite implausibility
+  double lipschitz_ = 0.0;
   std::vector<GaussianProcess> gps_;
   std::vector<double> model_variance_;
 };
@@ -221,10 +248,6 @@ void check(const std::vector<HistoryTarget>& targets, const HistoryOptions& o)
   }
   if (o.nth == 0) {
     throw UsageError("the implausibility order (nth largest) must be at least 1");
-  }
-  if (o.neighbours > 64) {
-    throw UsageError("history matching looks at 64 nearest neighbours at most, got " +
-                     std::to_string(o.neighbours));
   }
   if (!(o.expand >= 0.0)) {
     throw UsageError("the box expansion must be zero or more");

@@ -17,14 +17,19 @@
 //!        I_t(x) = |z_t - E[f_t(x)]| / sqrt(V_obs,t + V_model,t(x) [+ V_emulator,t(x)]),
 //!    the point's I the largest over targets (or the `nth` largest); a point
 //!    with I <= cutoff (3, Pukelsheim's three-sigma rule) is non-implausible. A
-//!    point the model could not run is implausible;
+//!    point the model could not run is implausible (and says nothing of its
+//!    neighbours);
 //! 4. the next box is the bounding box of the non-implausible points, expanded
-//!    by `expand` of its width plus one design spacing on each side and clipped
+//!    by `expand` of its width plus two design spacings on each side and clipped
 //!    to the current box; the wave's classifier, which the later waves' points
 //!    must pass, is either
-//!    - nearest neighbours: a candidate is kept unless all of its `neighbours`
-//!      (default p + 1) nearest points of the wave are implausible; this keeps
-//!      the boundary's neighbourhood, so the region is not cut short; or
+//!    - nearest neighbours (a Lipschitz bound): I is taken to change no faster
+//!      than L per unit of box-scaled distance, L the steepest slope between a
+//!      point and its `neighbours` (default p + 1) nearest, plus a quarter; a
+//!      candidate x is ruled out when some run point x_i has
+//!      I(x_i) - L |x - x_i| > cutoff. Conservative: it keeps the region's edge
+//!      and any part of the box too far from the points to judge, so volumes
+//!      are not cut short (it prunes less in many dimensions); or
 //!    - an emulator: a Gaussian process per target fitted to the wave's points
 //!      (GaussianProcess below), its prediction variance added to the denominator.
 //!
@@ -121,7 +126,7 @@ struct HistoryOptions
   double expand = 0.1;     //!< the next box's margin, a share of the non-implausible points' extent
   DesignSampler sampler = DesignSampler::Sobol;
   Classifier classifier = Classifier::NearestNeighbours;
-  std::size_t neighbours = 0;     //!< 0: dims + 1
+  std::size_t neighbours = 0;     //!< for the slope L; 0: dims + 1
   std::size_t max_candidates = 0; //!< per wave; 0: 10^4 x points (rejection gives up there)
   std::uint64_t seed = 1;
 };
