@@ -1,8 +1,10 @@
 // passage calibrate: fit a design's parameters (its distributions are the
-// priors) to observed figures. --method abc: ABC-SMC (engine/include/passage/calib/abc.hpp).
+// priors) to observed figures. --method abc: ABC-SMC (engine/include/passage/calib/abc.hpp);
+// --method history: history matching (engine/include/passage/calib/history.hpp).
 #include "calibrate.hpp"
 
 #include "passage/calib/abc.hpp"
+#include "passage/calib/history.hpp"
 #include "passage/errors.hpp"
 #include "passage/io/checkpoint.hpp"
 #include "passage/run/cluster.hpp"
@@ -13,6 +15,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
 namespace passage::app {
@@ -197,6 +200,167 @@ void run_abc(const CalibrateArgs& a, CalibrateSetup& s)
   }
 }
 
+void write_wave(engine::h5::Group& g, const calib::Wave& w, const std::vector<double>& values,
+                std::size_t p, std::size_t nt)
+{
+  const std::size_t n = w.points();
+  g.write_matrix<double>("values", values, n, p);
+  g.write<double>("implausibility", w.implausibility);
+  g.write_matrix<double>("target_implausibility", w.target_implausibility, n, nt);
+  g.write_matrix<double>("outputs", w.moments.mean, n, nt);
+  g.write_matrix<double>("output_variance", w.moments.variance, n, nt);
+  std::vector<std::uint8_t> ok = w.moments.ok;
+  ok.resize(n, 1);
+  g.write<std::uint8_t>("ok", ok);
+  g.write<double>("box_low", w.box_lo);
+  g.write<double>("box_high", w.box_hi);
+  g.set_attr("cutoff", w.cutoff);
+  g.set_attr("ess", static_cast<double>(w.nonimplausible()));
+  g.set_attr("nonimplausible", static_cast<std::uint64_t>(w.nonimplausible()));
+  g.set_attr("candidates", static_cast<std::uint64_t>(w.candidates));
+  g.set_attr("passed", static_cast<std::uint64_t>(w.passed));
+  g.set_attr("region_volume", w.region_volume);
+  g.set_attr("region_volume_se", w.region_volume_se);
+  g.set_attr("volume", w.volume);
+  g.set_attr("volume_se", w.volume_se);
+}
+
+void run_history(const CalibrateArgs& a, CalibrateSetup& s)
+{
+  calib::HistoryRunOptions o;
+  o.match.points = a.points.value_or(200);
+  o.match.waves = a.waves.value_or(4);
+  o.match.cutoff = a.cutoff;
+  o.match.nth = a.implausibility == "second-max" ? 2 : 1;
+  o.match.min_volume = a.min_volume;
+  o.match.sampler =
+    a.sampler == "lhs" ? calib::DesignSampler::LatinHypercube : calib::DesignSampler::Sobol;
+  o.match.classifier =
+    a.emulator ? calib::Classifier::Emulator : calib::Classifier::NearestNeighbours;
+  o.match.seed = s.scenario.seed;
+  o.threads = a.job.threads;
+  o.replications = s.replications;
+  o.checkpoint = a.checkpoints.checkpoint;
+  o.checkpoint_every = checkpoint_every(a.checkpoints);
+  o.default_checkpoint = s.out + ".checkpoint.h5";
+  o.resume = a.checkpoints.resume;
+  o.stop = &stop_flag();
+  calib::HistoryMatching hm(models::registry(), s.scenario, s.design, s.observations, o);
+  install_signal_handlers();
+  const auto t0 = std::chrono::steady_clock::now();
+  calib::HistoryRun r;
+  {
+    ProgressBar bar([&] { return hm.simulated(); }, o.match.points * o.match.waves, "points",
+                    !a.job.quiet && engine::Cluster::instance().root());
+    r = hm.run();
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  check_interrupted(r.interrupted, r.result.waves.size(),
+                    "waves of " + std::to_string(o.match.waves) + " (and part of the next)",
+                    r.checkpoint);
+  if (!engine::Cluster::instance().root()) {
+    return;
+  }
+  CalibrationRun run;
+  run.method = "history";
+  run.events = r.events;
+  run.wall_seconds = wall;
+  run.resumed = r.resumed;
+  run.stop_reason = calib::stop_reason_name(r.result.stop);
+  run.simulations = r.simulations;
+  const std::size_t p = s.design.parameters.size();
+  const std::size_t nt = s.observations.targets.size();
+  const auto& waves = r.result.waves;
+  write_calibration(s, a, run, [&](engine::h5::File& f) {
+    f.set_attr("points", static_cast<std::uint64_t>(o.match.points));
+    f.set_attr("max_waves", static_cast<std::uint64_t>(o.match.waves));
+    f.set_attr("waves", static_cast<std::uint64_t>(waves.size()));
+    f.set_attr("cutoff", o.match.cutoff);
+    f.set_attr("implausibility", a.implausibility);
+    f.set_attr("classifier", a.emulator ? "emulator" : "neighbours");
+    f.set_attr("sampler", a.sampler);
+    f.set_attr("min_volume", o.match.min_volume);
+    f.set_attr("stop_message", r.result.stop_message);
+    f.set_attr("failed_points", r.failed);
+    if (!r.first_failure.empty()) {
+      f.set_attr("first_failure", r.first_failure);
+    }
+    auto wg = f.create_group("waves");
+    for (std::size_t k = 0; k < waves.size(); ++k) {
+      auto g = wg.create_group(std::to_string(k));
+      write_wave(g, waves[k], r.values[k], p, nt);
+    }
+    // The last wave's non-implausible points, with equal weights.
+    std::vector<double> values;
+    std::vector<double> outputs;
+    std::vector<double> imp;
+    if (!waves.empty()) {
+      const auto& w = waves.back();
+      for (std::size_t i = 0; i < w.points(); ++i) {
+        if (w.is_nonimplausible(i)) {
+          values.insert(values.end(), &r.values.back()[i * p], &r.values.back()[i * p] + p);
+          outputs.insert(outputs.end(), &w.moments.mean[i * nt], &w.moments.mean[i * nt] + nt);
+          imp.push_back(w.implausibility[i]);
+        }
+      }
+    }
+    const std::size_t k = imp.size();
+    auto post = f.create_group("posterior");
+    post.write_matrix<double>("values", values, k, p);
+    post.write<double>("weights",
+                       std::vector<double>(k, k > 0 ? 1.0 / static_cast<double>(k) : 0.0));
+    post.write_matrix<double>("outputs", outputs, k, nt);
+    post.write<double>("implausibility", imp);
+    post.set_attr("wave", static_cast<std::uint64_t>(waves.empty() ? 0 : waves.size() - 1));
+    post.set_attr("cutoff", o.match.cutoff);
+    post.set_attr("ess", static_cast<double>(k));
+    post.set_attr("volume", waves.empty() ? 0.0 : waves.back().volume);
+    post.set_attr("volume_se", waves.empty() ? 0.0 : waves.back().volume_se);
+  });
+  engine::remove_spent_checkpoints(a.checkpoints.checkpoint, r.checkpoint_written,
+                                   a.checkpoints.resume);
+  if (!a.job.quiet) {
+    std::cout << format_calibration_report(s.out);
+    for (const auto& w : waves) {
+      char line[200];
+      std::snprintf(line, sizeof line,
+                    "wave %zu: %zu of %zu points non-implausible; sampled %.4g of the prior, "
+                    "non-implausible volume %.4g +- %.2g\n",
+                    w.index, w.nonimplausible(), w.points(), w.region_volume, w.volume,
+                    w.volume_se);
+      std::cout << line;
+    }
+    std::cout << r.result.stop_message << "\nwrote " << s.out << "\n";
+  }
+  if (r.result.stop == calib::StopReason::Empty) {
+    throw engine::RuntimeError(r.result.stop_message + "; " + s.out +
+                               " holds the waves and an empty posterior");
+  }
+}
+
+// Options of the other method, given with this one, are refused rather than ignored.
+void check_method_options(const CLI::App& cmd, const std::string& method)
+{
+  static const char* const kAbc[] = { "--particles", "--generations", "--alpha",
+                                      "--final-tolerance", "--min-acceptance" };
+  static const char* const kHistory[] = { "--points",         "--waves",    "--cutoff",
+                                          "--implausibility", "--emulator", "--min-volume",
+                                          "--sampler" };
+  auto refuse = [&](const auto& names, const char* other) {
+    for (const char* n : names) {
+      if (cmd.count(n) > 0) {
+        throw engine::UsageError(std::string(n) + " is an option of --method " + other +
+                                 ", not of --method " + method);
+      }
+    }
+  };
+  if (method == "history") {
+    refuse(kAbc, "abc");
+  } else {
+    refuse(kHistory, "history");
+  }
+}
+
 } // namespace
 
 CalibrateSetup calibrate_setup(const CalibrateArgs& a)
@@ -281,8 +445,8 @@ void add_calibrate(CLI::App& app)
     ->add_option("--observations", a->observations,
                  "observations file (YAML), e.g. configs/observations/mali-dtm-2016.yaml")
     ->required();
-  cmd->add_option("--method", a->method, "abc (ABC-SMC, the default)")
-    ->check(CLI::IsMember({ "abc" }));
+  cmd->add_option("--method", a->method, "abc (ABC-SMC, the default) or history (history matching)")
+    ->check(CLI::IsMember({ "abc", "history" }));
   cmd->add_option("--particles", a->particles, "ABC-SMC particles per generation (default 200)")
     ->type_name("N")
     ->check(whole_number(2, 16777215, "a whole number in [2, 16777215]"));
@@ -303,12 +467,40 @@ void add_calibrate(CLI::App& app)
     ->add_option("--min-acceptance", a->min_acceptance,
                  "ABC-SMC: stop when a generation accepts fewer proposals (default 0.02)")
     ->check(CLI::Range(0.0, 1.0));
-  add_job_options(*cmd, a->job, "replications per particle (default: the design's)",
+  cmd->add_option("--points", a->points, "history matching: design points per wave (default 200)")
+    ->type_name("N")
+    ->check(whole_number(2, 16777215, "a whole number in [2, 16777215]"));
+  cmd->add_option("--waves", a->waves, "history matching: waves at most (default 4)")
+    ->type_name("W")
+    ->check(whole_number(1, 256, "a whole number in [1, 256]"));
+  cmd
+    ->add_option("--cutoff", a->cutoff,
+                 "history matching: a point is non-implausible at I <= this (default 3)")
+    ->check(CLI::PositiveNumber);
+  cmd
+    ->add_option("--implausibility", a->implausibility,
+                 "history matching: a point's I over targets, max (default) or second-max")
+    ->check(CLI::IsMember({ "max", "second-max" }));
+  cmd->add_flag("--emulator", a->emulator,
+                "history matching: judge later waves' candidates by a Gaussian-process emulator "
+                "(default: a nearest-neighbour bound)");
+  cmd
+    ->add_option("--min-volume", a->min_volume,
+                 "history matching: stop once the non-implausible volume fraction is below this")
+    ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--sampler", a->sampler, "history matching: sobol (default) or lhs")
+    ->check(CLI::IsMember({ "sobol", "lhs" }));
+  add_job_options(*cmd, a->job, "replications per point (default: the design's)",
                   "results/" + default_stem("<scenario>", "<method>") + ".h5");
   add_checkpoint_options(*cmd, a->checkpoints, "the calibration so far");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
+    check_method_options(*cmd, a->method);
     auto s = calibrate_setup(*a);
-    run_abc(*a, s);
+    if (a->method == "history") {
+      run_history(*a, s);
+    } else {
+      run_abc(*a, s);
+    }
   });
 }
 

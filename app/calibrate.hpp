@@ -31,6 +31,14 @@ struct CalibrateArgs
   double alpha = 0.5;
   double final_tolerance = 0.0;
   double min_acceptance = 0.02;
+  // --method history (engine/include/passage/calib/history.hpp)
+  std::optional<std::uint64_t> points; //!< per wave
+  std::optional<std::uint64_t> waves;
+  double cutoff = 3.0;
+  std::string implausibility = "max"; //!< or "second-max"
+  bool emulator = false;
+  double min_volume = 0.0;
+  std::string sampler = "sobol"; //!< or "lhs"
 };
 
 //! A loaded scenario, its model, the design (the priors) and the observations,

@@ -471,7 +471,7 @@ HistoryResult history_match(const std::vector<HistoryTarget>& targets,
     w.box_hi = hi;
     if (!draw(w, classifiers, options)) {
       result.stop = StopReason::Candidates;
-      result.stop_message = "wave " + std::to_string(k + 1) + ": only " + std::to_string(w.passed) +
+      result.stop_message = "wave " + std::to_string(k) + ": only " + std::to_string(w.passed) +
                             " of " + std::to_string(w.candidates) +
                             " candidates pass the earlier waves, fewer than the " +
                             std::to_string(options.points) + " points a wave needs";
@@ -479,7 +479,7 @@ HistoryResult history_match(const std::vector<HistoryTarget>& targets,
     }
     if (k < completed.size()) {
       if (completed[k].unit != w.unit) {
-        throw UsageError("the checkpoint's wave " + std::to_string(k + 1) +
+        throw UsageError("the checkpoint's wave " + std::to_string(k) +
                            " was drawn with other options, seed or targets",
                          "resume with the options of the interrupted run");
       }
@@ -494,7 +494,7 @@ HistoryResult history_match(const std::vector<HistoryTarget>& targets,
     }
     const Wave& done = result.waves.back();
     const std::size_t kept = done.nonimplausible();
-    const std::string head = "wave " + std::to_string(k + 1) + ": ";
+    const std::string head = "wave " + std::to_string(k) + ": ";
     if (kept == 0) {
       result.stop = StopReason::Empty;
       result.stop_message =

@@ -40,6 +40,12 @@
 //! (seed, wave, batch), and the classifiers are evaluated point by point into
 //! their own slots (oneTBB), so the result is bit-identical for any thread count.
 
+#include "passage/calib/observations.hpp"
+#include "passage/run/model.hpp"
+#include "passage/run/scenario.hpp"
+#include "passage/sa/design.hpp"
+
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -195,5 +201,72 @@ using WaveFn = std::function<void(const Wave&)>;
 HistoryResult history_match(const std::vector<HistoryTarget>& targets,
                             const HistoryOptions& options, const EvaluateFn& evaluate,
                             std::span<const Wave> completed = {}, const WaveFn& on_wave = {});
+
+// ---------------------------------------------------------------------------
+// History matching of a model: `passage calibrate --method history`.
+
+//! The targets as history matching sees them: each observation's value and its
+//! error model's variance there.
+std::vector<HistoryTarget> history_targets(const Observations& obs);
+
+struct HistoryRunOptions
+{
+  HistoryOptions match;           //!< `dims` is set from the design
+  unsigned threads = 0;           //!< 0: all cores
+  std::uint64_t replications = 2; //!< per point, at least 2 (V_model needs them)
+  std::string checkpoint;         //!< "" = only on a stop request, to default_checkpoint
+  std::string default_checkpoint;
+  double checkpoint_every = 300.0; //!< seconds
+  std::string resume;
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(const std::string&)> warn; //!< default: stderr
+};
+
+struct HistoryRun
+{
+  HistoryResult result;
+  //! Per wave, the points' parameter values (n x p).
+  std::vector<std::vector<double>> values;
+  std::string first_failure;     //!< why the first point that failed did
+  std::uint64_t failed = 0;      //!< points the model could not run
+  std::uint64_t simulations = 0; //!< points run (those of a resumed checkpoint included)
+  std::uint64_t events = 0;
+  bool interrupted = false;
+  bool resumed = false;
+  bool checkpoint_written = false;
+  std::string checkpoint;
+};
+
+//! Runs the waves' points with sa::Evaluator (oneTBB threads, MPI ranks), in
+//! chunks of about a second between which a stop request is honoured: the
+//! checkpoint then holds the finished waves and the points of the current one,
+//! and a resumed match equals an uninterrupted one.
+class HistoryMatching
+{
+public:
+  //! `design`'s outputs are replaced by the observations' columns.
+  HistoryMatching(const ModelRegistry& registry, const Scenario& base, const sa::Design& design,
+                  const Observations& obs, HistoryRunOptions options);
+
+  HistoryRun run();
+
+  //! Points run so far, and the wave under way (progress displays; any thread).
+  std::uint64_t simulated() const noexcept { return simulated_.load(std::memory_order_relaxed); }
+  std::uint64_t wave() const noexcept { return wave_.load(std::memory_order_relaxed); }
+
+private:
+  struct State;
+  std::string job_identity() const;
+  void write_checkpoint(const std::string& path, const State& st) const;
+  void read_checkpoint(State& st) const;
+
+  const ModelRegistry& registry_;
+  const Scenario& base_;
+  sa::Design design_;
+  const Observations& obs_;
+  HistoryRunOptions options_;
+  std::atomic<std::uint64_t> simulated_{ 0 };
+  std::atomic<std::uint64_t> wave_{ 0 };
+};
 
 } // namespace passage::engine::calib
