@@ -62,6 +62,13 @@ for d in /generations/3/values /generations/3/weights /generations/3/distances /
   h5dump -H -d "$d" j1.h5 >/dev/null 2>&1 && echo "ok: $d" || fail "j1.h5 lacks $d"
 done
 
+# MPI ranks: the same file as one process.
+if command -v mpirun >/dev/null; then
+  mpirun --allow-run-as-root --oversubscribe -x ASAN_OPTIONS=detect_leaks=0 -np 2 "$PASSAGE" calibrate "$CONJ" \
+    --design "$CD" --observations "$CO" "${ABC[@]}" -j 1 -o np2.h5 || fail "mpirun calibrate"
+  for obj in /posterior /generations; do same j1.h5 np2.h5 $obj; done
+fi
+
 # passage report: the posterior and the fit.
 expect 0 "parameters (width: of the 95% credible interval" -- "$PASSAGE" report j1.h5
 expect 0 "sample_mean" -- "$PASSAGE" report j1.h5

@@ -662,8 +662,20 @@ AbcResult AbcSmc::run()
       if (!st.stop_reason.empty()) {
         break;
       }
-      st.tolerance = std::max(weighted_quantile(gen.distances, gen.weights, options_.alpha),
-                              options_.final_tolerance);
+      // Distances of a discrete output take few values, and their quantile may
+      // not fall below the last tolerance: the tolerance is then the largest
+      // distance below it, so that every generation tightens.
+      double next = weighted_quantile(gen.distances, gen.weights, options_.alpha);
+      if (!(next < gen.tolerance)) {
+        double below = -1.0;
+        for (const double d : gen.distances) {
+          if (d < gen.tolerance && d > below) {
+            below = d;
+          }
+        }
+        next = below >= 0.0 ? below : next;
+      }
+      st.tolerance = std::max(next, options_.final_tolerance);
       st.g += 1;
       reset_generation(st);
       prepare(st);
