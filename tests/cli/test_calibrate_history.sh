@@ -69,6 +69,13 @@ expect 0 '"method": "history"' -- "$PASSAGE" report j1.h5 --json
 expect 0 "" -- "${CAL[@]}" "${HM[@]}" --emulator -q -o em.h5
 h5dump -a /classifier em.h5 | grep -qF '"emulator"' && echo "ok: the emulator's file" || fail "classifier is not emulator"
 
+# MPI ranks: the file of one process.
+if command -v mpirun >/dev/null; then
+  mpirun --allow-run-as-root --oversubscribe -x ASAN_OPTIONS=detect_leaks=0 -np 2 \
+    "${CAL[@]}" "${HM[@]}" -q -j 1 -o np2.h5 || fail "mpirun"
+  for obj in /posterior /waves; do same j1.h5 np2.h5 $obj; done
+fi
+
 # A model that reproduces the observation nowhere: exit 1, the waves written.
 sed 's/value: 1.0/value: 100.0/' "$CO" >far.yaml
 expect 1 "no point is non-implausible" -- \
