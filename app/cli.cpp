@@ -18,6 +18,7 @@ std::unique_ptr<CLI::App> make_cli()
   add_compare(*cli);
   add_sweep(*cli);
   add_sensitivity(*cli);
+  add_calibrate(*cli);
   return cli;
 }
 

@@ -127,6 +127,7 @@ void add_validate(CLI::App& app);
 void add_compare(CLI::App& app);
 void add_sweep(CLI::App& app);
 void add_sensitivity(CLI::App& app);
+void add_calibrate(CLI::App& app);
 
 //! The tables `run` prints and `report` shows for a run file.
 std::string format_run_report(const engine::ResultsView& view);

@@ -1,3 +1,4 @@
+#include "calibrate.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 #include "passage/errors.hpp"
@@ -242,6 +243,10 @@ void report_file(const ReportArgs& a)
   // Sweeps and sensitivity analyses have their own report (report_sa.cpp).
   if (kind == "sweep" || kind == "sensitivity") {
     report_sa(a.file, a.json, a.csv, a.all);
+    return;
+  }
+  if (kind == "calibration") {
+    report_calibration(a.file, a.json, a.csv);
     return;
   }
   if (kind != "run") {

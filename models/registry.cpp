@@ -21,6 +21,9 @@ void register_all(engine::ModelRegistry& r)
         "the Ishigami function (verification of sensitivity indices against theory)");
   r.add("sobol_g", &verification::make_sobol_g,
         "Sobol's G function (verification of sensitivity indices and Morris rankings)");
+  r.add("conjugate", &verification::make_conjugate,
+        "the mean of n normal draws and a Poisson count (verification of calibration against "
+        "conjugate posteriors)");
 }
 
 const engine::ModelRegistry& registry()

@@ -9,6 +9,8 @@
 //!   mean_load. With max_wait = .inf the mean wait is (b - 1) / (2 lambda).
 //! - ishigami, sobol_g: analytic test functions of sensitivity analysis (one
 //!   metric, y), whose Sobol' indices are known in closed form.
+//! - conjugate: the mean of n normal draws and a Poisson count, whose posteriors
+//!   under normal and gamma priors are known in closed form (calibration).
 
 #include "passage/run/model.hpp"
 #include "passage/run/scenario.hpp"
@@ -25,6 +27,8 @@ std::unique_ptr<engine::Model> make_ishigami(const engine::Scenario& s,
                                              engine::config::Diagnostics& d);
 std::unique_ptr<engine::Model> make_sobol_g(const engine::Scenario& s,
                                             engine::config::Diagnostics& d);
+std::unique_ptr<engine::Model> make_conjugate(const engine::Scenario& s,
+                                              engine::config::Diagnostics& d);
 
 //! Read the optional top-level `horizon_days` (default: no limit).
 double read_horizon(const engine::Scenario& s, engine::config::Diagnostics& d);

@@ -94,7 +94,9 @@ void Evaluator::run_point(std::size_t p, std::span<const double> values, Evaluat
   for (std::size_t r = 0; r < reps; ++r) {
     std::fill(row.begin(), row.end(), 0.0);
     ReplicationOutput out{ row, histograms, 0, nullptr };
-    const std::uint64_t replication = options_.common_random_numbers ? r : p * reps + r;
+    const std::uint64_t replication = !first_replication_.empty()      ? first_replication_[p] + r
+                                      : options_.common_random_numbers ? r
+                                                                       : p * reps + r;
     worker->run(replication, out);
     events += out.events;
     for (std::size_t o = 0; o < index.size(); ++o) {
@@ -106,6 +108,22 @@ void Evaluator::run_point(std::size_t p, std::span<const double> values, Evaluat
       e.runs[(o * e.points + p) * reps + r] = v;
     }
   }
+}
+
+Evaluation Evaluator::run(std::span<const double> values,
+                          std::span<const std::uint64_t> first_replication)
+{
+  const std::size_t k = design_.parameters.size();
+  if (k == 0 || first_replication.size() != values.size() / k) {
+    throw RuntimeError("Evaluator::run: one first replication per point is needed");
+  }
+  first_replication_ = first_replication;
+  struct Reset
+  {
+    std::span<const std::uint64_t>& s;
+    ~Reset() { s = {}; }
+  } reset{ first_replication_ };
+  return run(values);
 }
 
 Evaluation Evaluator::run(std::span<const double> values)
@@ -145,9 +163,8 @@ Evaluation Evaluator::run(std::span<const double> values)
     options_.checkpoint.empty() ? options_.default_checkpoint : options_.checkpoint;
   // A checkpoint never replaces a file that is not this analysis's checkpoint.
   cluster.check_on_root([&] {
-    check_checkpoint_target(checkpoint_path, [&](const h5::File& f) {
-      check_same_job(f, checkpoint_path, values, e);
-    });
+    check_checkpoint_target(
+      checkpoint_path, [&](const h5::File& f) { check_same_job(f, checkpoint_path, values, e); });
   });
   std::size_t done = 0;
   if (!options_.resume.empty()) {

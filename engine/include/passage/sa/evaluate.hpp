@@ -58,7 +58,7 @@ struct Evaluation
   bool resumed = false;
   std::string checkpoint;
   bool checkpoint_written = false; //!< this analysis wrote its checkpoint (so may remove it)
-  std::size_t completed = 0; //!< points evaluated
+  std::size_t completed = 0;       //!< points evaluated
 
   std::size_t failed() const noexcept;
   //! The runs of output k: points x replications.
@@ -76,6 +76,10 @@ public:
 
   //! Run every point of `values` (points x parameters, row-major).
   Evaluation run(std::span<const double> values);
+  //! The same, point p running replications first_replication[p] + 0 .. R - 1
+  //! whatever the design's common_random_numbers (calibration gives every
+  //! proposal its own streams).
+  Evaluation run(std::span<const double> values, std::span<const std::uint64_t> first_replication);
 
   //! Points finished so far (for progress displays; any thread).
   std::uint64_t completed() const noexcept { return completed_.load(std::memory_order_relaxed); }
@@ -93,6 +97,7 @@ private:
   //! Build and run one point; throws what the model throws.
   void run_point(std::size_t p, std::span<const double> values, Evaluation& e,
                  std::uint64_t& events) const;
+  std::span<const std::uint64_t> first_replication_; //!< empty: by common_random_numbers
 
   const ModelRegistry& registry_;
   const Scenario& base_;
