@@ -66,7 +66,8 @@ void add_posterior_option(CLI::App& cmd, std::string& posterior)
     .add_option("--posterior", posterior,
                 "draw each replication's parameters from the posterior of a calibration results "
                 "file (passage calibrate); replication r's particle depends on the seed and r "
-                "only, so compare's arms run r at the same particle")
+                "only, so compare's arms run r at the same particle (with common random "
+                "numbers)")
     ->type_name("FILE")
     ->check(path_name());
 }

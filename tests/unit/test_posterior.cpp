@@ -43,7 +43,7 @@ std::unique_ptr<engine::PosteriorModel> posterior_model(const engine::Scenario& 
 }
 
 std::vector<double> rows_of(const engine::Model& model, std::uint64_t seed, unsigned threads,
-                            std::uint64_t n)
+                            std::uint64_t n, std::uint64_t first = 0)
 {
   engine::RunOptions o;
   o.seed = seed;
@@ -51,7 +51,7 @@ std::vector<double> rows_of(const engine::Model& model, std::uint64_t seed, unsi
   o.block = 5; // several blocks, so that threads meet particles in different orders
   engine::Runner runner(model, o);
   std::vector<double> rows;
-  runner.run(0, n, [&](std::uint64_t, std::uint64_t, std::span<const double> r) {
+  runner.run(first, n, [&](std::uint64_t, std::uint64_t, std::span<const double> r) {
     rows.insert(rows.end(), r.begin(), r.end());
   });
   return rows;
@@ -122,6 +122,10 @@ TEST_CASE("posterior: replication r is replication r of its particle's model, on
   const auto one = rows_of(*model, s.seed, 1, n);
   const auto two = rows_of(*model, s.seed, 2, n);
   CHECK(one == two);
+  // Replications 10..23 alone (a resumed run, another rank's share): the same
+  // rows, whatever the workers ran before.
+  const auto tail = rows_of(*model, s.seed, 2, n - 10, 10);
+  CHECK(tail == std::vector<double>(one.begin() + static_cast<std::ptrdiff_t>(10 * m), one.end()));
 
   // Each row equals the plain run of its particle's scenario (the same seed, the
   // same replication index), less the posterior_particle column.
