@@ -308,7 +308,9 @@ void add_calibrate(CLI::App& app)
   add_checkpoint_options(*cmd, a->checkpoints, "the calibration so far");
   cmd->callback([a] {
     auto s = calibrate_setup(*a);
-    run_abc(*a, s);
+    if (a->method == "abc") {
+      run_abc(*a, s);
+    }
   });
 }
 

@@ -27,6 +27,8 @@ struct Step
   std::uint64_t attempts = 0;
   double acceptance = kNaN;
   std::uint64_t points = 0;
+  std::uint64_t failed = 0; //!< proposals the model rejected or could not run
+  std::string first_failure;
 };
 
 struct Summary
@@ -159,6 +161,8 @@ CalibrationView read_calibration(const std::string& path)
       s.ess = g.attr_or<double>("ess", kNaN);
       s.attempts = g.has_attr("attempts") ? g.attr_uint("attempts") : 0;
       s.acceptance = g.attr_or<double>("acceptance_rate", kNaN);
+      s.failed = g.has_attr("failed") ? g.attr_uint("failed") : 0;
+      s.first_failure = g.attr_or<std::string>("first_failure", "");
       s.points = g.exists("values") ? g.open_dataset("values").dims().front() : 0;
       v.steps.push_back(s);
     }
@@ -244,6 +248,7 @@ std::string json_calibration(const CalibrationView& v)
     j.key("ess").value(s.ess);
     j.key("points").value(s.points);
     if (s.attempts > 0) {
+      j.key("failed").value(s.failed);
       j.key("attempts").value(s.attempts);
       j.key("acceptance_rate").value(s.acceptance);
     }
@@ -331,7 +336,20 @@ std::string format_calibration_report(const std::string& path)
               abc && std::isfinite(st.acceptance) ? human(100.0 * st.acceptance, 3) + "%" : "",
               human(st.ess, 4) });
     }
-    s += t.str("  ") + "\n";
+    s += t.str("  ");
+    std::uint64_t failed = 0;
+    std::string first;
+    for (const auto& st : v.steps) {
+      failed += st.failed;
+      if (first.empty()) {
+        first = st.first_failure;
+      }
+    }
+    if (failed > 0) {
+      s += "  " + human_int(static_cast<std::int64_t>(failed)) +
+           " proposals failed to run and were rejected; the first: " + first + "\n";
+    }
+    s += "\n";
   }
   Table pt({ "parameter", "prior", "posterior mean", "95% credible", "width vs prior", "" },
            { false, false, true, true, true, false });

@@ -90,6 +90,12 @@ if [ "$rc" = 75 ]; then
   echo "ok: SIGTERM exits 75"
   no_file cut.h5
   [ -f cut.ck.h5 ] && echo "ok: checkpoint written" || fail "no checkpoint"
+  # A checkpoint of another calibration is refused (exit 2), and kept.
+  sed 's/value: 1.0/value: 1.5/' "$CO" >other.yaml
+  expect 2 "belongs to a different calibration" -- "$PASSAGE" calibrate "$CONJ" --design "$CD" \
+    --observations other.yaml "${BIG[@]}" -o other.h5 --resume cut.ck.h5
+  no_file other.h5
+  [ -f cut.ck.h5 ] && echo "ok: checkpoint kept" || fail "the refused resume removed the checkpoint"
   expect 0 "" -- "$PASSAGE" calibrate "$CONJ" --design "$CD" --observations "$CO" "${BIG[@]}" -o cut.h5 --resume cut.ck.h5
   for obj in /posterior /generations; do same whole.h5 cut.h5 $obj; done
   no_file cut.ck.h5

@@ -165,8 +165,9 @@ HOSTAGES=(--set parameters.hostage_takers.border_post_smugglers.pay_probability=
 expect 0 "family cannot pay: left in the desert, survives" -- "$PASSAGE" report hostages.h5 --trace
 
 # 21. Unknown commands, and compare's own help.
-expect_line 2 "error: unknown command 'calibrate'" -- "$PASSAGE" calibrate --help
-expect_line 2 "  hint: did you mean 'run'? commands: run, report, validate, compare, sweep, sensitivity" -- "$PASSAGE" runn "$MM1"
+expect_line 2 "error: unknown command 'frobnicate'" -- "$PASSAGE" frobnicate --help
+expect 0 "--observations" -- "$PASSAGE" calibrate --help
+expect_line 2 "  hint: did you mean 'run'? commands: run, report, validate, compare, sweep, sensitivity, calibrate" -- "$PASSAGE" runn "$MM1"
 expect 0 "METRIC:diff_halfwidth=X" -- "$PASSAGE" compare --help
 out=$("$PASSAGE" compare --help)
 grep -q "applied in order" <<<"$out" && fail "compare --help says policies are applied in order" ||

@@ -50,6 +50,13 @@ struct Moments
 {
   double mean = 0.0;
   double var = 0.0;
+  // The Monte Carlo standard errors of a self-normalised importance-sampling
+  // estimate (the delta method): sqrt(sum_i w_i^2 (f_i - E f)^2) with f = x for
+  // the mean and f = (x - mean)^2 for the variance. With equal weights these are
+  // the usual sd / sqrt(n); unlike sqrt(var / ESS) they count that a particle in
+  // the tails carries a larger weight than one near the centre.
+  double se_mean = 0.0;
+  double se_var = 0.0;
 };
 
 Moments weighted(const calib::AbcGeneration& g)
@@ -61,6 +68,14 @@ Moments weighted(const calib::AbcGeneration& g)
   for (std::size_t i = 0; i < g.size(); ++i) {
     m.var += g.weights[i] * (g.values[i] - m.mean) * (g.values[i] - m.mean);
   }
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const double w2 = g.weights[i] * g.weights[i];
+    const double d = g.values[i] - m.mean;
+    m.se_mean += w2 * d * d;
+    m.se_var += w2 * (d * d - m.var) * (d * d - m.var);
+  }
+  m.se_mean = std::sqrt(m.se_mean);
+  m.se_var = std::sqrt(m.se_var);
   return m;
 }
 
@@ -160,11 +175,10 @@ TEST_CASE("calibration: ABC-SMC's posterior of a normal mean converges to the co
     const double h = 0.5 * gen.tolerance;
     const Moments want = abc_posterior(h);
     const Moments got = weighted(gen);
-    // The Monte Carlo error of a weighted mean with ESS particles is
-    // sqrt(var / ESS); of a variance, var sqrt(2 / ESS) (normal posterior).
-    // Both to 4 sigma.
-    const double se_mean = std::sqrt(want.var / gen.ess);
-    const double se_var = want.var * std::sqrt(2.0 / gen.ess);
+    // 4 sigma, sigma the importance-sampling standard error (Moments); about
+    // sqrt(var / ESS) for the mean and var sqrt(2 / ESS) for the variance.
+    const double se_mean = got.se_mean;
+    const double se_var = got.se_var;
     INFO("generation " << g << ": tolerance " << gen.tolerance << ", ESS " << gen.ess << ", mean "
                        << got.mean << " (ABC " << want.mean << "), var " << got.var << " (ABC "
                        << want.var << ")");
@@ -187,10 +201,8 @@ TEST_CASE("calibration: ABC-SMC's posterior of a normal mean converges to the co
   const Moments got = weighted(last);
   const Moments at = abc_posterior(0.5 * last.tolerance);
   CHECK(std::abs(at.var - exact.var) < 0.01 * exact.var); // the tolerance's bias: < 1%
-  CHECK(std::abs(got.mean - exact.mean) <
-        4.0 * std::sqrt(exact.var / last.ess) + std::abs(at.mean - exact.mean));
-  CHECK(std::abs(got.var - exact.var) <
-        4.0 * exact.var * std::sqrt(2.0 / last.ess) + std::abs(at.var - exact.var));
+  CHECK(std::abs(got.mean - exact.mean) < 4.0 * got.se_mean + std::abs(at.mean - exact.mean));
+  CHECK(std::abs(got.var - exact.var) < 4.0 * got.se_var + std::abs(at.var - exact.var));
   double total = 0.0;
   for (const double w : last.weights) {
     total += w;
@@ -292,4 +304,90 @@ TEST_CASE("calibration: ABC-SMC's pieces")
   const auto c = conjugate();
   CHECK(calib::abc_distance(c.obs, std::vector<double>{ 2.0 }) == doctest::Approx(2.0));
   CHECK(std::isinf(calib::abc_distance(c.obs, std::vector<double>{ NAN })));
+}
+
+TEST_CASE("calibration: ABC-SMC's posterior of a Poisson rate is the gamma one (log-uniform prior)")
+{
+  // count ~ Poisson(lambda x 4); prior log-uniform on [0.1, 100], i.e. density
+  // 1/lambda; observed 20. Posterior: Gamma(shape 20, rate 4) truncated to
+  // [0.1, 100] (the truncation is below 1e-12): mean 5, variance 1.25. The
+  // distance is |count - 20| / sqrt(20): a tolerance below 1/sqrt(20) = 0.224
+  // accepts only an exact match, where ABC is exact. The ABC posterior at a
+  // larger tolerance e (every count within e sqrt(20) of 20) is computed here.
+  auto c = conjugate();
+  c.scenario =
+    test::scenario_from_file("configs/verification/conjugate.yaml", { "parameters.exposure=4" });
+  c.design = sa::read_design(config::parse("parameters:\n"
+                                           "  parameters.lambda: {distribution: log_uniform, "
+                                           "range: [0.1, 100]}\n",
+                                           "p.yaml"),
+                             "p.yaml", c.scenario);
+  c.obs = calib::read_observations(config::parse("observations:\n"
+                                                 "  targets:\n"
+                                                 "    - {name: n, output: count, value: 20, "
+                                                 "source: s, error: {model: poisson}}\n"
+                                                 "  sources: {s: {title: closed form}}\n",
+                                                 "o.yaml"),
+                                   "o.yaml", models::registry().create(c.scenario)->metrics());
+  auto posterior_at = [](double tolerance) {
+    // The counts accepted, decided as abc_distance decides them (a window
+    // computed as tolerance x sqrt(20) could round past its last count).
+    std::vector<int> window;
+    for (int k = 0; k <= 200; ++k) {
+      if (std::sqrt((k - 20.0) * (k - 20.0) / 20.0) <= tolerance) {
+        window.push_back(k);
+      }
+    }
+    // Quadrature in u = log lambda, where the prior is uniform.
+    double z = 0.0;
+    double s1 = 0.0;
+    double s2 = 0.0;
+    for (double u = std::log(0.1); u <= std::log(100.0); u += 1e-4) {
+      const double mu = 4.0 * std::exp(u);
+      double like = 0.0;
+      for (const int k : window) {
+        like += std::exp(k * std::log(mu) - mu - std::lgamma(k + 1.0));
+      }
+      const double l = std::exp(u);
+      z += like;
+      s1 += like * l;
+      s2 += like * l * l;
+    }
+    Moments m;
+    m.mean = s1 / z;
+    m.var = s2 / z - m.mean * m.mean;
+    return m;
+  };
+  const Moments exact = posterior_at(0.1);
+  CHECK(exact.mean == doctest::Approx(5.0).epsilon(1e-4));
+  CHECK(exact.var == doctest::Approx(1.25).epsilon(1e-3));
+
+  calib::AbcOptions o;
+  o.particles = 1000;
+  o.generations = 10;
+  o.final_tolerance = 0.1;
+  o.min_acceptance = 0.005;
+  o.seed = test::seed(17);
+  o.threads = 2;
+  const auto r = abc(c, o);
+  CHECK(r.stop_reason == "tolerance");
+  for (std::size_t g = 1; g < r.generations.size(); ++g) {
+    const auto& gen = r.generations[g];
+    const Moments want = posterior_at(gen.tolerance);
+    const Moments got = weighted(gen);
+    // 4 sigma, sigma the importance-sampling standard error (Moments).
+    INFO("generation " << g << ": tolerance " << gen.tolerance << ", ESS " << gen.ess << ", mean "
+                       << got.mean << " (ABC " << want.mean << "), var " << got.var << " (ABC "
+                       << want.var << ")");
+    CHECK(std::abs(got.mean - want.mean) < 4.0 * got.se_mean);
+    CHECK(std::abs(got.var - want.var) < 4.0 * got.se_var);
+  }
+  const auto& last = r.posterior();
+  CHECK(last.tolerance < 1.0 / std::sqrt(20.0)); // exact matches only
+  for (const double d : last.distances) {
+    CHECK(d == 0.0);
+  }
+  const Moments got = weighted(last);
+  CHECK(std::abs(got.mean - 5.0) < 4.0 * got.se_mean);
+  CHECK(std::abs(got.var - 1.25) < 4.0 * got.se_var);
 }

@@ -662,8 +662,20 @@ AbcResult AbcSmc::run()
       if (!st.stop_reason.empty()) {
         break;
       }
-      st.tolerance = std::max(weighted_quantile(gen.distances, gen.weights, options_.alpha),
-                              options_.final_tolerance);
+      // Distances of a discrete output take few values, and their quantile may
+      // not fall below the last tolerance: the tolerance is then the largest
+      // distance below it, so that every generation tightens.
+      double next = weighted_quantile(gen.distances, gen.weights, options_.alpha);
+      if (!(next < gen.tolerance)) {
+        double below = -1.0;
+        for (const double d : gen.distances) {
+          if (d < gen.tolerance && d > below) {
+            below = d;
+          }
+        }
+        next = below >= 0.0 ? below : next;
+      }
+      st.tolerance = std::max(next, options_.final_tolerance);
       st.g += 1;
       reset_generation(st);
       prepare(st);
@@ -695,8 +707,13 @@ AbcResult AbcSmc::run()
     } else if (st.g > 0) {
       rate = st.done.back().acceptance_rate();
     }
-    const std::uint64_t m = std::clamp<std::uint64_t>(
-      static_cast<std::uint64_t>(std::ceil(1.0 / std::max(rate, 1e-6))), 1, 64);
+    // Half the expected attempts: a particle is then accepted within the round
+    // about 40% of the time and few attempts are evaluated in vain; at least 16
+    // proposals a round so that the last particles still keep the threads busy.
+    const std::size_t pending = n - accepted_now;
+    const auto ahead = static_cast<std::uint64_t>(std::ceil(0.5 / std::max(rate, 1e-6)));
+    const auto busy = static_cast<std::uint64_t>((16 + pending - 1) / pending);
+    const std::uint64_t m = std::clamp<std::uint64_t>(std::max(ahead, busy), 1, 64);
     std::vector<std::size_t> who;
     std::vector<std::uint64_t> which;
     for (std::size_t i = 0; i < n; ++i) {
