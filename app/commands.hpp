@@ -6,6 +6,7 @@
 #include "passage/io/results.hpp"
 #include "passage/run/campaign.hpp"
 #include "passage/run/model.hpp"
+#include "passage/run/posterior.hpp"
 #include "passage/run/scenario.hpp"
 
 #include <CLI/CLI.hpp>
@@ -88,8 +89,10 @@ void allow_signal_handlers();
 //! Interrupted (exit 75) naming the checkpoint and the command that resumes it.
 void check_interrupted(bool interrupted, std::uint64_t done, const std::string& what,
                        const std::string& checkpoint);
-//! The files a job reads: the scenario and its policies (an output may not be one).
-std::vector<engine::JobPath> input_paths(const ScenarioArgs& args);
+//! The files a job reads: the scenario, its policies and the posterior (an
+//! output may not be one).
+std::vector<engine::JobPath> input_paths(const ScenarioArgs& args,
+                                         const std::string& posterior = {});
 
 //! Add CONFIG, --set and --policy to a subcommand; `policy_help` replaces the
 //! help of --policy ("applied in order") where a command reads it otherwise.
@@ -99,6 +102,17 @@ void add_scenario_options(CLI::App& cmd, ScenarioArgs& args, const std::string& 
 engine::Scenario load(const ScenarioArgs& args);
 //! Build (and so fully validate) the scenario's model.
 std::unique_ptr<engine::Model> build(const engine::Scenario& scenario);
+
+//! --posterior FILE (run, compare): draw each replication's parameters from a
+//! calibration's posterior.
+void add_posterior_option(CLI::App& cmd, std::string& posterior);
+//! The posterior named by --posterior, read and checked (nullopt without one).
+std::optional<engine::Posterior> load_posterior(const std::string& file);
+//! The scenario's model; under a posterior, one whose replication r runs the
+//! scenario with the values of the particle r draws written in (UsageError when
+//! a posterior path is not in the scenario or a particle's values are refused).
+std::unique_ptr<engine::Model> build(const engine::Scenario& scenario,
+                                     const std::optional<engine::Posterior>& posterior);
 
 //! "results/<name>.h5" (creating results/ if needed) unless `out` is given.
 std::string output_path(const std::string& out, const std::string& stem);

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "passage/config/changes.hpp"
 #include "passage/config/reader.hpp"
 #include "passage/errors.hpp"
 #include "passage/run/trigger.hpp"
@@ -59,6 +60,53 @@ std::unique_ptr<engine::Model> build(const engine::Scenario& scenario)
   return models::registry().create(scenario);
 }
 
+void add_posterior_option(CLI::App& cmd, std::string& posterior)
+{
+  cmd
+    .add_option("--posterior", posterior,
+                "draw each replication's parameters from the posterior of a calibration results "
+                "file (passage calibrate); replication r's particle depends on the seed and r "
+                "only, so compare's arms run r at the same particle (with common random "
+                "numbers)")
+    ->type_name("FILE")
+    ->check(path_name());
+}
+
+std::optional<engine::Posterior> load_posterior(const std::string& file)
+{
+  if (file.empty()) {
+    return std::nullopt;
+  }
+  return engine::read_posterior(file);
+}
+
+std::unique_ptr<engine::Model> build(const engine::Scenario& scenario,
+                                     const std::optional<engine::Posterior>& posterior)
+{
+  if (!posterior) {
+    return build(scenario);
+  }
+  engine::check_posterior_paths(*posterior, scenario);
+  auto base = build(scenario);
+  // The builder keeps its own copies: it runs on worker threads, on first use
+  // of each particle, while the caller's scenario may have moved.
+  auto builder = [scenario, post = *posterior](std::size_t k) -> std::unique_ptr<engine::Model> {
+    try {
+      return build(engine::particle_scenario(scenario, post, k));
+    } catch (const engine::config::ConfigError& e) {
+      std::string values;
+      for (std::size_t j = 0; j < post.parameters(); ++j) {
+        values +=
+          (j ? ", " : "") + post.paths[j] + "=" + engine::config::number_text(post.value(k, j));
+      }
+      throw engine::UsageError("particle " + std::to_string(k) + " of the posterior " + post.file +
+                                 " (" + values + ") makes an invalid scenario:\n" + e.what(),
+                               "the posterior was fitted to another scenario?");
+    }
+  };
+  return std::make_unique<engine::PosteriorModel>(std::move(base), *posterior, std::move(builder));
+}
+
 std::atomic<bool>& stop_flag()
 {
   static std::atomic<bool> flag{ false };
@@ -103,11 +151,14 @@ void install_signal_handlers()
   std::signal(SIGXFSZ, SIG_IGN);
 }
 
-std::vector<engine::JobPath> input_paths(const ScenarioArgs& args)
+std::vector<engine::JobPath> input_paths(const ScenarioArgs& args, const std::string& posterior)
 {
   std::vector<engine::JobPath> paths = { { "the scenario", args.config } };
   for (const auto& p : args.policies) {
     paths.push_back({ "the policy '" + p + "'", p });
+  }
+  if (!posterior.empty()) {
+    paths.push_back({ "the posterior", posterior });
   }
   return paths;
 }

@@ -22,6 +22,7 @@ struct CompareArgs
   ScenarioArgs scenario;
   JobArgs job;
   bool independent = false;
+  std::string posterior;
   BatchArgs batch;
 };
 
@@ -162,8 +163,9 @@ void compare_command(const CompareArgs& a)
   const engine::Scenario& base = arms[0].scenario;
   const std::uint64_t seed = a.job.seed.value_or(base.seed);
   const std::uint64_t batch = check_replications(a.job.replications.value_or(base.replications));
+  const auto posterior = load_posterior(a.posterior);
   for (auto& arm : arms) {
-    arm.model = build(arm.scenario);
+    arm.model = build(arm.scenario, posterior);
   }
   const auto metrics = arms[0].model->metrics();
   for (const auto& arm : arms) {
@@ -194,7 +196,8 @@ void compare_command(const CompareArgs& a)
     opt.seed = a.independent && k > 0 ? seed + 0x9e3779b97f4a7c15ULL * k : seed;
     opt.threads = a.job.threads;
     spec.arms.push_back(engine::JobArm{ arms[k].name, &arms[k].scenario, arms[k].model.get(), opt,
-                                        arms[k].file, title(arms[k]) });
+                                        arms[k].file, title(arms[k]),
+                                        posterior ? posterior->hash : "" });
   }
   spec.campaign = campaign_options(a.batch, "compare", batch);
   spec.out = output_path(a.job.out, base.name + "-compare");
@@ -204,7 +207,7 @@ void compare_command(const CompareArgs& a)
   for (const auto& files : policy_sets) {
     all_files.insert(all_files.end(), files.begin(), files.end());
   }
-  spec.inputs = input_paths(ScenarioArgs{ a.scenario.config, {}, all_files });
+  spec.inputs = input_paths(ScenarioArgs{ a.scenario.config, {}, all_files }, a.posterior);
   spec.common_random_numbers = !a.independent;
   spec.manifest.command = command_line();
   spec.manifest.seed = seed;
@@ -242,6 +245,7 @@ void add_compare(CLI::App& app)
                   "replications per arm (with --until: per batch; default: the scenario's)",
                   "results/<scenario>-compare.h5");
   add_batch_options(*cmd, a->batch, "compare");
+  add_posterior_option(*cmd, a->posterior);
   cmd->add_flag(
     "--independent", a->independent,
     "give each policy its own random streams (to measure what common random numbers buy)");

@@ -17,6 +17,7 @@ struct RunArgs
 {
   ScenarioArgs scenario;
   JobArgs job;
+  std::string posterior;
   std::uint64_t trace = 0;
   bool event_by_event = false;
   BatchArgs batch;
@@ -32,7 +33,8 @@ void run_command(const RunArgs& a)
   if (a.job.seed) {
     scenario.seed = *a.job.seed;
   }
-  const auto model = build(scenario);
+  const auto posterior = load_posterior(a.posterior);
+  const auto model = build(scenario, posterior);
 
   engine::JobSpec spec;
   spec.kind = "run";
@@ -41,12 +43,13 @@ void run_command(const RunArgs& a)
   opt.threads = a.job.threads;
   opt.stepping = a.event_by_event ? engine::Stepping::EventByEvent : engine::Stepping::Inline;
   opt.trace_entities = a.trace;
-  spec.arms.push_back(engine::JobArm{ "run", &scenario, model.get(), opt });
+  spec.arms.push_back(
+    engine::JobArm{ "run", &scenario, model.get(), opt, "", "", posterior ? posterior->hash : "" });
   spec.campaign = campaign_options(a.batch, "run", scenario.replications);
   spec.out = output_path(a.job.out, scenario.name);
   spec.force = a.job.force;
   spec.chunk_rows = chunk_rows(scenario.replications, !a.batch.until.empty());
-  spec.inputs = input_paths(a.scenario);
+  spec.inputs = input_paths(a.scenario, a.posterior);
   spec.manifest.command = command_line();
   spec.manifest.seed = scenario.seed;
   spec.manifest.stepping = a.event_by_event ? "event-by-event" : "inline";
@@ -88,6 +91,7 @@ void add_run(CLI::App& app)
   cmd->add_flag("--event-by-event", a->event_by_event,
                 "send every step through the event calendar (slower; same results)");
   add_batch_options(*cmd, a->batch, "run");
+  add_posterior_option(*cmd, a->posterior);
   cmd->callback([a] { run_command(*a); });
 }
 

@@ -578,6 +578,7 @@ void ResultsWriter::finish(const std::vector<RunTotals>& totals, RunManifest man
       write_summary(group(k), model.metrics());
       write_histograms(group(k), model.histograms(), totals[k].histograms);
       group(k).set_attr("events", totals[k].events);
+      model.write_arm_results(group(k));
     }
     events += totals[k].events;
   }

@@ -362,17 +362,22 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
 // ---------------------------------------------------------------------------
 // Checkpoints
 
-std::array<std::string, 3> Campaign::identity() const
+std::array<std::string, 4> Campaign::identity() const
 {
   std::vector<std::string> names;
   std::vector<std::string> hashes;
   std::vector<std::string> seeds;
+  std::vector<std::string> posteriors;
+  bool any_posterior = false;
   for (const auto& a : arms_) {
     names.push_back(a.name);
     hashes.push_back(a.scenario->hash());
     seeds.push_back(std::to_string(a.options.seed));
+    posteriors.push_back(a.posterior);
+    any_posterior = any_posterior || !a.posterior.empty();
   }
-  return { join(names), join(hashes), join(seeds) };
+  // "" without a posterior: checkpoints of plain runs read as before.
+  return { join(names), join(hashes), join(seeds), any_posterior ? join(posteriors) : "" };
 }
 
 namespace {
@@ -412,6 +417,9 @@ void Campaign::write_checkpoint(const std::string& path,
     f.set_attr("arms", id[0]);
     f.set_attr("scenario_hashes", id[1]);
     f.set_attr("seeds", id[2]);
+    if (!id[3].empty()) {
+      f.set_attr("posterior", id[3]);
+    }
     f.set_attr("replications_done", done);
     f.set_attr("batch", options_.batch);
     f.set_attr("max_replications", options_.max_replications);
@@ -525,6 +533,12 @@ void Campaign::check_same_job(const h5::File& f, const std::string& path) const
   expect("arms", id[0], "set of policies");
   expect("scenario_hashes", id[1], "scenario (its resolved text differs)");
   expect("seeds", id[2], "seed");
+  if (const auto got = f.attr_or<std::string>("posterior", ""); got != id[3]) {
+    throw UsageError(path + " belongs to a different posterior (checkpoint: " +
+                       (got.empty() ? std::string("none") : got) +
+                       "; this run: " + (id[3].empty() ? std::string("none") : id[3]) + ")",
+                     "resume with the --posterior file the checkpointed run used");
+  }
   if (static_cast<std::uint64_t>(f.attr_int("batch")) != options_.batch ||
       static_cast<std::uint64_t>(f.attr_int("max_replications")) != options_.max_replications) {
     throw UsageError(path + " was made with -r " + std::to_string(f.attr_int("batch")) +

@@ -26,7 +26,7 @@ Job::Job(JobSpec spec) : spec_(std::move(spec))
 
   std::vector<CampaignArm> arms;
   for (const auto& a : spec_.arms) {
-    arms.push_back(CampaignArm{ a.name, a.model, a.scenario, a.options });
+    arms.push_back(CampaignArm{ a.name, a.model, a.scenario, a.options, a.posterior });
   }
   campaign_ = std::make_unique<Campaign>(std::move(arms), spec_.campaign);
   if (Cluster::instance().root()) {

@@ -35,6 +35,9 @@ struct CampaignArm
   const Model* model = nullptr;
   const Scenario* scenario = nullptr;
   RunOptions options; //!< seed (per arm), threads, stepping, trace
+  //! What the arm draws its parameters from (a posterior's hash; "" for none):
+  //! a checkpoint resumes only under the same.
+  std::string posterior = {};
 };
 
 struct CampaignOptions
@@ -89,8 +92,8 @@ public:
   unsigned threads() const;
 
 private:
-  //! What a checkpoint must match: arm names, scenario hashes, seeds.
-  std::array<std::string, 3> identity() const;
+  //! What a checkpoint must match: arm names, scenario hashes, seeds, posteriors.
+  std::array<std::string, 4> identity() const;
   //! UsageError unless checkpoint `f` (at `path`) is of this job.
   void check_same_job(const h5::File& f, const std::string& path) const;
   void write_checkpoint(const std::string& path, const std::vector<ReplicationColumns*>& columns,

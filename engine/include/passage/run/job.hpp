@@ -31,6 +31,7 @@ struct JobArm
   RunOptions options;
   std::string overlay = {}; //!< the policy file ("" for the baseline or a run)
   std::string title = {};   //!< the policy's title
+  std::string posterior = {}; //!< the hash of the posterior it draws from ("" for none)
 };
 
 struct JobSpec

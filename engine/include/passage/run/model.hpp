@@ -122,6 +122,9 @@ public:
   virtual std::vector<double> series_edges() const { return {}; }
   //! Model-specific content of a results file (e.g. parameter provenance).
   virtual void write_results(h5::Group& /*root*/) const {}
+  //! What a comparison records of an arm's model, in the arm's group (a run
+  //! records write_results instead); e.g. the posterior it drew from.
+  virtual void write_arm_results(h5::Group& /*arm*/) const {}
 };
 
 struct Scenario;
