@@ -32,6 +32,7 @@ using engine::Step;
 using engine::Time;
 using engine::random::combine;
 using engine::random::Stream;
+using engine::random::StreamFamily;
 using engine::random::substream_id;
 
 namespace {
@@ -325,6 +326,7 @@ public:
     for (const auto& pl : sc_.epochs[0].places) {
       monitor_of_.push_back(pl.monitor);
     }
+    ledger_ = ledger_groups(sc_);
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
@@ -533,7 +535,7 @@ private:
 
   Stream stream(std::uint64_t kind, std::uint64_t site, std::uint64_t entity) const
   {
-    return Stream::derive(seed_, rep_, combine(kind, site), entity);
+    return streams_(combine(kind, site), entity);
   }
   //! Every draw passes through here: noted when a test collects them, else only
   //! returned.
@@ -568,6 +570,7 @@ private:
   Time w_ = 0.0; // the warm-up, in days
   std::uint64_t seed_;
   std::uint64_t rep_ = 0;
+  StreamFamily streams_; //!< (seed_, rep_)
   std::uint64_t trace_k_;
   std::vector<Draw>* draws_;
   Simulation sim_;
@@ -589,6 +592,7 @@ private:
   std::uint64_t workers_ = 0;
   std::vector<std::uint64_t> segment_flow_; // migrants who set off on each segment
   std::vector<std::int64_t> revenue_;       // per actor
+  std::vector<LedgerGroup> ledger_;         // revenue_ grouped (built once)
   std::vector<std::int64_t> paid_by_origin_; // per origin
   std::int64_t paid_total_ = 0;
   std::int64_t budgets_ = 0;
@@ -1577,6 +1581,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
 void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
 {
   rep_ = replication;
+  streams_ = StreamFamily(seed_, rep_);
   hist_ = out.histograms;
   trace_ = out.trace;
   sim_.reset(sc_.horizon + w_);
@@ -1665,7 +1670,7 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
     put(static_cast<double>(f));
   }
   // The ledger grouped by the actors' kinds and countries (metric_list's order).
-  for (const auto& group : ledger_groups(sc_)) {
+  for (const auto& group : ledger_) {
     std::int64_t sum = 0;
     for (const auto a : group.actors) {
       sum += revenue_[a];

@@ -70,6 +70,37 @@ TEST_CASE("streams: the same key gives the same stream, others differ")
   CHECK(Stream::derive({ 42, 3, substream_id("x"), 18 }).bits() != first);
 }
 
+TEST_CASE("streams: a family derives the same streams as Stream::derive")
+{
+  // The per-replication prefix must not change a single stream: every key of a
+  // small grid, seeds and replications including 0 and the largest value.
+  const std::uint64_t seeds[] = { 0, 42, ~std::uint64_t{ 0 } };
+  const std::uint64_t reps[] = { 0, 3, 1u << 20, ~std::uint64_t{ 0 } };
+  const std::uint64_t subs[] = { 0, substream_id("x"), combine(substream_id("ride"), 7) };
+  const std::uint64_t entities[] = { 0, 17, ~std::uint64_t{ 0 } };
+  for (const auto seed : seeds) {
+    for (const auto rep : reps) {
+      const StreamFamily family(seed, rep);
+      CHECK(family.seed() == seed);
+      CHECK(family.replication() == rep);
+      for (const auto sub : subs) {
+        CHECK((family(sub).engine() == Stream::derive(seed, rep, sub).engine()));
+        for (const auto e : entities) {
+          Stream a = family(sub, e);
+          Stream b = Stream::derive(seed, rep, sub, e);
+          CHECK((a.engine() == b.engine()));
+          for (int i = 0; i < 4; ++i) {
+            CHECK(a.bits() == b.bits());
+          }
+        }
+      }
+    }
+  }
+  // A family of another replication is another family.
+  CHECK(StreamFamily(42, 3)(substream_id("x"), 17).bits() !=
+        StreamFamily(42, 4)(substream_id("x"), 17).bits());
+}
+
 TEST_CASE("streams: neighbouring streams are uncorrelated")
 {
   // Correlation of uniforms between streams whose keys differ by one in each

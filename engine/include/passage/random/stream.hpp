@@ -83,18 +83,7 @@ public:
   //! The stream named by `key`; the same key always gives the same stream.
   static Stream derive(const StreamKey& key) noexcept
   {
-    // Two independent 64-bit hashes of the whole key form the 128-bit state.
-    std::uint64_t a = mix64(key.seed ^ 0x243f6a8885a308d3ULL);
-    a = mix64(a ^ key.replication);
-    a = mix64(a ^ key.substream);
-    a = mix64(a ^ key.entity);
-    std::uint64_t b = mix64(key.entity ^ 0x13198a2e03707344ULL);
-    b = mix64(b ^ key.substream);
-    b = mix64(b ^ key.replication);
-    b = mix64(b ^ key.seed);
-    Stream s;
-    s.eng_ = Engine((static_cast<pcg_extras::pcg128_t>(a) << 64) | b);
-    return s;
+    return derive_rest(derive_prefix(key.seed, key.replication), key);
   }
 
   static Stream derive(std::uint64_t seed, std::uint64_t replication, std::uint64_t substream,
@@ -157,7 +146,55 @@ public:
   Engine& engine() noexcept { return eng_; }
 
 private:
+  friend class StreamFamily;
+
+  // Two independent 64-bit hashes of the whole key form the 128-bit state. The
+  // first starts with (seed, replication): a StreamFamily hashes that part once.
+  static std::uint64_t derive_prefix(std::uint64_t seed, std::uint64_t replication) noexcept
+  {
+    return mix64(mix64(seed ^ 0x243f6a8885a308d3ULL) ^ replication);
+  }
+  static Stream derive_rest(std::uint64_t prefix, const StreamKey& key) noexcept
+  {
+    std::uint64_t a = mix64(prefix ^ key.substream);
+    a = mix64(a ^ key.entity);
+    std::uint64_t b = mix64(key.entity ^ 0x13198a2e03707344ULL);
+    b = mix64(b ^ key.substream);
+    b = mix64(b ^ key.replication);
+    b = mix64(b ^ key.seed);
+    Stream s;
+    s.eng_ = Engine((static_cast<pcg_extras::pcg128_t>(a) << 64) | b);
+    return s;
+  }
+
   Engine eng_;
+};
+
+//! The streams of one (seed, replication): `family(substream, entity)` is
+//! `Stream::derive(seed, replication, substream, entity)`, the same stream, with
+//! the part of the hash that depends on the seed and the replication alone done
+//! once (a model that derives a stream per draw site derives ~10^5 a replication).
+class StreamFamily
+{
+public:
+  StreamFamily() noexcept : StreamFamily(0, 0) {}
+  StreamFamily(std::uint64_t seed, std::uint64_t replication) noexcept
+    : seed_(seed), replication_(replication), prefix_(Stream::derive_prefix(seed, replication))
+  {
+  }
+
+  Stream operator()(std::uint64_t substream, std::uint64_t entity = 0) const noexcept
+  {
+    return Stream::derive_rest(prefix_, StreamKey{ seed_, replication_, substream, entity });
+  }
+
+  std::uint64_t seed() const noexcept { return seed_; }
+  std::uint64_t replication() const noexcept { return replication_; }
+
+private:
+  std::uint64_t seed_;
+  std::uint64_t replication_;
+  std::uint64_t prefix_;
 };
 
 //! A discrete distribution over 0..n-1 from non-negative weights; one draw per
