@@ -70,6 +70,10 @@ struct ZigguratTables;
 extern const ZigguratTables& kZiggurat;
 double normal_slow(std::uint64_t bits, Stream& s) noexcept;
 double exponential_slow(std::uint64_t bits, Stream& s) noexcept;
+//! Lemire's rejection, from a first product m whose low half is below the range:
+//! the high half of the first product that is not rejected.
+[[gnu::noinline]] std::uint64_t uniform_int_slow(uint128_t m, std::uint64_t range,
+                                                 Stream& s) noexcept;
 } // namespace detail
 
 //! One random stream: a PCG64 generator (oneseq, 128-bit state) with samplers.
@@ -105,20 +109,17 @@ public:
   double uniform(double a, double b) noexcept { return a + (b - a) * uniform(); }
 
   //! Uniform integer on [lo, hi], inclusive (Lemire's nearly divisionless method).
-  std::int64_t uniform_int(std::int64_t lo, std::int64_t hi) noexcept
+  //! Inline up to the rare case that may reject (a low product below the range),
+  //! which goes out of line: a model's hot loop draws one at every toll.
+  [[gnu::always_inline]] std::int64_t uniform_int(std::int64_t lo, std::int64_t hi) noexcept
   {
     const std::uint64_t range = static_cast<std::uint64_t>(hi - lo) + 1;
-    if (range == 0) { // the whole 64-bit range
+    if (range == 0) [[unlikely]] { // the whole 64-bit range
       return static_cast<std::int64_t>(bits());
     }
-    uint128_t m = static_cast<uint128_t>(bits()) * range;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < range) {
-      const std::uint64_t threshold = (0 - range) % range;
-      while (low < threshold) {
-        m = static_cast<uint128_t>(bits()) * range;
-        low = static_cast<std::uint64_t>(m);
-      }
+    const uint128_t m = static_cast<uint128_t>(bits()) * range;
+    if (static_cast<std::uint64_t>(m) < range) [[unlikely]] {
+      return lo + static_cast<std::int64_t>(detail::uniform_int_slow(m, range, *this));
     }
     return lo + static_cast<std::int64_t>(m >> 64);
   }
@@ -257,7 +258,9 @@ inline double Stream::normal() noexcept
   return detail::normal_slow(b, *this);
 }
 
-inline double Stream::exponential() noexcept
+// Inline everywhere: the fast path is a few instructions, a call would save
+// registers around it (a model draws one at every roadblock).
+[[gnu::always_inline]] inline double Stream::exponential() noexcept
 {
   const auto& z = detail::kZiggurat;
   const std::uint64_t b = bits();
