@@ -34,6 +34,7 @@ using engine::Step;
 using engine::Time;
 using engine::random::combine;
 using engine::random::Stream;
+using engine::random::StreamFamily;
 using engine::random::substream_id;
 
 namespace {
@@ -331,6 +332,7 @@ public:
       monitor_of_.push_back(pl.monitor);
     }
     prepare_choice();
+    ledger_ = ledger_groups(sc_);
   }
 
   void run(std::uint64_t replication, engine::ReplicationOutput& out) override;
@@ -562,7 +564,7 @@ private:
 
   Stream stream(std::uint64_t kind, std::uint64_t site, std::uint64_t entity) const
   {
-    return Stream::derive(seed_, rep_, combine(kind, site), entity);
+    return streams_(combine(kind, site), entity);
   }
   //! Every draw passes through here: noted when a test collects them, else only
   //! returned.
@@ -597,6 +599,7 @@ private:
   Time w_ = 0.0; // the warm-up, in days
   std::uint64_t seed_;
   std::uint64_t rep_ = 0;
+  StreamFamily streams_; //!< (seed_, rep_)
   std::uint64_t trace_k_;
   std::vector<Draw>* draws_;
   Simulation sim_;
@@ -627,6 +630,7 @@ private:
   std::uint64_t workers_ = 0;
   std::vector<std::uint64_t> segment_flow_; // migrants who set off on each segment
   std::vector<std::int64_t> revenue_;       // per actor
+  std::vector<LedgerGroup> ledger_;         // revenue_ grouped (built once)
   std::vector<std::int64_t> paid_by_origin_; // per origin
   std::int64_t paid_total_ = 0;
   std::int64_t budgets_ = 0;
@@ -1840,6 +1844,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
 void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
 {
   rep_ = replication;
+  streams_ = StreamFamily(seed_, rep_);
   hist_ = out.histograms;
   trace_ = out.trace;
   sim_.reset(sc_.horizon + w_);
@@ -1931,7 +1936,7 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
     put(static_cast<double>(f));
   }
   // The ledger grouped by the actors' kinds and countries (metric_list's order).
-  for (const auto& group : ledger_groups(sc_)) {
+  for (const auto& group : ledger_) {
     std::int64_t sum = 0;
     for (const auto a : group.actors) {
       sum += revenue_[a];

@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cmath>
 #include <doctest/doctest.h>
+#include <limits>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 using namespace passage::engine::random;
+using passage::engine::uint128_t;
 
 namespace {
 
@@ -68,6 +71,37 @@ TEST_CASE("streams: the same key gives the same stream, others differ")
   CHECK(Stream::derive({ 42, 4, substream_id("x"), 17 }).bits() != first);
   CHECK(Stream::derive({ 42, 3, substream_id("y"), 17 }).bits() != first);
   CHECK(Stream::derive({ 42, 3, substream_id("x"), 18 }).bits() != first);
+}
+
+TEST_CASE("streams: a family derives the same streams as Stream::derive")
+{
+  // The per-replication prefix must not change a single stream: every key of a
+  // small grid, seeds and replications including 0 and the largest value.
+  const std::uint64_t seeds[] = { 0, 42, ~std::uint64_t{ 0 } };
+  const std::uint64_t reps[] = { 0, 3, 1u << 20, ~std::uint64_t{ 0 } };
+  const std::uint64_t subs[] = { 0, substream_id("x"), combine(substream_id("ride"), 7) };
+  const std::uint64_t entities[] = { 0, 17, ~std::uint64_t{ 0 } };
+  for (const auto seed : seeds) {
+    for (const auto rep : reps) {
+      const StreamFamily family(seed, rep);
+      CHECK(family.seed() == seed);
+      CHECK(family.replication() == rep);
+      for (const auto sub : subs) {
+        CHECK((family(sub).engine() == Stream::derive(seed, rep, sub).engine()));
+        for (const auto e : entities) {
+          Stream a = family(sub, e);
+          Stream b = Stream::derive(seed, rep, sub, e);
+          CHECK((a.engine() == b.engine()));
+          for (int i = 0; i < 4; ++i) {
+            CHECK(a.bits() == b.bits());
+          }
+        }
+      }
+    }
+  }
+  // A family of another replication is another family.
+  CHECK(StreamFamily(42, 3)(substream_id("x"), 17).bits() !=
+        StreamFamily(42, 4)(substream_id("x"), 17).bits());
 }
 
 TEST_CASE("streams: neighbouring streams are uncorrelated")
@@ -142,6 +176,41 @@ TEST_CASE("samplers: uniform_int is uniform on the closed range")
   }
   CHECK(chi2 < 22.46);
   CHECK(s.uniform_int(5, 5) == 5);
+}
+
+TEST_CASE("samplers: uniform_int draws what Lemire's method draws, rejections included")
+{
+  // The method written out in one piece, on a copy of the same stream: the
+  // sampler (fast path inline, rejection out of line) must give the same values
+  // and leave the stream where this leaves it. A range of 2^63 + 1 rejects about
+  // half the first products; small ranges almost never do.
+  auto reference = [](Stream& s, std::int64_t lo, std::int64_t hi) {
+    const std::uint64_t range = static_cast<std::uint64_t>(hi - lo) + 1;
+    if (range == 0) {
+      return static_cast<std::int64_t>(s.bits());
+    }
+    uint128_t m = static_cast<uint128_t>(s.bits()) * range;
+    if (static_cast<std::uint64_t>(m) < range) {
+      const std::uint64_t threshold = (0 - range) % range;
+      while (static_cast<std::uint64_t>(m) < threshold) {
+        m = static_cast<uint128_t>(s.bits()) * range;
+      }
+    }
+    return lo + static_cast<std::int64_t>(m >> 64);
+  };
+  const std::int64_t big = std::int64_t{ 1 } << 62;
+  const std::pair<std::int64_t, std::int64_t> ranges[] = {
+    { 3, 9 }, { -5, 5 }, { 0, 0 }, { -big, big }, { 0, (big - 1) * 2 + 1 },
+    { std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max() }
+  };
+  Stream a = Stream::derive(passage::test::seed(1), 0, 9);
+  Stream b = a;
+  for (const auto& [lo, hi] : ranges) {
+    for (int i = 0; i < 2000; ++i) {
+      REQUIRE(a.uniform_int(lo, hi) == reference(b, lo, hi));
+    }
+  }
+  CHECK(a.bits() == b.bits());
 }
 
 TEST_CASE("samplers: exponential (ziggurat) matches the distribution")

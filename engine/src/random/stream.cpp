@@ -94,6 +94,15 @@ double normal_slow(std::uint64_t b, Stream& s) noexcept
   }
 }
 
+std::uint64_t uniform_int_slow(uint128_t m, std::uint64_t range, Stream& s) noexcept
+{
+  const std::uint64_t threshold = (0 - range) % range;
+  while (static_cast<std::uint64_t>(m) < threshold) {
+    m = static_cast<uint128_t>(s.bits()) * range;
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
 double exponential_slow(std::uint64_t b, Stream& s) noexcept
 {
   const auto& z = tables();

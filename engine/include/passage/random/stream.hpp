@@ -70,6 +70,10 @@ struct ZigguratTables;
 extern const ZigguratTables& kZiggurat;
 double normal_slow(std::uint64_t bits, Stream& s) noexcept;
 double exponential_slow(std::uint64_t bits, Stream& s) noexcept;
+//! Lemire's rejection, from a first product m whose low half is below the range:
+//! the high half of the first product that is not rejected.
+[[gnu::noinline]] std::uint64_t uniform_int_slow(uint128_t m, std::uint64_t range,
+                                                 Stream& s) noexcept;
 } // namespace detail
 
 //! One random stream: a PCG64 generator (oneseq, 128-bit state) with samplers.
@@ -83,18 +87,7 @@ public:
   //! The stream named by `key`; the same key always gives the same stream.
   static Stream derive(const StreamKey& key) noexcept
   {
-    // Two independent 64-bit hashes of the whole key form the 128-bit state.
-    std::uint64_t a = mix64(key.seed ^ 0x243f6a8885a308d3ULL);
-    a = mix64(a ^ key.replication);
-    a = mix64(a ^ key.substream);
-    a = mix64(a ^ key.entity);
-    std::uint64_t b = mix64(key.entity ^ 0x13198a2e03707344ULL);
-    b = mix64(b ^ key.substream);
-    b = mix64(b ^ key.replication);
-    b = mix64(b ^ key.seed);
-    Stream s;
-    s.eng_ = Engine((static_cast<pcg_extras::pcg128_t>(a) << 64) | b);
-    return s;
+    return derive_rest(derive_prefix(key.seed, key.replication), key);
   }
 
   static Stream derive(std::uint64_t seed, std::uint64_t replication, std::uint64_t substream,
@@ -116,20 +109,17 @@ public:
   double uniform(double a, double b) noexcept { return a + (b - a) * uniform(); }
 
   //! Uniform integer on [lo, hi], inclusive (Lemire's nearly divisionless method).
-  std::int64_t uniform_int(std::int64_t lo, std::int64_t hi) noexcept
+  //! Inline up to the rare case that may reject (a low product below the range),
+  //! which goes out of line: a model's hot loop draws one at every toll.
+  [[gnu::always_inline]] std::int64_t uniform_int(std::int64_t lo, std::int64_t hi) noexcept
   {
     const std::uint64_t range = static_cast<std::uint64_t>(hi - lo) + 1;
-    if (range == 0) { // the whole 64-bit range
+    if (range == 0) [[unlikely]] { // the whole 64-bit range
       return static_cast<std::int64_t>(bits());
     }
-    uint128_t m = static_cast<uint128_t>(bits()) * range;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < range) {
-      const std::uint64_t threshold = (0 - range) % range;
-      while (low < threshold) {
-        m = static_cast<uint128_t>(bits()) * range;
-        low = static_cast<std::uint64_t>(m);
-      }
+    const uint128_t m = static_cast<uint128_t>(bits()) * range;
+    if (static_cast<std::uint64_t>(m) < range) [[unlikely]] {
+      return lo + static_cast<std::int64_t>(detail::uniform_int_slow(m, range, *this));
     }
     return lo + static_cast<std::int64_t>(m >> 64);
   }
@@ -157,7 +147,55 @@ public:
   Engine& engine() noexcept { return eng_; }
 
 private:
+  friend class StreamFamily;
+
+  // Two independent 64-bit hashes of the whole key form the 128-bit state. The
+  // first starts with (seed, replication): a StreamFamily hashes that part once.
+  static std::uint64_t derive_prefix(std::uint64_t seed, std::uint64_t replication) noexcept
+  {
+    return mix64(mix64(seed ^ 0x243f6a8885a308d3ULL) ^ replication);
+  }
+  static Stream derive_rest(std::uint64_t prefix, const StreamKey& key) noexcept
+  {
+    std::uint64_t a = mix64(prefix ^ key.substream);
+    a = mix64(a ^ key.entity);
+    std::uint64_t b = mix64(key.entity ^ 0x13198a2e03707344ULL);
+    b = mix64(b ^ key.substream);
+    b = mix64(b ^ key.replication);
+    b = mix64(b ^ key.seed);
+    Stream s;
+    s.eng_ = Engine((static_cast<pcg_extras::pcg128_t>(a) << 64) | b);
+    return s;
+  }
+
   Engine eng_;
+};
+
+//! The streams of one (seed, replication): `family(substream, entity)` is
+//! `Stream::derive(seed, replication, substream, entity)`, the same stream, with
+//! the part of the hash that depends on the seed and the replication alone done
+//! once (a model that derives a stream per draw site derives ~10^5 a replication).
+class StreamFamily
+{
+public:
+  StreamFamily() noexcept : StreamFamily(0, 0) {}
+  StreamFamily(std::uint64_t seed, std::uint64_t replication) noexcept
+    : seed_(seed), replication_(replication), prefix_(Stream::derive_prefix(seed, replication))
+  {
+  }
+
+  Stream operator()(std::uint64_t substream, std::uint64_t entity = 0) const noexcept
+  {
+    return Stream::derive_rest(prefix_, StreamKey{ seed_, replication_, substream, entity });
+  }
+
+  std::uint64_t seed() const noexcept { return seed_; }
+  std::uint64_t replication() const noexcept { return replication_; }
+
+private:
+  std::uint64_t seed_;
+  std::uint64_t replication_;
+  std::uint64_t prefix_;
 };
 
 //! A discrete distribution over 0..n-1 from non-negative weights; one draw per
@@ -220,7 +258,9 @@ inline double Stream::normal() noexcept
   return detail::normal_slow(b, *this);
 }
 
-inline double Stream::exponential() noexcept
+// Inline everywhere: the fast path is a few instructions, a call would save
+// registers around it (a model draws one at every roadblock).
+[[gnu::always_inline]] inline double Stream::exponential() noexcept
 {
   const auto& z = detail::kZiggurat;
   const std::uint64_t b = bits();
