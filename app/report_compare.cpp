@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "format.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace passage::app {
@@ -103,6 +104,51 @@ const std::vector<std::string>& headline()
   return h;
 }
 
+// Where a closed or worsened way's migrants went: the paired differences of the
+// flow_<segment> metrics (policy - baseline), the ways that lost flow against those
+// that gained it, each with its 95% interval; only ways whose interval excludes 0.
+// The rows are marginal differences: which loser's migrants took which gainer is
+// not identified: the losers are listed, then the gainers.
+std::string displacement(const PolicyRows& p)
+{
+  const std::string prefix = "flow_";
+  std::vector<std::size_t> lost, gained;
+  for (std::size_t i = 0; i < p.metric.size(); ++i) {
+    if (p.metric[i].rfind(prefix, 0) != 0 || p.metric[i].find('[') != std::string::npos) {
+      continue;
+    }
+    if (p.hi[i] < 0) {
+      lost.push_back(i);
+    } else if (p.lo[i] > 0) {
+      gained.push_back(i);
+    }
+  }
+  if (lost.empty() && gained.empty()) {
+    return "";
+  }
+  auto way = [&](std::size_t i, const char* verb, double sign) {
+    return p.metric[i].substr(prefix.size()) + " (" + verb + " " + human(sign * p.diff_mean[i]) +
+           " [" + human(std::min(sign * p.lo[i], sign * p.hi[i])) + ", " +
+           human(std::max(sign * p.lo[i], sign * p.hi[i])) + "])";
+  };
+  std::string out =
+    "  displacement (flow_ by segment, migrants; policy - baseline, 95% interval):\n";
+  for (std::size_t k = 0; k < lost.size(); ++k) {
+    out += std::string(k == 0 ? "    from " : "         ") + way(lost[k], "lost", -1.0) + "\n";
+  }
+  if (lost.empty()) {
+    out += "    from no way (none lost)\n";
+  }
+  for (std::size_t k = 0; k < gained.size(); ++k) {
+    out +=
+      std::string(k == 0 ? "      -> to " : "            ") + way(gained[k], "gained", 1.0) + "\n";
+  }
+  if (gained.empty()) {
+    out += "      -> to no way (none gained)\n";
+  }
+  return out + "\n";
+}
+
 } // namespace
 
 std::string format_compare_report(const std::string& path, bool all)
@@ -146,6 +192,7 @@ std::string format_compare_report(const std::string& path, bool all)
       }
     }
     out += t.str("  ") + "\n";
+    out += displacement(p);
   }
   if (!all) {
     out += "(headline metrics; `passage report FILE --all` shows every metric)\n";
