@@ -1,0 +1,50 @@
+#include "mali/markets.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace passage::models::mali {
+
+double premium_price(double base, const RiskPremium& premium, double p)
+{
+  if (premium.loading == 0.0) {
+    return base; // today's price, bit for bit
+  }
+  const double q = std::clamp(p, 0.0, premium.max_risk);
+  return base * (1.0 + premium.loading * q / (1.0 - q));
+}
+
+double believed_price(double base, const RiskPremium& premium, const Knowledge& knowledge,
+                      std::uint32_t site, double prior, double cutoff, const Information& info)
+{
+  if (premium.loading == 0.0) {
+    return base;
+  }
+  const double p =
+    knowledge.belief(premium.per, site, prior, cutoff, info.memory_days, info.prior_weight);
+  return premium_price(base, premium, p);
+}
+
+double replacement_rate(const Replacement& r, double profit_per_day)
+{
+  return r.rate0 * std::max(0.0, profit_per_day) / r.reference_profit;
+}
+
+double replacement_wait(const Replacement& r, double profit_per_day, double u)
+{
+  const double rate = replacement_rate(r, profit_per_day);
+  if (!(rate > 0.0)) {
+    return std::numeric_limits<double>::infinity();
+  }
+  return -std::log1p(-u) / rate;
+}
+
+double issuance_per_day(const Issuance& s, double demand_per_day, double crackdown)
+{
+  const double c = std::clamp(crackdown, 0.0, 1.0);
+  const double d = std::max(0.0, demand_per_day) / s.reference_demand;
+  return s.base_per_day * std::pow(d, s.elasticity) * (1.0 - c);
+}
+
+} // namespace passage::models::mali

@@ -1,0 +1,73 @@
+#pragma once
+//! Markets that respond (issue 15 item 3; the equations are in docs/behaviour.md,
+//! "Markets that respond"): the functions a price, a smuggler's replacement and
+//! the corrupt issuance of passports follow. Nothing here draws a random number
+//! or keeps state: a caller gives the risk it read from the knowledge state at a
+//! synchronisation point (Knowledge::belief, or the true risk with full
+//! information) and, for a waiting time, the uniform of its own sub-stream, so
+//! results stay bit-identical for any thread count and a policy's arms paired.
+//!
+//! Not yet wired into the scenario (no scenario key reads them yet): see
+//! docs/behaviour.md for what is left.
+
+#include "mali/choice.hpp"
+
+#include <cstdint>
+
+namespace passage::models::mali {
+
+//! A risk premium on a price (a vehicle's fare, a checkpoint's toll): the seller
+//! who loses the job (the truck seized, the passeur arrested) with probability p
+//! a trip asks enough to break even, times `loading` of the fair premium:
+//!
+//!   price = base * (1 + loading * p / (1 - p)),  p capped at `max_risk` < 1.
+struct RiskPremium
+{
+  Risk per = Risk::Interception; //!< the risk priced
+  double loading = 0.0;          //!< 0: today's price exactly; 1: actuarially fair
+  double max_risk = 0.9;         //!< p is capped here (a finite price)
+};
+
+//! The price with the premium for risk p in [0, 1]; `base` when loading is 0.
+double premium_price(double base, const RiskPremium& premium, double p);
+
+//! The price with the premium, the risk read from what migrants and smugglers
+//! know at `cutoff` (after knowledge.catch_up(cutoff)) of site `site`.
+double believed_price(double base, const RiskPremium& premium, const Knowledge& knowledge,
+                      std::uint32_t site, double prior, double cutoff, const Information& info);
+
+//! Replacement of arrested smugglers: new passeurs enter at a rate that follows
+//! the profit on offer,
+//!
+//!   rate = rate0 * max(0, profit_per_day) / reference_profit_per_day   (per day),
+//!
+//! so at the reference profit the mean wait is 1 / rate0 days (the old fixed
+//! `replacement_days` is the case rate0 = 1 / replacement_days).
+struct Replacement
+{
+  double rate0 = 0.0;            //!< per day, at the reference profit
+  double reference_profit = 1.0; //!< CFA per day
+};
+
+//! The entry rate per day at this profit per day (0 when nothing is earned).
+double replacement_rate(const Replacement& r, double profit_per_day);
+
+//! The wait until the next passeur enters at a constant profit, drawn with the
+//! uniform u in [0, 1): -log(1 - u) / rate (infinity when the rate is 0).
+double replacement_wait(const Replacement& r, double profit_per_day, double u);
+
+//! False passports from corrupt issuance: supply follows demand with an
+//! elasticity and falls with the crackdown (a share of issuance stopped):
+//!
+//!   supply = base_per_day * (demand / reference_demand)^elasticity * (1 - crackdown).
+struct Issuance
+{
+  double base_per_day = 0.0;
+  double reference_demand = 1.0; //!< demand (passports sought a day) at which supply is the base
+  double elasticity = 1.0;
+};
+
+//! Passports issued a day at this demand a day and crackdown share in [0, 1].
+double issuance_per_day(const Issuance& s, double demand_per_day, double crackdown);
+
+} // namespace passage::models::mali
