@@ -477,7 +477,16 @@ private:
   //! or, when he weighs costs or risks, by the logit of their utilities, among
   //! the ways he can pay (fare + `spare`) if there are any.
   std::size_t choose(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
-                     std::size_t table, double u, const Place& here, std::int64_t spare);
+                     std::size_t table, double u, const Place& here, std::int64_t spare)
+  {
+    if (ways.size() < 2 || !e.p.choice.active) [[likely]] {
+      return e.option_choice[table].pick(u); // today's weights, exactly
+    }
+    return choose_by_utility(m, e, ways, table, u, here, spare);
+  }
+  std::size_t choose_by_utility(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
+                                std::size_t table, double u, const Place& here,
+                                std::int64_t spare);
   void trace_choice(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
                     std::span<const double> v, std::size_t k, const Hearsay* rumours,
                     bool affordable_only);
@@ -1415,11 +1424,12 @@ bool MaliWorker::reads_rumours(const Migrant& m, const Epoch& e, const Place& he
          weighs(e.p.choice, m.docs, citizen(m, here.country_index));
 }
 
-std::size_t MaliWorker::choose(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
-                               std::size_t table, double u, const Place& here, std::int64_t spare)
+std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
+                                          const std::vector<Option>& ways, std::size_t table,
+                                          double u, const Place& here, std::int64_t spare)
 {
   const bool home = citizen(m, here.country_index);
-  if (ways.size() < 2 || !weighs(e.p.choice, m.docs, home)) [[likely]] {
+  if (!weighs(e.p.choice, m.docs, home)) { // none of his weights is set
     return e.option_choice[table].pick(u); // today's weights, exactly
   }
   Hearsay heard;
