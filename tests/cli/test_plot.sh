@@ -115,8 +115,8 @@ expect 2 "unknown kind of results file 'optimisation'" -- "$PY" "$PLOT" future.h
 
 # The figure functions of passage.plot (tests/python/plot), when pytest is here.
 if "$PY" -c 'import pytest' 2>/dev/null; then
-  if (cd "$SRC" && PYTHONPATH="$SRC/python" "$PY" -m pytest -q -p no:cacheprovider \
-      tests/python/plot); then
+  if (cd "$SRC" && PYTHONPATH="$SRC/python" PASSAGE_BINARY="$PASSAGE" "$PY" -m pytest -q \
+      -p no:cacheprovider tests/python/plot); then
     echo "ok: pytest tests/python/plot"
   else
     fail "pytest tests/python/plot"
