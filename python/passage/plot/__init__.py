@@ -1,7 +1,7 @@
 """Figures of passage results files, by subject.
 
     from passage import plot
-    res = plot.open_results("results/mali-2016.h5")   # a Run, Compare or Sa
+    res = plot.open_results("results/mali-2016.h5")   # a Run, Compare, Sa or Calibration
     fig = plot.run.outcomes(res)                      # a matplotlib Figure
     plot.write_all(res, "results/plots/mali-2016")    # every figure of the file, as PNG
 
@@ -22,8 +22,8 @@ from .files import Calibration, Compare, Run, Sa, open_results
 from .timeseries import series
 
 __all__ = ["BadInput", "NothingToDraw", "open_results", "figures", "write_all", "mean_ci",
-           "Run", "Compare", "Sa", "Calibration", "run", "network", "compare", "sensitivity", "sweep",
-           "calibration", "timeseries", "series"]
+           "Run", "Compare", "Sa", "Calibration", "run", "network", "compare", "sensitivity",
+           "sweep", "calibration", "timeseries", "series"]
 
 
 def kind_of(res):
