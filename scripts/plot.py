@@ -3,13 +3,14 @@
 
     scripts/plot.py results/mali-2016.h5 -o results/plots/mali-2016
 
-reads a file written by `passage run`, `compare`, `sensitivity` or `sweep` (the root
+reads a file written by `passage run`, `compare`, `sensitivity`, `sweep` or `calibrate` (the root
 attribute `kind` says which) and writes PNG figures into the output folder:
 
     run          outcomes.png, ledger.png, hist_<name>.png, network.png, series_<name>.png
     compare      forest.png, variance_reduction.png
     sensitivity  sobol_<output>.png or morris_<output>.png, one per output
     sweep        sweep.png
+    calibration  marginals.png, pairs.png (two parameters or more), predictive_<target>.png
 
 A figure whose data the file lacks is skipped with a note. The figures are drawn by the
 Python package passage.plot (python/passage/plot/, one module per subject); this script

@@ -22,7 +22,11 @@ property             what (``None`` where the file's kind has none)
 ``convergence``      one row per output: noise share, stability (sensitivity)
 ``design``           one row per design point: its inputs (sweep, sensitivity)
 ``failed``           the failed design points and why
-``posterior``        posterior draws (calibration files; none exist yet)
+``posterior``        posterior draws: a column per parameter, ``weight``
+                     (calibration)
+``targets``          one row per target: observed, posterior predictive
+``generations``      one row per ABC-SMC generation: tolerance, ess, n
+``waves``            one row per history-matching wave: cutoff, ess, n
 ``parameters``       the provenance table of the scenario as run (mali)
 ``network``          places, segments and truck lines (mali)
 ===================  ======================================================
@@ -39,7 +43,7 @@ from . import _frames
 from ._frames import frame, text
 from .errors import IoError
 
-#: The kinds of file passage writes today, and "calibration" for the future.
+#: The kinds of file passage writes.
 KINDS = ("run", "compare", "sweep", "sensitivity", "calibration")
 
 
@@ -499,14 +503,79 @@ class Results:
 
     @functools.cached_property
     def posterior(self):
-        """Posterior draws of a calibration file (``/posterior``: one column per
-        parameter); None for every other kind. No command writes calibration
-        files yet."""
+        """The posterior sample of a calibration file (``/posterior``): one row per
+        draw, one column per calibrated parameter (named as ``/parameters/names``),
+        and ``weight`` (the draw's normalised weight; the weights sum to 1). ABC-SMC
+        files hold the last generation's particles, history-matching files the last
+        wave's non-implausible points (equal weights). None for every other kind."""
         if self.kind != "calibration":
             return None
         with self._open() as f:
+            names = list(text(f["parameters/names"][()]))
             g = f["posterior"]
-            return frame({k: _column(g[k]) for k in g.keys()})
+            values = np.asarray(g["values"][()], dtype=float).reshape(-1, len(names))
+            cols = {n: values[:, i] for i, n in enumerate(names)}
+            cols["weight"] = np.asarray(g["weights"][()], dtype=float)
+            return frame(cols)
+
+    @functools.cached_property
+    def targets(self):
+        """The calibration targets (``/targets``), one row each: ``name``,
+        ``observed``, ``sd`` (the error model's standard deviation, NaN when it
+        has none), and the posterior predictive ``predictive_mean`` and
+        ``predictive_sd``: the weighted mean and standard deviation of the
+        target's model output over the posterior draws (``/posterior/outputs``).
+        None for every kind but calibration."""
+        if self.kind != "calibration":
+            return None
+        with self._open() as f:
+            t = f["targets"]
+            names = text(t["names"][()])
+            observed = np.asarray(t["observed"][()], dtype=float)
+            sd = (np.asarray(t["sd"][()], dtype=float) if "sd" in t
+                  else np.full(len(names), np.nan))
+            y = np.asarray(f["posterior/outputs"][()], dtype=float).reshape(-1, len(names))
+            w = np.asarray(f["posterior/weights"][()], dtype=float)
+        mean, spread = weighted_mean_sd(y, w)
+        return frame({"name": names, "observed": observed, "sd": sd,
+                      "predictive_mean": mean, "predictive_sd": spread})
+
+    def _steps(self, group, level):
+        with self._open() as f:
+            if group not in f:
+                return None
+            g = f[group]
+            keys = sorted(g.keys(), key=int)
+            rows = [(int(k), _attrs(g[k]), int(g[k]["values"].shape[0])) for k in keys]
+        cols = {group[:-1]: np.array([r[0] for r in rows], dtype=np.int64),
+                level: np.array([float(r[1].get(level, np.nan)) for r in rows]),
+                "ess": np.array([float(r[1].get("ess", np.nan)) for r in rows]),
+                "n": np.array([r[2] for r in rows], dtype=np.int64)}
+        extra = (("acceptance_rate", float), ("attempts", int)) if group == "generations" else (
+            ("nonimplausible", int), ("volume", float), ("volume_se", float))
+        for k, cast in extra:
+            cols[k] = np.array([cast(r[1].get(k, np.nan)) for r in rows])
+        return frame(cols)
+
+    @functools.cached_property
+    def generations(self):
+        """ABC-SMC generations (``/generations/<g>``), one row each: ``generation``
+        (0: the prior), ``tolerance`` (inf for the prior), ``ess`` (effective
+        sample size of its weights), ``n`` (particles), ``acceptance_rate``,
+        ``attempts``. None unless a calibration file of method abc-smc."""
+        if self.kind != "calibration":
+            return None
+        return self._steps("generations", "tolerance")
+
+    @functools.cached_property
+    def waves(self):
+        """History-matching waves (``/waves/<w>``), one row each: ``wave``,
+        ``cutoff`` (the implausibility cutoff), ``ess``, ``n`` (design points run),
+        ``nonimplausible``, ``volume`` and ``volume_se`` (the non-implausible share
+        of the prior). None unless a calibration file of method history."""
+        if self.kind != "calibration":
+            return None
+        return self._steps("waves", "cutoff")
 
     # ---- model groups -------------------------------------------------------
 
@@ -540,6 +609,22 @@ def provenance(f):
     g = f["provenance"]
     return frame({k: _column(g[k]) for k in ("path", "value", "kind", "source", "range_lo",
                                              "range_hi")})
+
+
+def weighted_mean_sd(y, w):
+    """Per column of y (draws x columns): the mean and standard deviation of the
+    finite values under weights w (renormalised over them); NaN where none."""
+    y = np.asarray(y, dtype=float).reshape(len(w), -1)
+    w = np.asarray(w, dtype=float)
+    mean = np.full(y.shape[1], np.nan)
+    sd = np.full(y.shape[1], np.nan)
+    for j in range(y.shape[1]):
+        ok = np.isfinite(y[:, j]) & np.isfinite(w)
+        total = w[ok].sum()
+        if total > 0:
+            mean[j] = np.dot(w[ok], y[ok, j]) / total
+            sd[j] = np.sqrt(np.dot(w[ok], (y[ok, j] - mean[j]) ** 2) / total)
+    return mean, sd
 
 
 def _field_value(text):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# scripts/plot.py on small real run, compare, sensitivity and sweep files: exit codes and
-# the PNG files it writes; then the pytest tests of passage.plot (tests/python/plot).
+# scripts/plot.py on small real run, compare, sensitivity, sweep and calibration files: exit
+# codes and the PNG files it writes; then the pytest tests of passage.plot (tests/python/plot).
 # Usage: test_plot.sh PASSAGE_BINARY SOURCE_DIR
 # Skips (exit 0, printing SKIP) only when /usr/bin/python3 lacks h5py, numpy, scipy or matplotlib.
 set -u
@@ -89,6 +89,16 @@ png g/morris_y.png
 expect 0 "wrote $WORK/sweep/sweep.png" -- "$PY" "$PLOT" "$WORK/sweep.h5" -o "$WORK/sweep"
 png sweep/sweep.png
 
+# A calibration file (one parameter: no pairs plot, and the script says so).
+"$PASSAGE" calibrate "$SRC/configs/verification/conjugate.yaml" -q -j 2 \
+  --design "$SRC/configs/sa/conjugate.yaml" \
+  --observations "$SRC/configs/observations/conjugate.yaml" -o "$WORK/cal.h5" ||
+  fail "passage calibrate exited $?"
+expect 0 "skipped pairs: a pairs plot needs two calibrated parameters" -- "$PY" "$PLOT" \
+  "$WORK/cal.h5" -o "$WORK/cal"
+png cal/marginals.png
+png cal/predictive_sample_mean.png
+
 # Files it cannot plot: exit 2 and a message saying why.
 echo "plain text" > foreign.h5
 expect 2 "not an HDF5 file" -- "$PY" "$PLOT" foreign.h5 -o "$WORK/never"
@@ -103,6 +113,10 @@ with h5py.File("compare.h5", "w") as f:
 with h5py.File("sens.h5", "w") as f:
     f.attrs["passage_version"] = "0.1.0"
     f.attrs["kind"] = "sensitivity"
+with h5py.File("cal.h5", "w") as f:
+    f.attrs["passage_version"] = "0.1.0"
+    f.attrs["kind"] = "calibration"
+    f.create_group("parameters")
 with h5py.File("future.h5", "w") as f:
     f.attrs["passage_version"] = "9.0.0"
     f.attrs["kind"] = "optimisation"
@@ -110,13 +124,15 @@ with h5py.File("future.h5", "w") as f:
 expect 2 "not a passage results file" -- "$PY" "$PLOT" other.h5 -o "$WORK/never"
 expect 2 "no /comparison group" -- "$PY" "$PLOT" compare.h5 -o "$WORK/never"
 expect 2 "damaged or incomplete sensitivity file" -- "$PY" "$PLOT" sens.h5 -o "$WORK/never"
+expect 2 "damaged or incomplete calibration file: no /parameters/names" -- "$PY" "$PLOT" \
+  cal.h5 -o "$WORK/never"
 expect 2 "unknown kind of results file 'optimisation'" -- "$PY" "$PLOT" future.h5 -o "$WORK/never"
 [ -e "$WORK/never" ] && fail "an output folder was made for a file that cannot be plotted"
 
 # The figure functions of passage.plot (tests/python/plot), when pytest is here.
 if "$PY" -c 'import pytest' 2>/dev/null; then
-  if (cd "$SRC" && PYTHONPATH="$SRC/python" "$PY" -m pytest -q -p no:cacheprovider \
-      tests/python/plot); then
+  if (cd "$SRC" && PYTHONPATH="$SRC/python" PASSAGE_BINARY="$PASSAGE" "$PY" -m pytest -q \
+      -p no:cacheprovider tests/python/plot); then
     echo "ok: pytest tests/python/plot"
   else
     fail "pytest tests/python/plot"

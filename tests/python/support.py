@@ -22,6 +22,9 @@ MM1 = str(SRC / "configs" / "verification" / "mm1.yaml")
 ISHIGAMI = str(SRC / "configs" / "verification" / "ishigami.yaml")
 ISHIGAMI_DESIGN = str(SRC / "configs" / "sa" / "ishigami.yaml")
 POLICIES = SRC / "configs" / "policies"
+CONJUGATE = str(SRC / "configs" / "verification" / "conjugate.yaml")
+CONJUGATE_DESIGN = str(SRC / "configs" / "sa" / "conjugate.yaml")
+CONJUGATE_OBSERVATIONS = str(SRC / "configs" / "observations" / "conjugate.yaml")
 #: A tenth of the baseline's flow: a replication in about 10 ms.
 SMALL = "parameters.flows.mali_route.annual_migrants=3000"
 

@@ -7,7 +7,8 @@ import pytest
 
 import passage
 from passage import _frames
-from support import ISHIGAMI, ISHIGAMI_DESIGN, MALI, MM1, POLICIES, SMALL
+from support import (CONJUGATE, CONJUGATE_DESIGN, CONJUGATE_OBSERVATIONS, ISHIGAMI,
+                     ISHIGAMI_DESIGN, MALI, MM1, POLICIES, SMALL, passage_cli)
 
 
 @pytest.fixture(scope="module")
@@ -132,16 +133,70 @@ def test_morris_file(files):
     assert (i["effects"] == 4).all()
 
 
-def test_calibration_file_posterior(tmp_path):
-    # No command writes calibration files yet; the reader takes /posterior.
-    path = tmp_path / "cal.h5"
-    draws = np.random.default_rng(1).normal(size=5)
-    with h5py.File(path, "w") as f:
-        f.attrs["kind"] = "calibration"
-        f.create_dataset("posterior/hazard_scale", data=draws)
+@pytest.fixture(scope="module")
+def calibrations(tmp_path_factory):
+    """Calibration files of the conjugate model written by `passage calibrate`: ABC-SMC
+    and history matching."""
+    d = tmp_path_factory.mktemp("calibrate")
+    common = [CONJUGATE, "--design", CONJUGATE_DESIGN, "--observations", CONJUGATE_OBSERVATIONS,
+              "-q", "--force"]
+    passage_cli("calibrate", *common, "-o", d / "abc.h5")
+    passage_cli("calibrate", *common, "--method", "history", "-r", "4", "-o", d / "history.h5")
+    return {"abc": d / "abc.h5", "history": d / "history.h5"}
+
+
+@pytest.mark.parametrize("method", ["abc", "history"])
+def test_calibration_file(calibrations, method):
+    path = calibrations[method]
     r = passage.read(path)
-    assert r.posterior["hazard_scale"].to_numpy().tobytes() == draws.tobytes()
+    assert r.kind == "calibration"
+    with h5py.File(path) as f:
+        p = r.posterior
+        assert list(p.columns) == strings(f["parameters/names"]) + ["weight"] == ["mu", "weight"]
+        assert p["mu"].to_numpy().tobytes() == f["posterior/values"][:, 0].tobytes()
+        assert p["weight"].to_numpy().tobytes() == f["posterior/weights"][()].tobytes()
+        assert p["weight"].sum() == pytest.approx(1.0, abs=1e-12)
+        t = r.targets
+        assert t["name"].tolist() == ["sample_mean"] and t["observed"].tolist() == [1.0]
+        assert t["sd"].tolist() == [0.5]
+        y, w = f["posterior/outputs"][:, 0], f["posterior/weights"][()]
+        mean = float(np.dot(w, y) / w.sum())
+        assert t["predictive_mean"][0] == pytest.approx(mean, rel=1e-12)
+        assert t["predictive_sd"][0] == pytest.approx(
+            np.sqrt(np.dot(w, (y - mean) ** 2) / w.sum()), rel=1e-12)
+        group = "generations" if method == "abc" else "waves"
+        steps, other = (r.generations, r.waves) if method == "abc" else (r.waves, r.generations)
+        assert other is None
+        assert steps[group[:-1]].tolist() == list(range(len(f[group])))
+        level = "tolerance" if method == "abc" else "cutoff"
+        for i, row in enumerate(steps.itertuples()):
+            g = f[f"{group}/{i}"]
+            assert getattr(row, level) == g.attrs[level] and row.ess == g.attrs["ess"]
+            assert row.n == g["values"].shape[0]
+    if method == "abc":
+        # Each tolerance is a quantile of the last generation's distances: they fall.
+        assert (np.diff(r.generations["tolerance"].to_numpy()) < 0).all()
+        # The conjugate posterior is N(0.9412, sd 0.485) (configs/observations/conjugate.yaml):
+        # the weighted mean of 200 particles lies within 4 sigma of it (sigma =
+        # 0.485 / sqrt(ESS ~ 190) = 0.035; ABC's tolerance widens it a little).
+        m = float(np.dot(p["weight"], p["mu"]))
+        assert abs(m - 0.9412) < 4 * 0.485 / np.sqrt(r.generations["ess"].iloc[-1]) + 0.05
     assert r.replications is None and r.summary is None
+
+
+def test_calibration_properties_are_none_for_other_kinds(files):
+    r = passage.read(files["run"])
+    assert r.posterior is None and r.targets is None
+    assert r.generations is None and r.waves is None
+
+
+def test_calibration_tables_without_pandas(calibrations, monkeypatch):
+    monkeypatch.setattr(_frames, "pandas", None)
+    r = passage.read(calibrations["history"])
+    p = r.posterior
+    assert isinstance(p, np.recarray) and p.dtype.names == ("mu", "weight")
+    assert r.targets["name"][0] == "sample_mean" and r.targets["name"].dtype.kind == "U"
+    assert isinstance(r.waves, np.recarray) and r.waves["wave"].tolist() == [0, 1, 2, 3]
 
 
 def test_without_pandas_tables_are_numpy_records(files, monkeypatch):

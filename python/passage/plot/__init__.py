@@ -1,14 +1,14 @@
 """Figures of passage results files, by subject.
 
     from passage import plot
-    res = plot.open_results("results/mali-2016.h5")   # a Run, Compare or Sa
+    res = plot.open_results("results/mali-2016.h5")   # a Run, Compare, Sa or Calibration
     fig = plot.run.outcomes(res)                      # a matplotlib Figure
     plot.write_all(res, "results/plots/mali-2016")    # every figure of the file, as PNG
 
 Modules: run (outcomes, ledger, histogram), timeseries (series: a time series' mean per
 period with its band, also plot.series), network (route_map), compare (forest,
-variance_reduction), sensitivity (sobol, morris), sweep (grid), calibration (none yet:
-it needs a `passage calibrate` file). Every figure function takes what open_results()
+variance_reduction), sensitivity (sobol, morris), sweep (grid), calibration (marginals,
+pairs, predictive). Every figure function takes what open_results()
 read and returns a matplotlib Figure not registered with pyplot, or raises NothingToDraw
 when the file lacks its data. Intervals are Student-t intervals from SciPy. Needs numpy,
 scipy, h5py and matplotlib; geopandas, when present, adds country borders to the map.
@@ -18,16 +18,16 @@ import os
 
 from . import calibration, compare, network, run, sensitivity, sweep, timeseries  # noqa: F401
 from ._common import BadInput, NothingToDraw, file_stem, mean_ci, save
-from .files import Compare, Run, Sa, open_results
+from .files import Calibration, Compare, Run, Sa, open_results
 from .timeseries import series
 
 __all__ = ["BadInput", "NothingToDraw", "open_results", "figures", "write_all", "mean_ci",
-           "Run", "Compare", "Sa", "run", "network", "compare", "sensitivity", "sweep",
-           "calibration", "timeseries", "series"]
+           "Run", "Compare", "Sa", "Calibration", "run", "network", "compare", "sensitivity",
+           "sweep", "calibration", "timeseries", "series"]
 
 
 def kind_of(res):
-    """'run', 'compare', 'sweep' or 'sensitivity'."""
+    """'run', 'compare', 'sweep', 'sensitivity' or 'calibration'."""
     return "run" if isinstance(res, Run) else res.kind
 
 
@@ -48,6 +48,12 @@ def figures(res):
         return ([("forest", lambda: compare.forest(res)),
                  ("variance_reduction", lambda: compare.variance_reduction(res))],
                 "no metric is shared by the policies")
+    if res.kind == "calibration":
+        jobs = [("marginals", lambda: calibration.marginals(res)),
+                ("pairs", lambda: calibration.pairs(res))]
+        jobs += [(f"predictive_{file_stem(name)}",
+                  lambda name=name: calibration.predictive(res, name)) for name in res.targets]
+        return jobs, "the posterior holds no draws"
     if res.kind == "sensitivity":
         draw = {"sobol": sensitivity.sobol, "morris": sensitivity.morris}.get(res.method)
         if draw is None:

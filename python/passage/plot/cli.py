@@ -12,7 +12,9 @@ DESCRIPTION = (
     "revenue ledger by actor, histograms and a map of the route network. 'compare' files: "
     "a forest plot of the policies' effects and the variance reduction of common random "
     "numbers. 'sensitivity' files: ranked Sobol' indices or Morris effects per output. "
-    "'sweep' files: each output against each parameter.")
+    "'sweep' files: each output against each parameter. 'calibration' files: each "
+    "parameter's posterior against its prior, a pairs plot of the first four parameters and "
+    "each target's posterior predictive against its observation.")
 EPILOG = (
     "Exit codes: 0 figures written; 2 bad input (not a passage results file, an unknown "
     "kind of file, nothing to plot); 1 other failures. "
@@ -22,7 +24,7 @@ EPILOG = (
 def parser():
     ap = argparse.ArgumentParser(prog="plot.py", description=DESCRIPTION, epilog=EPILOG)
     ap.add_argument("result", metavar="RESULT.h5", help="results file written by 'passage "
-                    "run', 'compare', 'sweep' or 'sensitivity'")
+                    "run', 'compare', 'sweep', 'sensitivity' or 'calibrate'")
     ap.add_argument("-o", "--out", metavar="DIR",
                     help="folder for the PNG files (created if missing; default: "
                     "plots/<file name without .h5> beside the results file)")

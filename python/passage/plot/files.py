@@ -1,12 +1,13 @@
 """Reading a results file with h5py: what the figures need from a `passage run`,
-`compare`, `sweep` or `sensitivity` file (the root attribute `kind` says which)."""
+`compare`, `sweep`, `sensitivity` or `calibrate` file (the root attribute `kind` says
+which)."""
 
 import math
 import os
 
 from ._common import BadInput
 
-KINDS = ("run", "compare", "sweep", "sensitivity")
+KINDS = ("run", "compare", "sweep", "sensitivity", "calibration")
 
 
 def text(a):
@@ -268,8 +269,72 @@ class Sa:
                 f"first (point {self.failures[0][0]}): {reason}")
 
 
+class Calibration:
+    """What the figures need from a `passage calibrate` file (docs/calibration.md)."""
+
+    def __init__(self, f, path):
+        import numpy as np
+
+        self.kind = "calibration"
+        self.path = path
+        self.method = text(f.attrs.get("method", "?"))
+        self.scenario = text(f.attrs.get("scenario_name", os.path.basename(path)))
+        self.model = text(f.attrs.get("model", "?"))
+        self.seed = int(f.attrs.get("seed", 0))
+        self.replications = int(f.attrs.get("replications", 0))
+        self.design_file = text(f.attrs.get("design_file", ""))
+        self.observations_file = text(f.attrs.get("observations_file", ""))
+        self.overrides = lines_of(f.attrs.get("overrides", ""))
+        par = f["parameters"]
+        self.parameters = strings(par["names"])
+        p = len(self.parameters)
+        self.paths = strings(par["paths"]) if "paths" in par else list(self.parameters)
+        self.priors = strings(par["priors"]) if "priors" in par else [""] * p
+        nan = np.full(p, np.nan)
+        self.prior_low = par["prior_low95"][()].astype(float) if "prior_low95" in par else nan
+        self.prior_high = par["prior_high95"][()].astype(float) if "prior_high95" in par else nan
+        t = f["targets"]
+        self.targets = strings(t["names"])
+        self.observed = t["observed"][()].astype(float)
+        self.target_sd = (t["sd"][()].astype(float) if "sd" in t
+                          else np.full(len(self.targets), np.nan))
+        self.target_error = [text(t[n].attrs.get("error", "")) if n in t else ""
+                             for n in self.targets]
+        post = f["posterior"]
+        self.posterior_attrs = {k: post.attrs[k] for k in post.attrs}
+        self.values = post["values"][()].astype(float).reshape(-1, p)
+        self.weights = post["weights"][()].astype(float)
+        self.outputs = (post["outputs"][()].astype(float).reshape(-1, len(self.targets))
+                        if "outputs" in post else None)
+        self.steps = 0
+        for group in ("generations", "waves"):
+            if group in f:
+                self.steps = len(f[group])
+
+    def subtitle(self):
+        if self.method == "abc-smc":
+            a = self.posterior_attrs
+            what = (f"ABC-SMC, {len(self.weights):,} particles, generation "
+                    f"{int(a.get('generation', self.steps - 1))} of {self.steps}")
+        else:
+            what = (f"history matching, {len(self.weights):,} non-implausible points of wave "
+                    f"{int(self.posterior_attrs.get('wave', self.steps - 1))}")
+        s = f"scenario {self.scenario} (model {self.model}): {what}, seed {self.seed}"
+        if self.observations_file:
+            s += f", observations {os.path.basename(self.observations_file)}"
+        if self.overrides:
+            s += "; --set " + ", ".join(self.overrides)
+        return s
+
+    def ess(self):
+        """Effective sample size of the posterior weights."""
+        w = self.weights
+        return float(w.sum() ** 2 / (w ** 2).sum()) if len(w) else 0.0
+
+
 def open_results(path):
-    """Open a results file and read what its figures need: a Run, Compare or Sa; or
+    """Open a results file and read what its figures need: a Run, Compare, Sa or
+    Calibration; or
     raise BadInput saying why it cannot be plotted."""
     import h5py
 
@@ -283,7 +348,8 @@ def open_results(path):
         raise BadInput(f"{path}: cannot read: {e}")
     if not is_h5:
         raise BadInput(f"{path}: not an HDF5 file (a passage results file is HDF5, "
-                       "written by 'passage run', 'compare', 'sweep' or 'sensitivity')")
+                       "written by 'passage run', 'compare', 'sweep', 'sensitivity' or "
+                       "'calibrate')")
     try:
         f = h5py.File(path, "r")
     except OSError as e:
@@ -295,12 +361,20 @@ def open_results(path):
         kind = text(f.attrs.get("kind", "run"))
         if kind not in KINDS:
             raise BadInput(f"{path}: unknown kind of results file '{kind}' (this version "
-                           "plots 'run', 'compare', 'sweep' and 'sensitivity' files)")
+                           "plots 'run', 'compare', 'sweep', 'sensitivity' and 'calibration' "
+                           "files)")
         try:
             if kind == "run":
                 return Run(f, path)
             if kind == "compare":
                 return Compare(f, path)
+            if kind == "calibration":
+                for need in ("parameters/names", "targets/names", "targets/observed",
+                             "posterior/values", "posterior/weights"):
+                    if need not in f:
+                        raise BadInput(f"{path}: damaged or incomplete calibration file: no "
+                                       f"/{need}")
+                return Calibration(f, path)
             if "design" not in f or "parameters" not in f["design"]:
                 raise BadInput(f"{path}: damaged or incomplete {kind} file: no "
                                "/design/parameters")
