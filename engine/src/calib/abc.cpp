@@ -17,6 +17,7 @@
 #include "passage/random/stream.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
+#include "passage/run/thread_pool.hpp"
 #include "passage/sa/evaluate.hpp"
 
 #include <algorithm>
@@ -386,6 +387,11 @@ void AbcSmc::finish_generation(State& st) const
       logw[i] = prior - (top + std::log(sum));
     };
     const unsigned threads = options_.threads == 0 ? hardware_threads() : options_.threads;
+#ifdef PASSAGE_STD_THREADS
+    // ThreadSanitizer builds (run/thread_pool.hpp): the system oneTBB is not instrumented.
+    ThreadPool pool(threads);
+    pool.run(n, [&](std::uint64_t i, unsigned) { one(static_cast<std::size_t>(i)); });
+#else
     tbb::task_arena arena(static_cast<int>(threads));
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n),
@@ -395,6 +401,7 @@ void AbcSmc::finish_generation(State& st) const
                           }
                         });
     });
+#endif
     const double top = *std::max_element(logw.begin(), logw.end());
     double total = 0.0;
     for (std::size_t i = 0; i < n; ++i) {

@@ -358,17 +358,28 @@ bool draw(Wave& w, const std::vector<std::unique_ptr<WaveClassifier>>& classifie
       }
     }
     keep.assign(batch, 1);
+    auto test = [&](std::size_t i) {
+      for (const auto& c : classifiers) {
+        if (!c->plausible(&u[i * d])) {
+          keep[i] = 0;
+          break;
+        }
+      }
+    };
+#ifdef PASSAGE_STD_THREADS
+    // ThreadSanitizer builds (run/thread_pool.hpp): the system oneTBB is not
+    // instrumented; each point's test writes only its own slot, so in order.
+    for (std::size_t i = 0; i < batch; ++i) {
+      test(i);
+    }
+#else
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batch, 64),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                          for (const auto& c : classifiers) {
-                            if (!c->plausible(&u[i * d])) {
-                              keep[i] = 0;
-                              break;
-                            }
-                          }
+                          test(i);
                         }
                       });
+#endif
     w.candidates += batch;
     for (std::size_t i = 0; i < batch; ++i) {
       if (keep[i] != 0) {

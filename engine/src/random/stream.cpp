@@ -166,8 +166,11 @@ std::uint64_t Stream::poisson(double mean) noexcept
     if (k < 0.0 || (us < 0.013 && v > us)) {
       continue;
     }
+    // lgamma_r, not std::lgamma: glibc's lgamma writes the global `signgam`, a
+    // data race when replications draw on several threads (ThreadSanitizer).
+    int sign = 0;
     if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
-        -mean + k * loglam - std::lgamma(k + 1.0)) {
+        -mean + k * loglam - ::lgamma_r(k + 1.0, &sign)) {
       return static_cast<std::uint64_t>(k);
     }
   }
