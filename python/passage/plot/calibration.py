@@ -19,16 +19,19 @@ OBSERVED_COLOUR = "#c05a00"
 
 
 def weighted_quantiles(x, w, qs):
-    """Quantiles qs of the finite values of x under weights w (the weighted empirical
-    distribution, its cumulative weight interpolated at the draws' midpoints)."""
+    """Quantiles qs of the finite values of x under weights w: for each q the smallest
+    draw whose cumulative weight reaches q of the total (the inverse of the weighted
+    empirical distribution), the rule `passage report` uses, so that a figure's
+    credible interval is the report's."""
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     ok = np.isfinite(x) & np.isfinite(w) & (w > 0)
     if not ok.any():
         return np.full(len(qs), np.nan)
     order = np.argsort(x[ok], kind="stable")
     xs, ws = x[ok][order], w[ok][order]
-    cum = (np.cumsum(ws) - 0.5 * ws) / ws.sum()
-    return np.interp(qs, cum, xs)
+    cum = np.cumsum(ws)
+    idx = np.searchsorted(cum, np.asarray(qs, dtype=float) * cum[-1], side="left")
+    return xs[np.minimum(idx, len(xs) - 1)]
 
 
 def weighted_mean(x, w):

@@ -3,12 +3,14 @@ its histograms are weighted by the posterior weights, and scripts/plot.py writes
 
 The binary is $PASSAGE_BINARY (tests/cli/test_plot.sh sets it), else build/app/passage."""
 
+import json
 import os
 import subprocess
 
 import numpy as np
 import pytest
 
+import passage
 from passage import plot
 from passage.plot import calibration
 from passage.plot.cli import main
@@ -144,7 +146,22 @@ def test_plot_script_writes_the_calibration_figures(cal, tmp_path, capsys):
 
 
 def test_weighted_quantiles():
-    # Equal weights: the midpoint rule's quantiles of 1..4; all weight on one draw: it.
-    q = calibration.weighted_quantiles([4, 1, 3, 2], [1, 1, 1, 1], [0.125, 0.5, 0.875])
-    assert q.tolist() == [1.0, 2.5, 4.0]
+    # The inverse of the weighted empirical distribution: the smallest draw whose
+    # cumulative weight reaches q; all weight on one draw: it.
+    q = calibration.weighted_quantiles([4, 1, 3, 2], [1, 1, 1, 1], [0.125, 0.25, 0.5, 0.875])
+    assert q.tolist() == [1.0, 1.0, 2.0, 4.0]
     assert calibration.weighted_quantiles([1, 2, 3], [0, 1, 0], [0.1, 0.9]).tolist() == [2, 2]
+    assert calibration.weighted_quantiles([1, 2, 3], [1, 1, 2], [0.5, 0.51]).tolist() == [2, 3]
+
+
+def test_figure_intervals_are_the_reports(cal):
+    # The marginals' credible interval is the one `passage report` prints, to the digit.
+    p = subprocess.run([BINARY, "report", cal["abc"], "--json"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    report = {q["name"]: q for q in json.loads(p.stdout)["parameters"]}
+    post = passage.read(cal["abc"]).posterior
+    names = [c for c in post.columns if c in report]
+    assert names, post.columns
+    for name in names:
+        lo, hi = calibration.weighted_quantiles(post[name], post["weight"], [0.025, 0.975])
+        assert lo == report[name]["low95"] and hi == report[name]["high95"], name
