@@ -150,5 +150,5 @@ def beliefs(run, kinds=KINDS, columns=4):
             "migrant choosing then holds; at a crossing per document class), mean over "
             f"{r.reps_text()}.\nTrue risk realised: events / exposures of the period's stories, "
             "heard or not (per ride, rider, arrival or attempt; 0 where nobody was exposed).")
-    fig.subplots_adjust(hspace=0.55, wspace=0.25)
+    fig.subplots_adjust(left=0.05, right=0.98, hspace=0.55, wspace=0.25)
     return fig
