@@ -7,6 +7,7 @@ reads a file written by `passage run`, `compare`, `sensitivity`, `sweep` or `cal
 attribute `kind` says which) and writes PNG figures into the output folder:
 
     run          outcomes.png, ledger.png, hist_<name>.png, network.png, series_<name>.png
+                 (with rumours, beliefs.png: the belief_ and risk_ series in one figure)
     compare      forest.png, variance_reduction.png
     sensitivity  sobol_<output>.png or morris_<output>.png, one per output
     sweep        sweep.png

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """The policy table (issue 15): baseline against each lever in configs/policies/,
 paired differences (policy - baseline, 95% interval) of arrivals, deaths, state and
-armed-group revenue, with route choice by utility on (full information).
+armed-group revenue, with route choice by utility on (full information), or with
+--no-choice off (every branch by the scenario's fixed weights: the table before route
+choice).
 
     scripts/policy_table.py [-r 40] [-j 2] [--passage build/app/passage]
-                            [--choice '{weights: {...}}'] [--keep FILE.h5]
+                            [--choice '{weights: {...}} | --no-choice'] [--keep FILE.h5]
 
 One `passage compare` of every policy (common random numbers), then the rows of
 `passage report --csv`. The choice weights are this table's assumption
@@ -35,14 +37,19 @@ def main():
     ap.add_argument("-r", type=int, default=40, help="paired replications")
     ap.add_argument("-j", type=int, default=2, help="threads")
     ap.add_argument("--passage", default=os.path.join(ROOT, "build/app/passage"))
-    ap.add_argument("--choice", default=CHOICE, help="parameters.choice (YAML flow mapping)")
+    how = ap.add_mutually_exclusive_group()
+    how.add_argument("--choice", default=CHOICE, help="parameters.choice (YAML flow mapping)")
+    how.add_argument("--no-choice", action="store_true",
+                     help="route choice off: the scenario's fixed weights (no parameters.choice)")
     ap.add_argument("--keep", help="keep the compare file here")
     a = ap.parse_args()
     policies = sorted(glob.glob(os.path.join(ROOT, "configs/policies/*.yaml")))
     with tempfile.TemporaryDirectory() as tmp:
         out = a.keep or os.path.join(tmp, "policies.h5")
         cmd = [a.passage, "compare", os.path.join(ROOT, "configs/mali-2016.yaml"), "-r", str(a.r),
-               "-j", str(a.j), "-q", "--force", "-o", out, "--set", "parameters.choice=" + a.choice]
+               "-j", str(a.j), "-q", "--force", "-o", out]
+        if not a.no_choice:
+            cmd += ["--set", "parameters.choice=" + a.choice]
         for p in policies:
             cmd += ["--policy", p]
         subprocess.run(cmd, check=True)
@@ -51,7 +58,11 @@ def main():
     table = {}
     for r in csv.DictReader(io.StringIO(rows)):
         table[(r["policy"], r["metric"])] = r
-    print(f"mali-2016, {a.r} paired replications, choice {a.choice} (full information)")
+    if a.no_choice:
+        print(f"mali-2016, {a.r} paired replications, route choice off (the scenario's fixed "
+              "weights)")
+    else:
+        print(f"mali-2016, {a.r} paired replications, choice {a.choice} (full information)")
     print("difference = policy - baseline [95% interval], per year")
     names = [os.path.splitext(os.path.basename(p))[0] for p in policies]
     head = ["policy"] + [label for _, label, _ in METRICS]

@@ -170,10 +170,52 @@ std::pair<double, double> Knowledge::heard(Risk k, std::uint32_t site, double cu
   return { c.exposures * g, c.events * g };
 }
 
+void Knowledge::survey(double cutoff, double memory_days, Heard& out) const
+{
+  // The folded cells faded to `cutoff`: exp(-(cutoff - ref_) / memory_) is what a
+  // reader's catch_up leaves them at, whether or not it changes the memory there
+  // (a change applies from the reader's time: the cells fade by the old memory up
+  // to it).
+  const double g = std::isfinite(ref_) ? std::exp(-(cutoff - ref_) / memory_) : 0.0;
+  for (std::size_t k = 0; k < kRisks; ++k) {
+    out[k].resize(cells_[k].size());
+    for (std::size_t i = 0; i < cells_[k].size(); ++i) {
+      const Cell& c = cells_[k][i];
+      out[k][i] =
+        c.exposures > 0.0 ? std::pair{ c.exposures * g, c.events * g } : std::pair{ 0.0, 0.0 };
+    }
+  }
+  // The waiting stories a reader would fold in, in the fold's order (ties of every
+  // key but the counts: by the counts, so that the sum never depends on the heap).
+  std::vector<Story> early;
+  for (const Story& st : queue_) {
+    if (st.t < cutoff) {
+      early.push_back(st);
+    }
+  }
+  std::sort(early.begin(), early.end(), [](const Story& a, const Story& b) {
+    if (later(b, a) || later(a, b)) {
+      return later(b, a);
+    }
+    return a.exposures != b.exposures ? a.exposures < b.exposures : a.events < b.events;
+  });
+  for (const Story& st : early) {
+    const double w = std::exp(-(cutoff - st.t) / memory_days);
+    auto& [n, e] = out[static_cast<std::size_t>(st.kind)][st.site];
+    n += st.exposures * w;
+    e += st.events * w;
+  }
+}
+
 double Knowledge::belief(Risk k, std::uint32_t site, double prior, double cutoff,
                          double memory_days, double prior_weight) const
 {
   const auto [n, e] = heard(k, site, cutoff, memory_days);
+  return believe(n, e, prior, prior_weight);
+}
+
+double Knowledge::believe(double n, double e, double prior, double prior_weight) noexcept
+{
   if (prior_weight + n <= 0.0) {
     return prior;
   }
@@ -334,6 +376,100 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
       true_interception(e, last.to, docs, citizen_there);
   }
   return x;
+}
+
+// ---------------------------------------------------------------------------
+// The belief series' sites
+
+std::vector<BeliefSite> belief_sites(const CorridorScenario& sc)
+{
+  std::vector<BeliefSite> out;
+  if (!sc.rumours) {
+    return out;
+  }
+  const Epoch& e0 = sc.epochs[0];
+  const std::size_t segments = e0.segments.size();
+  const std::size_t places = e0.places.size();
+  // Where a story of each kind can be told, in some epoch (as the worker tells them).
+  std::vector<char> attack(segments, 0), death(segments, 0), taken(places, 0), crossing(places, 0);
+  for (const auto& e : sc.epochs) {
+    for (const auto& g : e.segments) {
+      const double rate = g.desert_death_per_1000km >= 0.0
+                            ? g.desert_death_per_1000km
+                            : (e.p.modes[g.mode].desert ? e.p.desert_death_per_1000km : 0.0);
+      attack[g.index] = attack[g.index] || g.bandits >= 0;
+      death[g.index] = death[g.index] || g.bandits >= 0 || rate > 0.0;
+      taken[g.to] = taken[g.to] || g.hostage >= 0;
+    }
+    for (std::size_t p = 0; p < places; ++p) {
+      taken[p] = taken[p] || e.places[p].hostage >= 0;
+      crossing[p] = crossing[p] || e.places[p].crossing();
+    }
+  }
+  // A segment's prior as a chooser of the first way through it has it.
+  auto segment_prior = [&](std::uint32_t g, Risk k) {
+    for (std::uint32_t l = 0; l < sc.lines.size(); ++l) {
+      const auto& on = sc.lines[l].segments;
+      const auto at = std::find(on.begin(), on.end(), g);
+      if (at != on.end()) {
+        const WayPrior w = way_prior(sc, Option{ true, l, 1.0 });
+        const auto i = static_cast<std::size_t>(at - on.begin());
+        return k == Risk::Attack ? w.attack[i] : w.death[i];
+      }
+    }
+    const WayPrior w = way_prior(sc, Option{ false, g, 1.0 });
+    return k == Risk::Attack ? w.attack[0] : w.death[0];
+  };
+  auto kidnapping_prior = [&](std::uint32_t p) {
+    for (std::uint32_t l = 0; l < sc.lines.size(); ++l) {
+      if (sc.lines[l].end == p) {
+        return way_prior(sc, Option{ true, l, 1.0 }).kidnapping;
+      }
+    }
+    for (const auto& g : e0.segments) {
+      if (g.to == p) {
+        return true_kidnapping(e0, g);
+      }
+    }
+    return 0.0;
+  };
+  for (const Risk k : { Risk::Attack, Risk::Death }) {
+    for (std::uint32_t g = 0; g < segments; ++g) {
+      if ((k == Risk::Attack ? attack : death)[g]) {
+        out.push_back({ k, g, e0.segments[g].id, { segment_prior(g, k) } });
+      }
+    }
+  }
+  for (std::uint32_t p = 0; p < places; ++p) {
+    if (taken[p]) {
+      out.push_back({ Risk::Kidnapping, p, e0.places[p].id, { kidnapping_prior(p) } });
+    }
+  }
+  for (std::uint32_t p = 0; p < places; ++p) {
+    if (crossing[p]) {
+      BeliefSite b{ Risk::Interception, p, e0.places[p].id, {} };
+      for (std::size_t c = 0; c < sc.classes.size(); ++c) {
+        b.prior.push_back(true_interception(e0, p, static_cast<ClassId>(c), false));
+      }
+      out.push_back(std::move(b));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> belief_series_names(const CorridorScenario& sc, const BeliefSite& b)
+{
+  const std::string kind(kRiskNames[static_cast<std::size_t>(b.kind)]);
+  std::vector<std::string> out;
+  if (b.kind == Risk::Interception) {
+    for (const auto& c : sc.classes) {
+      out.push_back("belief_" + kind + "_" + b.id + "_" + c);
+    }
+  } else {
+    out.push_back("belief_" + kind + "_" + b.id);
+  }
+  out.push_back("risk_" + kind + "_" + b.id);
+  return out;
 }
 
 } // namespace passage::models::mali

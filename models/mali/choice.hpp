@@ -24,6 +24,8 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace passage::models::mali {
@@ -86,10 +88,21 @@ public:
   //! and exposures; the prior alone when nothing was heard.
   double belief(Risk k, std::uint32_t site, double prior, double cutoff, double memory_days,
                 double prior_weight) const;
+  //! The belief of faded exposures n and events e: (n0 * prior + e) / (n0 + n),
+  //! at most 1; the prior alone when n0 + n is 0.
+  static double believe(double n, double e, double prior, double prior_weight) noexcept;
 
   //! Faded exposures and events at a site, as known at `cutoff` (tests, outputs).
   std::pair<double, double> heard(Risk k, std::uint32_t site, double cutoff,
                                   double memory_days) const;
+
+  //! What every site of every kind holds as heard by a reader at `cutoff`: its
+  //! faded exposures and events (out[kind][site]), waiting stories older than
+  //! `cutoff` included, without folding anything in. An observer's read (the
+  //! belief series): it leaves what choosers hear unchanged, and sums the waiting
+  //! stories in time order, so it does not depend on the order they were told.
+  using Heard = std::array<std::vector<std::pair<double, double>>, kRisks>;
+  void survey(double cutoff, double memory_days, Heard& out) const;
 
   std::size_t waiting() const noexcept { return queue_.size(); }
 
@@ -157,5 +170,31 @@ WayPrior way_prior(const CorridorScenario& sc, const Option& way);
 Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
                 const std::vector<char>& citizen_of, const Hearsay* rumours,
                 bool risks_only = false);
+
+//! One site of the belief series (issue 15 item 5c; docs/behaviour.md): a kind
+//! of risk at a segment (attack, death) or place (kidnapping, interception) where
+//! journeys tell stories of it in some epoch. Its series: the belief at each
+//! period's end (`belief_<kind>_<id>`; for interception one per document class,
+//! `belief_interception_<place>_<class>`) and the true risk realised in the
+//! period (`risk_<kind>_<id>`: events / exposures of every story told, heard or
+//! not; 0 where nobody was exposed).
+struct BeliefSite
+{
+  Risk kind = Risk::Attack;
+  std::uint32_t site = 0; //!< segment or place index
+  std::string id;         //!< the segment's or place's id
+  //! The prior's true risk of day 0 (before prior_scale) as a chooser of the
+  //! first way through the site uses it (lines before lone segments); for
+  //! interception one per document class (a foreigner's rule).
+  std::vector<double> prior;
+};
+
+//! The belief series' sites, kinds in order (attack, death, kidnapping,
+//! interception), sites in the scenario's order; empty without rumours. The one
+//! declaration the series names and the worker's layout come from.
+std::vector<BeliefSite> belief_sites(const CorridorScenario& sc);
+
+//! The series names of a site: its beliefs (one, or one per class), then its realised risk.
+std::vector<std::string> belief_series_names(const CorridorScenario& sc, const BeliefSite& b);
 
 } // namespace passage::models::mali

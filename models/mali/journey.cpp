@@ -327,6 +327,7 @@ public:
       at_.departures.push_back(mp.departures ? n : kNoSeries);
       n += mp.departures ? 1 + sc_.origins.size() : 0;
     }
+    n = lay_out_beliefs(n);
     series_.assign(n * periods_, 0.0);
     for (const auto& pl : sc_.epochs[0].places) {
       monitor_of_.push_back(pl.monitor);
@@ -493,6 +494,20 @@ private:
   //! A story for the rumours (heard by a share `reach` of the network).
   void tell(Time t, Risk k, std::uint32_t site, double exposures, double events,
             std::uint64_t entity, std::uint64_t key);
+  // --- the belief series (issue 15 item 5c) ---------------------------------
+  //! Their place among the series from `n` (series_list's order); the next free index.
+  std::size_t lay_out_beliefs(std::size_t n);
+  //! A story counted into the true risk realised in its period (heard or not).
+  void realise(Time t, Risk k, std::uint32_t site, double exposures, double events);
+  //! Reads the knowledge state at each period's end, at a synchronisation point.
+  Process watch_beliefs();
+  //! The beliefs held at time t (a period's end), into period `period`'s columns.
+  void read_beliefs(std::size_t period, Time t);
+  //! The period ends the watcher did not reach (the horizon), and the realised risks.
+  void finish_beliefs();
+  //! The rumours' parameters at time t: the epoch's, or where it has full
+  //! information the last earlier epoch's with rumours (else the first's).
+  const Information& rumours_at(Time t) const;
   static std::uint64_t teller(const Party& party)
   {
     return party.aboard ? combine(party.line_site, party.vehicle) : owner(party.group).uid;
@@ -669,6 +684,15 @@ private:
   double per_day_ = 1.0; // periods per day
   std::vector<double> series_;
   std::vector<std::int32_t> monitor_of_; // per place: its monitoring point, or -1
+  // The belief series: their sites, each site's first series, per kind and site
+  // its index among the sites (-1: none), the realised exposures and events per
+  // site and period, how many period ends the watcher read, its scratch.
+  std::vector<BeliefSite> beliefs_;
+  std::vector<std::size_t> belief_at_;
+  std::array<std::vector<std::int32_t>, kRisks> belief_row_;
+  std::vector<double> exposed_, struck_;
+  std::size_t beliefs_read_ = 0;
+  Knowledge::Heard heard_;
   // The markets' stocks, seen in the window.
   std::uint64_t papers_taken_ = 0;
   std::uint64_t papers_refused_ = 0;
@@ -1581,6 +1605,7 @@ void MaliWorker::prepare_choice()
 void MaliWorker::tell(Time t, Risk k, std::uint32_t site, double exposures, double events,
                       std::uint64_t entity, std::uint64_t key)
 {
+  realise(t, k, site, exposures, events);
   const Information& in = at(t).p.information;
   if (in.reach < 1.0) {
     Stream s = stream(kRumour, combine(key, static_cast<std::uint64_t>(k)), entity);
@@ -1590,6 +1615,100 @@ void MaliWorker::tell(Time t, Risk k, std::uint32_t site, double exposures, doub
     }
   }
   know_.tell(t, k, site, exposures, events, entity);
+}
+
+// ---------------------------------------------------------------------------
+// The belief series (issue 15 item 5c, docs/behaviour.md): what the knowledge
+// state says at each period's end against the true risk realised in the period
+
+std::size_t MaliWorker::lay_out_beliefs(std::size_t n)
+{
+  beliefs_ = belief_sites(sc_);
+  for (std::size_t k = 0; k < kRisks; ++k) {
+    const bool on_segments = k <= static_cast<std::size_t>(Risk::Death);
+    belief_row_[k].assign(on_segments ? sc_.epochs[0].segments.size() : sc_.epochs[0].places.size(),
+                          -1);
+  }
+  for (std::size_t i = 0; i < beliefs_.size(); ++i) {
+    belief_row_[static_cast<std::size_t>(beliefs_[i].kind)][beliefs_[i].site] =
+      static_cast<std::int32_t>(i);
+    belief_at_.push_back(n);
+    n += beliefs_[i].prior.size() + 1; // its beliefs, then its realised risk
+  }
+  exposed_.assign(beliefs_.size() * periods_, 0.0);
+  struck_.assign(beliefs_.size() * periods_, 0.0);
+  return n;
+}
+
+void MaliWorker::realise(Time t, Risk k, std::uint32_t site, double exposures, double events)
+{
+  const std::int32_t b = belief_row_[static_cast<std::size_t>(k)][site];
+  if (b < 0 || !counted(t)) {
+    return;
+  }
+  const auto p = std::min(
+    periods_ - 1, static_cast<std::size_t>(static_cast<std::int64_t>((t - w_) * per_day_)));
+  exposed_[static_cast<std::size_t>(b) * periods_ + p] += exposures;
+  struck_[static_cast<std::size_t>(b) * periods_ + p] += events;
+}
+
+Process MaliWorker::watch_beliefs()
+{
+  // Wakes at each period's end through the calendar: by then every story of an
+  // earlier time has been told, whichever journey ran ahead (as for a chooser).
+  // It reads without folding in, so what choosers hear does not depend on it.
+  Clock clock;
+  for (std::size_t p = 0; p < periods_; ++p) {
+    clock.now = w_ + sc_.series_edges[p + 1];
+    co_await sim_.sync(clock);
+    read_beliefs(p, clock.now);
+    beliefs_read_ = p + 1;
+  }
+}
+
+const Information& MaliWorker::rumours_at(Time t) const
+{
+  const auto now = static_cast<std::size_t>(&at(t) - sc_.epochs.data());
+  for (std::size_t i = now + 1; i-- > 0;) {
+    if (!sc_.epochs[i].p.information.full) {
+      return sc_.epochs[i].p.information;
+    }
+  }
+  for (const auto& e : sc_.epochs) {
+    if (!e.p.information.full) {
+      return e.p.information;
+    }
+  }
+  return sc_.epochs[now].p.information; // not reached: beliefs_ is empty without rumours
+}
+
+void MaliWorker::read_beliefs(std::size_t period, Time t)
+{
+  const Information& in = rumours_at(t);
+  know_.survey(t - in.delay_days, in.memory_days, heard_);
+  for (std::size_t i = 0; i < beliefs_.size(); ++i) {
+    const BeliefSite& b = beliefs_[i];
+    const auto [n, e] = heard_[static_cast<std::size_t>(b.kind)][b.site];
+    for (std::size_t c = 0; c < b.prior.size(); ++c) {
+      series_[(belief_at_[i] + c) * periods_ + period] =
+        Knowledge::believe(n, e, in.prior_scale * b.prior[c], in.prior_weight);
+    }
+  }
+}
+
+void MaliWorker::finish_beliefs()
+{
+  // Period ends past the last calendar event (the horizon): every story is told.
+  for (std::size_t p = beliefs_read_; p < periods_; ++p) {
+    read_beliefs(p, w_ + sc_.series_edges[p + 1]);
+  }
+  for (std::size_t i = 0; i < beliefs_.size(); ++i) {
+    const std::size_t risk = belief_at_[i] + beliefs_[i].prior.size();
+    for (std::size_t p = 0; p < periods_; ++p) {
+      const double n = exposed_[i * periods_ + p];
+      series_[risk * periods_ + p] = n > 0.0 ? struck_[i * periods_ + p] / n : 0.0;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1888,7 +2007,16 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   for (std::uint32_t f = 0; f < sc_.epochs[0].flows.size(); ++f) {
     sim_.start(source(f), 0.0);
   }
+  if (!beliefs_.empty()) {
+    std::fill(exposed_.begin(), exposed_.end(), 0.0);
+    std::fill(struck_.begin(), struck_.end(), 0.0);
+    beliefs_read_ = 0;
+    sim_.start(watch_beliefs(), 0.0);
+  }
   sim_.run();
+  if (!beliefs_.empty()) {
+    finish_beliefs();
+  }
 
   // Migrants still on the way at the horizon.
   std::uint64_t in_transit = 0;
@@ -2091,6 +2219,36 @@ std::vector<SeriesDef> series_list(const CorridorScenario& sc)
                         what + " from " + o.id + " counted at " + mp.label, seen });
       }
     }
+  }
+  // What the knowledge state believes against the true risks (rumours only).
+  const std::string believed = "What migrants believe against the true risks, per period";
+  for (const auto& b : belief_sites(sc)) {
+    const auto names = belief_series_names(sc, b);
+    std::string what;
+    switch (b.kind) {
+      case Risk::Attack:
+        what = "an attack per ride of segment " + b.id;
+        break;
+      case Risk::Death:
+        what = "death per rider of segment " + b.id;
+        break;
+      case Risk::Kidnapping:
+        what = "being held hostage per arrival at " + b.id;
+        break;
+      case Risk::Interception:
+        what = "interception per attempt at the crossing " + b.id;
+        break;
+    }
+    for (std::size_t c = 0; c + 1 < names.size(); ++c) {
+      out.push_back({ names[c], "share",
+                      "believed probability of " + what + " at the period's end" +
+                        (b.kind == Risk::Interception ? " (papers " + sc.classes[c] + ")" : ""),
+                      believed });
+    }
+    out.push_back({ names.back(), "share",
+                    "true risk realised: " + what +
+                      " in the period (events / exposures, heard or not; 0 if none)",
+                    believed });
   }
   return out;
 }

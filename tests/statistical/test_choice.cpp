@@ -17,6 +17,7 @@
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace passage;
@@ -309,4 +310,205 @@ TEST_CASE("choice: with rumours, -j1 equals -j2 and inline stepping equals event
   // And the rumours do move flows (the test is not of a choice that never happens).
   const auto plain = test::run_collect(test::scenario_from_text(mali_text(""), "mali.yaml"), 3, 1);
   CHECK(total(one.column("flow_anefis_kidal")) != total(plain.column("flow_anefis_kidal")));
+}
+
+TEST_CASE("choice: a survey of the knowledge state reads what a reader would, and changes nothing")
+{
+  // Stories told out of time order, at two sites; a reader at cutoff 30 with
+  // memory 10 (after one at 12 with memory 20: the change applies from 30).
+  auto told = [](mali::Knowledge& k) {
+    k.reset(2, 1);
+    auto s = engine::random::Stream::derive(test::seed(15), 0, 2, 0);
+    for (std::uint64_t i = 0; i < 400; ++i) {
+      const double t = 40.0 * s.uniform();
+      const auto site = static_cast<std::uint32_t>(i % 2);
+      k.tell(t, mali::Risk::Attack, site, 1.0, s.uniform() < 0.3 ? 1.0 : 0.0, i);
+    }
+  };
+  mali::Knowledge reader, observer;
+  told(reader);
+  told(observer);
+  reader.catch_up(12.0, 20.0);
+  observer.catch_up(12.0, 20.0);
+  mali::Knowledge::Heard heard;
+  observer.survey(30.0, 10.0, heard); // before anyone folds the stories of 12 to 30 in
+  reader.catch_up(30.0, 10.0);
+  for (std::uint32_t site = 0; site < 2; ++site) {
+    CAPTURE(site);
+    const auto [n, e] = reader.heard(mali::Risk::Attack, site, 30.0, 10.0);
+    REQUIRE(n > 5.0);
+    CHECK(heard[0][site].first == doctest::Approx(n).epsilon(1e-12));
+    CHECK(heard[0][site].second == doctest::Approx(e).epsilon(1e-12));
+    CHECK(mali::Knowledge::believe(heard[0][site].first, heard[0][site].second, 0.1, 4.0) ==
+          doctest::Approx(reader.belief(mali::Risk::Attack, site, 0.1, 30.0, 10.0, 4.0))
+            .epsilon(1e-12));
+  }
+  // The observer's own state is as if it had never surveyed: bit for bit.
+  observer.catch_up(30.0, 10.0);
+  for (std::uint32_t site = 0; site < 2; ++site) {
+    const double a = reader.belief(mali::Risk::Attack, site, 0.1, 30.0, 10.0, 4.0);
+    const double b = observer.belief(mali::Risk::Attack, site, 0.1, 30.0, 10.0, 4.0);
+    CHECK(std::memcmp(&a, &b, sizeof(double)) == 0);
+  }
+  CHECK(observer.waiting() == reader.waiting());
+}
+
+TEST_CASE("choice: the belief series stay at the prior until the first attack plus d, then are "
+          "the closed form of what was heard, forgotten with memory m")
+{
+  // Two ways from A: a_b (weight 0.6) with a known attack risk r_b = 1 - e^-0.1
+  // from day 0, and a_c, safe until day 20 and then all but certainly attacked
+  // (r_c = 1 - e^-5). Rumours d days late, forgotten with memory m, a prior of the
+  // true risks of day 0 worth n0 = 1 story. Periods of 2 days.
+  const double d = 4.0, m = 6.0, n0 = 1.0;
+  const double r_b = 1.0 - std::exp(-0.1), r_c = 1.0 - std::exp(-5.0);
+  const std::string info = "    weights: {attack: 20}\n    information: {delay_days: 4, "
+                           "memory_days: 6, prior_weight: 1}\n";
+  std::string yaml =
+    two_ways(info, ", bandits: {z: 0.001}", ", bandits: {z: 0.0}",
+             "  - {from_day: 20, set: {parameters.segments.a_c.bandits.z: 0.05}}\n", 70);
+  const std::string horizon = "horizon_days: 100\n";
+  yaml.replace(yaml.find(horizon), horizon.size(), horizon + "series_days: 2\n");
+  const auto r = run(yaml, 1, 1000000);
+  // The stories of each way's rides, from the trace: an attack when it happens,
+  // else the arrival at the way's end (as the journeys tell them).
+  struct Story
+  {
+    double t;
+    double attacked;
+  };
+  std::map<std::string, std::vector<Story>> stories; // "b", "c"
+  std::map<std::uint64_t, bool> attacked;
+  double first_attack_c = 1e9;
+  for (const auto& t : r.totals.trace) {
+    for (const auto& [way, segment, end] : { std::tuple{ std::string("b"), "A - B", "B" },
+                                             std::tuple{ std::string("c"), "A - C", "C" } }) {
+      if (t.kind == "attack" && t.place == segment) {
+        stories[way].push_back({ t.time, 1.0 });
+        attacked[t.entity] = true;
+        if (way == "c") {
+          first_attack_c = std::min(first_attack_c, t.time);
+        }
+      } else if (t.kind == "arrive" && t.place == end && !attacked[t.entity]) {
+        stories[way].push_back({ t.time, 0.0 });
+      }
+    }
+  }
+  REQUIRE(first_attack_c >= 20.0);
+  REQUIRE(first_attack_c < 22.0);
+  REQUIRE(stories["b"].size() > 100);
+  // The closed form at a period's end T: N and E of the stories older than T - d,
+  // faded by exp(-(T - d - t) / m); (n0 r0 + E) / (n0 + N).
+  auto closed = [&](const std::vector<Story>& told, double r0, double T, double& n) {
+    double e = 0.0;
+    n = 0.0;
+    for (const auto& s : told) {
+      if (s.t < T - d) {
+        const double w = std::exp(-(T - d - s.t) / m);
+        n += w;
+        e += s.attacked * w;
+      }
+    }
+    return (n0 * r0 + e) / (n0 + n);
+  };
+  const std::size_t periods = 50;
+  std::size_t known = 0, forgotten = 0, b_checked = 0;
+  for (std::size_t p = 0; p < periods; ++p) {
+    const double T = 2.0 * static_cast<double>(p + 1);
+    CAPTURE(T);
+    const double c = r.column("belief_attack_a_c[" + std::to_string(p) + "]")[0];
+    const double b = r.column("belief_attack_a_b[" + std::to_string(p) + "]")[0];
+    double n_c = 0.0, n_b = 0.0;
+    const double want_c = closed(stories["c"], 0.0, T, n_c);
+    const double want_b = closed(stories["b"], r_b, T, n_b);
+    CHECK(c == doctest::Approx(want_c).epsilon(1e-9).scale(1e-12));
+    CHECK(b == doctest::Approx(want_b).epsilon(1e-9).scale(1e-12));
+    // The lag: a_c is believed safe (its prior, 0) exactly until the first attack + d.
+    if (T - d <= first_attack_c) {
+      CHECK(c == 0.0);
+    } else {
+      CHECK(c > 0.0);
+      // Toward the true risk: the events heard, E = belief (n0 + N) (its prior is
+      // 0), are r_c times the faded rides since day 20 within 5 sigma, sigma =
+      // sqrt(r_c (1 - r_c) sum w^2) over those rides (before day 20: never attacked).
+      double after = 0.0, w2 = 0.0;
+      for (const auto& s : stories["c"]) {
+        if (s.t >= 20.0 && s.t < T - d) {
+          const double w = std::exp(-(T - d - s.t) / m);
+          after += w;
+          w2 += w * w;
+        }
+      }
+      const double sigma = std::sqrt(r_c * (1.0 - r_c) * w2);
+      CHECK(std::fabs(c * (n0 + n_c) - r_c * after) < 5.0 * sigma + 1e-9);
+      known += after > 2.0 ? 1 : 0;
+    }
+    // Forgetting: once a_c is avoided its stories fade and so does its belief
+    // (no new story: E and N fall by exp(-2 / m) a period).
+    if (p > 0 && T - d > first_attack_c + 4.0) {
+      const double before = r.column("belief_attack_a_c[" + std::to_string(p - 1) + "]")[0];
+      double n_prev = 0.0;
+      closed(stories["c"], 0.0, T - 2.0, n_prev);
+      if (n_c > 0.0 && std::fabs(n_c - n_prev * std::exp(-2.0 / m)) < 1e-12 * n_prev) {
+        // E_T = E_prev g and N_T = N_prev g, g = exp(-2 / m): the closed form of forgetting.
+        const double g = std::exp(-2.0 / m);
+        const double e_prev = before * (n0 + n_prev);
+        CHECK(c == doctest::Approx(e_prev * g / (n0 + n_prev * g)).epsilon(1e-9));
+        ++forgotten;
+      }
+    }
+    // a_b's prior is its true risk: its belief is unbiased for r_b, within 5 sigma,
+    // sigma = sqrt(r_b (1 - r_b) sum w^2) / (n0 + N) (the faded binomial counts).
+    if (n_b > 20.0) {
+      double w2 = 0.0;
+      for (const auto& s : stories["b"]) {
+        if (s.t < T - d) {
+          w2 += std::exp(-2.0 * (T - d - s.t) / m);
+        }
+      }
+      const double sigma = std::sqrt(r_b * (1.0 - r_b) * w2) / (n0 + n_b);
+      CHECK(std::fabs(b - r_b) < 5.0 * sigma);
+      ++b_checked;
+    }
+  }
+  MESSAGE("period ends with news of a_c: " << known << ", forgetting with no news: " << forgotten
+                                           << ", a_b within 5 sigma: " << b_checked);
+  CHECK(known >= 5);
+  CHECK(forgotten >= 3);
+  CHECK(b_checked >= 10);
+  // The true risk realised per period: a_c's rides before day 20 are never
+  // attacked (exactly 0); after it, pooled, within 5 sigma of r_c; a_b's, pooled,
+  // of r_b (sigma = sqrt(r (1 - r) / rides)).
+  double rides_c = 0.0, hit_c = 0.0, rides_b = 0.0, hit_b = 0.0;
+  for (const auto& s : stories["c"]) {
+    CHECK((s.t < 20.0 ? s.attacked == 0.0 : true));
+    rides_c += s.t >= 20.0 ? 1.0 : 0.0;
+    hit_c += s.t >= 20.0 ? s.attacked : 0.0;
+  }
+  for (const auto& s : stories["b"]) {
+    rides_b += 1.0;
+    hit_b += s.attacked;
+  }
+  REQUIRE(rides_c > 10.0);
+  CHECK(std::fabs(hit_c / rides_c - r_c) < 5.0 * std::sqrt(r_c * (1.0 - r_c) / rides_c) + 1e-12);
+  CHECK(std::fabs(hit_b / rides_b - r_b) < 5.0 * std::sqrt(r_b * (1.0 - r_b) / rides_b));
+  for (std::size_t p = 0; p < periods; ++p) {
+    const double lo = 2.0 * static_cast<double>(p), hi = lo + 2.0;
+    for (const auto& way : { std::string("b"), std::string("c") }) {
+      double n = 0.0, e = 0.0;
+      for (const auto& s : stories[way]) {
+        if (s.t >= lo && s.t < hi) {
+          n += 1.0;
+          e += s.attacked;
+        }
+      }
+      const double got = r.column("risk_attack_a_" + way + "[" + std::to_string(p) + "]")[0];
+      CHECK(got == (n > 0.0 ? e / n : 0.0));
+    }
+  }
+  // Full information, or no choice: no belief series.
+  const auto full =
+    run(two_ways("    weights: {attack: 20}\n", ", bandits: {z: 0.001}", ", bandits: {z: 0.0}"), 1);
+  CHECK_THROWS(full.index("belief_attack_a_c[0]"));
+  CHECK_THROWS(full.index("risk_attack_a_c[0]"));
 }

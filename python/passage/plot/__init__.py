@@ -6,7 +6,8 @@
     plot.write_all(res, "results/plots/mali-2016")    # every figure of the file, as PNG
 
 Modules: run (outcomes, ledger, histogram), timeseries (series: a time series' mean per
-period with its band, also plot.series), network (route_map), compare (forest,
+period with its band, also plot.series; beliefs: what migrants believe against the true
+risks, with rumours), network (route_map), compare (forest,
 variance_reduction), sensitivity (sobol, morris), sweep (grid), calibration (marginals,
 pairs, predictive). Every figure function takes what open_results()
 read and returns a matplotlib Figure not registered with pyplot, or raises NothingToDraw
@@ -40,8 +41,13 @@ def figures(res):
         jobs += [(f"hist_{name}", lambda name=name: run.histogram(res, name))
                  for name in res.histograms]
         jobs.append(("network", lambda: network.route_map(res)))
+        # The belief series of a run with rumours go into one figure, beliefs.png.
+        pairs = timeseries.belief_pairs(res)
+        gathered = {n for _, _, risk, beliefs in pairs for n in [risk] + beliefs}
+        if pairs:
+            jobs.append(("beliefs", lambda: timeseries.beliefs(res)))
         jobs += [(f"series_{file_stem(name)}", lambda name=name: timeseries.series(res, name))
-                 for name in res.series]
+                 for name in res.series if name not in gathered]
         return jobs, ("these figures need the outcome, revenue, histogram, network or "
                       "time-series data of the file")
     if isinstance(res, Compare):

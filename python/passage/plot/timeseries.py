@@ -75,3 +75,80 @@ def series(run, name, ax=None):
                 + ("Band: Student-t 95% interval of the mean per period."
                    if np.all(np.isfinite(low)) else "One replication: no interval."))
     return fig
+
+
+# The belief series of a run with rumours (docs/behaviour.md, "Beliefs against the true
+# risks"): belief_<kind>_<site>[_<class>] and risk_<kind>_<site>, paired by what they
+# describe ("believed probability of WHAT at the period's end", "true risk realised:
+# WHAT in the period").
+_BELIEVED = "believed probability of "
+_REALISED = "true risk realised: "
+KINDS = ("attack", "death", "kidnapping", "interception")
+
+
+def belief_pairs(run, kinds=KINDS):
+    """[(kind, site, realised series name, [belief series names])] of a run, in the
+    file's order; empty without rumours."""
+    r = _as_run(run)
+    out = []
+    for name, s in r.series.items():
+        desc = s["description"]
+        if not (name.startswith("risk_") and desc.startswith(_REALISED)):
+            continue
+        what = desc[len(_REALISED):].split(" in the period")[0]
+        kind = next((k for k in KINDS if name.startswith(f"risk_{k}_")), None)
+        if kind is None or kind not in kinds:
+            continue
+        beliefs = [n for n, b in r.series.items()
+                   if n.startswith("belief_") and b["description"].startswith(_BELIEVED + what + " at")]
+        out.append((kind, name[len(f"risk_{kind}_"):], name, beliefs))
+    return out
+
+
+def beliefs(run, kinds=KINDS, columns=4):
+    """What migrants believe against the true risks, one panel per site and kind of
+    risk: the knowledge state's belief at each period's end (a line through the period
+    ends; one per document class at a crossing) over the true risk realised in each
+    period (events / exposures, steps), both means over replications. `kinds`: which
+    of attack, death, kidnapping, interception. NothingToDraw without rumours."""
+    r = _as_run(run)
+    pairs = belief_pairs(r, kinds)
+    if not pairs:
+        raise NothingToDraw("no belief series in /series (they are written with rumours: "
+                            "parameters.choice.information a mapping)")
+    edges = r.series_edges
+    cols = min(columns, len(pairs))
+    rows = math.ceil(len(pairs) / cols)
+    fig = new_figure(figsize=(4.0 * cols, 2.5 * rows + 1.6))
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    styles = ["-", "--", ":", "-."]
+    for ax, (kind, site, risk, names) in zip(axes, pairs):
+        real = r.series[risk]["values"].mean(axis=0)
+        ax.stairs(real, edges, baseline=None, color="#e6550d", lw=1.6, label="true risk realised")
+        for i, n in enumerate(names):
+            cls = n[len(f"belief_{kind}_{site}_"):] if kind == "interception" else ""
+            ax.plot(edges[1:], r.series[n]["values"].mean(axis=0), styles[i % len(styles)],
+                    color="#08519c", lw=1.4, marker="." if i == 0 else None, ms=4,
+                    label="belief" + (f" ({cls})" if cls else ""))
+        ax.set_title(f"{kind}: {site}", fontsize=9.5, loc="left")
+        ax.set_xlim(edges[0], edges[-1])
+        ax.set_ylim(bottom=0.0)
+        ax.grid(axis="y", color="#dddddd")
+        ax.set_axisbelow(True)
+        ax.tick_params(labelsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if kind == "interception" or ax is axes[0]:
+            ax.legend(loc="best", fontsize=7, framealpha=0.92, edgecolor="#dddddd")
+    for ax in axes[len(pairs):]:
+        ax.set_visible(False)
+    for ax in axes[(rows - 1) * cols:]:
+        ax.set_xlabel("day", fontsize=8.5)
+    frame(fig, "What migrants believe against the true risks", r, caption_lines=2)
+    caption(fig,
+            "Belief: the knowledge state's believed probability at each period's end (what a "
+            "migrant choosing then holds; at a crossing per document class), mean over "
+            f"{r.reps_text()}.\nTrue risk realised: events / exposures of the period's stories, "
+            "heard or not (per ride, rider, arrival or attempt; 0 where nobody was exposed).")
+    fig.subplots_adjust(left=0.05, right=0.98, hspace=0.55, wspace=0.25)
+    return fig
