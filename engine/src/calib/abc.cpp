@@ -15,16 +15,15 @@
 #include "passage/io/hdf5.hpp"
 #include "passage/io/results.hpp"
 #include "passage/random/stream.hpp"
+#include "passage/run/blocks.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/run/thread_pool.hpp"
 #include "passage/sa/evaluate.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <iostream>
 #include <numeric>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -650,8 +649,8 @@ AbcResult AbcSmc::run()
                           ? std::ceil(static_cast<double>(n) / options_.min_acceptance)
                           : kInf;
   const auto ranks = static_cast<std::size_t>(cluster.size());
-  std::size_t chunk = std::max<std::size_t>(8, 4 * ranks * threads);
-  auto last_checkpoint = std::chrono::steady_clock::now();
+  AdaptiveChunk chunk(std::max<std::size_t>(8, 4 * ranks * threads), ranks * threads, 1u << 16);
+  CheckpointGate gate(checkpoint_plan(options_, checkpoint_path, "the calibration goes on"));
 
   while (true) {
     const std::size_t accepted_now =
@@ -748,8 +747,8 @@ AbcResult AbcSmc::run()
     // honoured between chunks).
     while (st.round_done < np) {
       const std::size_t c0 = st.round_done;
-      const std::size_t c = std::min(chunk, np - c0);
-      const auto t0 = std::chrono::steady_clock::now();
+      const std::size_t c = std::min(static_cast<std::size_t>(chunk.size()), np - c0);
+      chunk.start();
       const auto e = evaluator.run(std::span<const double>(values).subspan(c0 * p, c * p),
                                    std::span<const std::uint64_t>(first).subspan(c0, c));
       std::vector<double> dist(c, kInf);
@@ -798,53 +797,15 @@ AbcResult AbcSmc::run()
       st.events += events;
       simulated_.store(st.simulations);
 
-      const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::size_t next_chunk = chunk;
-      if (seconds < 0.5) {
-        next_chunk = chunk * 2;
-      } else if (seconds > 2.0) {
-        next_chunk = std::max<std::size_t>(ranks * threads, chunk / 2);
-      }
-      chunk = static_cast<std::size_t>(
-        cluster.broadcast(static_cast<std::uint64_t>(std::min<std::size_t>(next_chunk, 1u << 16))));
+      chunk.adapt();
 
-      const bool stop = cluster.any(options_.stop != nullptr && options_.stop->load());
-      const bool due =
-        cluster.broadcast(static_cast<std::uint64_t>(
-          !options_.checkpoint.empty() &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
-              .count() >= options_.checkpoint_every)) != 0;
-      if (stop || due) {
-        std::string failure;
-        if (cluster.root()) {
-          try {
-            write_checkpoint(checkpoint_path, st);
-            result.checkpoint_written = true;
-          } catch (const std::exception& ex) {
-            failure = ex.what();
-          }
-        }
-        failure = cluster.broadcast(failure);
-        cluster.barrier();
-        last_checkpoint = std::chrono::steady_clock::now();
-        if (!failure.empty()) {
-          if (stop) {
-            throw RuntimeError("stopped in generation " + std::to_string(st.g) +
-                               ", but the checkpoint could not be written to '" + checkpoint_path +
-                               "': " + failure);
-          }
-          if (cluster.root()) {
-            const std::string message = "cannot write the checkpoint '" + checkpoint_path + "' (" +
-                                        failure + "); the calibration goes on";
-            if (options_.warn) {
-              options_.warn(message);
-            } else {
-              std::cerr << "warning: " << message << "\n";
-            }
-          }
-        }
-        if (stop) {
+      const Boundary boundary = gate.poll();
+      if (boundary != Boundary::Continue) {
+        gate.write(boundary, "in generation " + std::to_string(st.g), [&] {
+          write_checkpoint(checkpoint_path, st);
+          result.checkpoint_written = true;
+        });
+        if (boundary == Boundary::Stop) {
           result.interrupted = true;
           result.checkpoint = checkpoint_path;
           result.generations = st.done;

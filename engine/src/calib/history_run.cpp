@@ -5,15 +5,14 @@
 #include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/io/results.hpp"
+#include "passage/run/blocks.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/sa/evaluate.hpp"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
 #include <limits>
 
 namespace passage::engine::calib {
@@ -236,8 +235,8 @@ HistoryRun HistoryMatching::run()
   sa::EvaluationOptions eo(options_.match.seed, threads, reps, false);
   sa::Evaluator evaluator(registry_, base_, design_, eo);
   const auto ranks = static_cast<std::size_t>(cluster.size());
-  std::size_t chunk = std::max<std::size_t>(8, 4 * ranks * threads);
-  auto last_checkpoint = std::chrono::steady_clock::now();
+  AdaptiveChunk chunk(std::max<std::size_t>(8, 4 * ranks * threads), ranks * threads, 1u << 16);
+  CheckpointGate gate(checkpoint_plan(options_, checkpoint_path, "the calibration goes on"));
 
   auto evaluate = [&](std::span<const double> unit, std::size_t wave) {
     const std::size_t n = unit.size() / p;
@@ -262,8 +261,8 @@ HistoryRun HistoryMatching::run()
     }
     while (st.points_done < n) {
       const std::size_t c0 = st.points_done;
-      const std::size_t c = std::min(chunk, n - c0);
-      const auto t0 = std::chrono::steady_clock::now();
+      const std::size_t c = std::min(static_cast<std::size_t>(chunk.size()), n - c0);
+      chunk.start();
       const auto e = evaluator.run(std::span<const double>(values).subspan(c0 * p, c * p),
                                    std::span<const std::uint64_t>(first).subspan(c0, c));
       std::vector<double> mean(c * nt, kNaN);
@@ -316,53 +315,15 @@ HistoryRun HistoryMatching::run()
       st.events += events;
       simulated_.store(st.simulations);
 
-      const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::size_t next_chunk = chunk;
-      if (seconds < 0.5) {
-        next_chunk = chunk * 2;
-      } else if (seconds > 2.0) {
-        next_chunk = std::max<std::size_t>(ranks * threads, chunk / 2);
-      }
-      chunk = static_cast<std::size_t>(
-        cluster.broadcast(static_cast<std::uint64_t>(std::min<std::size_t>(next_chunk, 1u << 16))));
+      chunk.adapt();
 
-      const bool stop = cluster.any(options_.stop != nullptr && options_.stop->load());
-      const bool due =
-        cluster.broadcast(static_cast<std::uint64_t>(
-          !options_.checkpoint.empty() &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
-              .count() >= options_.checkpoint_every)) != 0;
-      if (stop || due) {
-        std::string failure;
-        if (cluster.root()) {
-          try {
-            write_checkpoint(checkpoint_path, st);
-            run.checkpoint_written = true;
-          } catch (const std::exception& ex) {
-            failure = ex.what();
-          }
-        }
-        failure = cluster.broadcast(failure);
-        cluster.barrier();
-        last_checkpoint = std::chrono::steady_clock::now();
-        if (!failure.empty()) {
-          if (stop) {
-            throw RuntimeError("stopped in wave " + std::to_string(wave) +
-                               ", but the checkpoint could not be written to '" + checkpoint_path +
-                               "': " + failure);
-          }
-          if (cluster.root()) {
-            const std::string message = "cannot write the checkpoint '" + checkpoint_path + "' (" +
-                                        failure + "); the calibration goes on";
-            if (options_.warn) {
-              options_.warn(message);
-            } else {
-              std::cerr << "warning: " << message << "\n";
-            }
-          }
-        }
-        if (stop) {
+      const Boundary boundary = gate.poll();
+      if (boundary != Boundary::Continue) {
+        gate.write(boundary, "in wave " + std::to_string(wave), [&] {
+          write_checkpoint(checkpoint_path, st);
+          run.checkpoint_written = true;
+        });
+        if (boundary == Boundary::Stop) {
           throw Stopped{};
         }
       }
