@@ -372,17 +372,8 @@ CalibrateSetup calibrate_setup(const CalibrateArgs& a)
 void write_calibration(const CalibrateSetup& s, const CalibrateArgs& a, const CalibrationRun& run,
                        const std::function<void(engine::h5::File&)>& fill)
 {
-  engine::RunManifest m;
-  m.command = command_line();
-  m.seed = s.scenario.seed;
-  m.replications = s.replications;
-  m.threads = a.job.threads == 0 ? engine::hardware_threads() : a.job.threads;
-  m.ranks = engine::Cluster::instance().size();
-  m.started = s.started;
-  m.finished = engine::utc_now();
-  m.wall_seconds = run.wall_seconds;
-  m.stop_reason = run.stop_reason;
-  m.resumed = run.resumed;
+  const auto m =
+    design_job_manifest(a, s, s.replications, run.wall_seconds, run.stop_reason, run.resumed);
   engine::sa::write_atomically(s.out, a.job.force, [&](engine::h5::File& f) {
     engine::write_manifest(f, s.scenario, *s.model, run.events, m);
     f.set_attr("kind", "calibration");

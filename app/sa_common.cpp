@@ -68,6 +68,24 @@ void check_design_job(const DesignJobArgs& a, const SaSetup& s, std::vector<engi
   }
 }
 
+engine::RunManifest design_job_manifest(const DesignJobArgs& a, const SaSetup& s,
+                                        std::uint64_t replications, double wall_seconds,
+                                        const std::string& stop_reason, bool resumed)
+{
+  engine::RunManifest m;
+  m.command = command_line();
+  m.seed = s.scenario.seed;
+  m.replications = replications;
+  m.threads = a.job.threads == 0 ? engine::hardware_threads() : a.job.threads;
+  m.ranks = engine::Cluster::instance().size();
+  m.started = s.started;
+  m.finished = engine::utc_now();
+  m.wall_seconds = wall_seconds;
+  m.stop_reason = stop_reason;
+  m.resumed = resumed;
+  return m;
+}
+
 SaSetup sa_setup(const SaArgs& a, const std::string& kind)
 {
   SaSetup s;
@@ -145,17 +163,7 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
               std::uint64_t samples, std::uint64_t levels,
               const std::function<void(engine::h5::File&, engine::h5::Group&)>& extra)
 {
-  engine::RunManifest m;
-  m.command = command_line();
-  m.seed = s.scenario.seed;
-  m.replications = e.replications;
-  m.threads = a.job.threads == 0 ? engine::hardware_threads() : a.job.threads;
-  m.ranks = engine::Cluster::instance().size();
-  m.started = s.started;
-  m.finished = engine::utc_now();
-  m.wall_seconds = wall_seconds;
-  m.stop_reason = "points";
-  m.resumed = e.resumed;
+  const auto m = design_job_manifest(a, s, e.replications, wall_seconds, "points", e.resumed);
   engine::sa::write_atomically(s.out, a.job.force, [&](engine::h5::File& f) {
     engine::write_manifest(f, s.scenario, *s.model, e.events, m);
     f.set_attr("kind", kind);

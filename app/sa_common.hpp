@@ -61,6 +61,11 @@ void load_design_job(const DesignJobArgs& args, SaSetup& s);
 void check_design_job(const DesignJobArgs& args, const SaSetup& s,
                       std::vector<engine::JobPath> inputs = {});
 
+//! The manifest of a job over a design's points that finishes now.
+engine::RunManifest design_job_manifest(const DesignJobArgs& args, const SaSetup& s,
+                                        std::uint64_t replications, double wall_seconds,
+                                        const std::string& stop_reason, bool resumed);
+
 //! Load and check everything (ConfigError / UsageError before anything runs).
 SaSetup sa_setup(const SaArgs& args, const std::string& kind);
 

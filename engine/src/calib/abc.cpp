@@ -10,6 +10,7 @@
 // attempts ahead (wasting a few) and never change the result.
 #include "passage/calib/abc.hpp"
 
+#include "passage/calib/targets.hpp"
 #include "passage/errors.hpp"
 #include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
@@ -23,7 +24,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <numeric>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -143,11 +143,6 @@ std::vector<double> kernel_factor(const AbcGeneration& prev, std::size_t p)
     }
   }
   return cholesky(cov, p);
-}
-
-std::string bytes_of(const void* p, std::size_t n)
-{
-  return std::string(static_cast<const char*>(p), n);
 }
 
 } // namespace
@@ -749,52 +744,24 @@ AbcResult AbcSmc::run()
       const std::size_t c0 = st.round_done;
       const std::size_t c = std::min(static_cast<std::size_t>(chunk.size()), np - c0);
       chunk.start();
-      const auto e = evaluator.run(std::span<const double>(values).subspan(c0 * p, c * p),
-                                   std::span<const std::uint64_t>(first).subspan(c0, c));
+      auto t = evaluate_targets(evaluator, obs_, reps,
+                                std::span<const double>(values).subspan(c0 * p, c * p),
+                                std::span<const std::uint64_t>(first).subspan(c0, c));
       std::vector<double> dist(c, kInf);
-      std::vector<double> outs(c * nt, kNaN);
-      std::vector<std::uint8_t> ok(c, 0);
-      std::string reason;
-      std::uint64_t events = e.events;
-      if (cluster.root()) {
-        for (std::size_t q = 0; q < c; ++q) {
-          if (!e.ok[q]) {
-            if (reason.empty()) {
-              reason = e.reasons[q];
-            }
-            continue;
-          }
-          const auto tv = target_values(obs_, reps, [&](std::size_t col) {
-            return std::span<const double>(e.runs.data() + (col * c + q) * reps, reps);
-          });
-          for (std::size_t t = 0; t < nt; ++t) {
-            outs[q * nt + t] = tv[t].mean;
-          }
-          ok[q] = 1;
-          dist[q] = abc_distance(obs_, std::span<const double>(outs).subspan(q * nt, nt));
+      for (std::size_t q = 0; q < c; ++q) {
+        if (t.ok[q]) {
+          dist[q] = abc_distance(obs_, std::span<const double>(t.mean).subspan(q * nt, nt));
         }
       }
-      if (ranks > 1) {
-        // Only the root holds the gathered runs: it tells the others.
-        std::string msg = bytes_of(dist.data(), c * sizeof(double)) +
-                          bytes_of(outs.data(), c * nt * sizeof(double)) + bytes_of(ok.data(), c) +
-                          bytes_of(&events, sizeof events) + reason;
-        msg = cluster.broadcast(msg);
-        std::memcpy(dist.data(), msg.data(), c * sizeof(double));
-        std::memcpy(outs.data(), msg.data() + c * sizeof(double), c * nt * sizeof(double));
-        std::memcpy(ok.data(), msg.data() + c * (1 + nt) * sizeof(double), c);
-        std::memcpy(&events, msg.data() + c * (1 + nt) * sizeof(double) + c, sizeof events);
-        reason = msg.substr(c * (1 + nt) * sizeof(double) + c + sizeof events);
-      }
-      st.round_ok.insert(st.round_ok.end(), ok.begin(), ok.end());
+      st.round_ok.insert(st.round_ok.end(), t.ok.begin(), t.ok.end());
       st.round_distance.insert(st.round_distance.end(), dist.begin(), dist.end());
-      st.round_outputs.insert(st.round_outputs.end(), outs.begin(), outs.end());
-      if (st.first_failure.empty() && !reason.empty()) {
-        st.first_failure = reason;
+      st.round_outputs.insert(st.round_outputs.end(), t.mean.begin(), t.mean.end());
+      if (st.first_failure.empty()) {
+        st.first_failure = std::move(t.first_failure);
       }
       st.round_done += c;
       st.simulations += c;
-      st.events += events;
+      st.events += t.events;
       simulated_.store(st.simulations);
 
       chunk.adapt();

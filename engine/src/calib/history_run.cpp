@@ -1,6 +1,7 @@
 // History matching of a model (history.hpp): the waves of history_match, their
 // points run by sa::Evaluator, with checkpoints between chunks of points.
 #include "passage/calib/history.hpp"
+#include "passage/calib/targets.hpp"
 #include "passage/errors.hpp"
 #include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
@@ -12,7 +13,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 
 namespace passage::engine::calib {
@@ -25,11 +25,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Unwinds history_match after a stop request wrote the checkpoint.
 struct Stopped
 {};
-
-std::string bytes_of(const void* p, std::size_t n)
-{
-  return std::string(static_cast<const char*>(p), n);
-}
 
 const char* sampler_name(DesignSampler s) noexcept
 {
@@ -263,56 +258,23 @@ HistoryRun HistoryMatching::run()
       const std::size_t c0 = st.points_done;
       const std::size_t c = std::min(static_cast<std::size_t>(chunk.size()), n - c0);
       chunk.start();
-      const auto e = evaluator.run(std::span<const double>(values).subspan(c0 * p, c * p),
-                                   std::span<const std::uint64_t>(first).subspan(c0, c));
-      std::vector<double> mean(c * nt, kNaN);
-      std::vector<double> var(c * nt, kNaN);
-      std::vector<std::uint8_t> ok(c, 0);
-      std::string reason;
-      std::uint64_t events = e.events;
-      if (cluster.root()) {
-        for (std::size_t q = 0; q < c; ++q) {
-          if (!e.ok[q]) {
-            if (reason.empty()) {
-              reason = e.reasons[q];
-            }
-            continue;
-          }
-          const auto tv = target_values(obs_, reps, [&](std::size_t col) {
-            return std::span<const double>(e.runs.data() + (col * c + q) * reps, reps);
-          });
-          for (std::size_t t = 0; t < nt; ++t) {
-            mean[q * nt + t] = tv[t].mean;
-            var[q * nt + t] = tv[t].variance;
-          }
-          ok[q] = 1;
-        }
-      }
-      if (ranks > 1) {
-        // Only the root holds the gathered runs: it tells the others.
-        std::string msg = bytes_of(mean.data(), c * nt * sizeof(double)) +
-                          bytes_of(var.data(), c * nt * sizeof(double)) + bytes_of(ok.data(), c) +
-                          bytes_of(&events, sizeof events) + reason;
-        msg = cluster.broadcast(msg);
-        const std::size_t block = c * nt * sizeof(double);
-        std::memcpy(mean.data(), msg.data(), block);
-        std::memcpy(var.data(), msg.data() + block, block);
-        std::memcpy(ok.data(), msg.data() + 2 * block, c);
-        std::memcpy(&events, msg.data() + 2 * block + c, sizeof events);
-        reason = msg.substr(2 * block + c + sizeof events);
-      }
-      std::copy(mean.begin(), mean.end(), m.mean.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
-      std::copy(var.begin(), var.end(), m.variance.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
-      std::copy(ok.begin(), ok.end(), m.ok.begin() + static_cast<std::ptrdiff_t>(c0));
-      for (const auto o : ok) {
+      const auto t = evaluate_targets(evaluator, obs_, reps,
+                                      std::span<const double>(values).subspan(c0 * p, c * p),
+                                      std::span<const std::uint64_t>(first).subspan(c0, c));
+      std::copy(t.mean.begin(), t.mean.end(),
+                m.mean.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
+      std::copy(t.variance.begin(), t.variance.end(),
+                m.variance.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
+      std::copy(t.ok.begin(), t.ok.end(), m.ok.begin() + static_cast<std::ptrdiff_t>(c0));
+      for (const auto o : t.ok) {
         st.failed += o == 0 ? 1 : 0;
       }
-      if (st.first_failure.empty() && !reason.empty()) {
-        st.first_failure = reason;
+      if (st.first_failure.empty()) {
+        st.first_failure = t.first_failure;
       }
       st.points_done += c;
       st.simulations += c;
-      st.events += events;
+      st.events += t.events;
       simulated_.store(st.simulations);
 
       chunk.adapt();
