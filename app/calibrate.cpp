@@ -141,11 +141,7 @@ void run_abc(const CalibrateArgs& a, CalibrateSetup& s)
   o.seed = s.scenario.seed;
   o.threads = a.job.threads;
   o.replications = s.replications;
-  o.checkpoint = a.checkpoints.checkpoint;
-  o.checkpoint_every = checkpoint_every(a.checkpoints);
-  o.default_checkpoint = s.out + ".checkpoint.h5";
-  o.resume = a.checkpoints.resume;
-  o.stop = &stop_flag();
+  set_checkpoint_options(o, a.checkpoints, s.out);
   calib::AbcSmc smc(models::registry(), s.scenario, s.design, s.observations, o);
   install_signal_handlers();
   const auto t0 = std::chrono::steady_clock::now();
@@ -240,11 +236,7 @@ void run_history(const CalibrateArgs& a, CalibrateSetup& s)
   o.match.seed = s.scenario.seed;
   o.threads = a.job.threads;
   o.replications = s.replications;
-  o.checkpoint = a.checkpoints.checkpoint;
-  o.checkpoint_every = checkpoint_every(a.checkpoints);
-  o.default_checkpoint = s.out + ".checkpoint.h5";
-  o.resume = a.checkpoints.resume;
-  o.stop = &stop_flag();
+  set_checkpoint_options(o, a.checkpoints, s.out);
   calib::HistoryMatching hm(models::registry(), s.scenario, s.design, s.observations, o);
   install_signal_handlers();
   const auto t0 = std::chrono::steady_clock::now();
@@ -366,54 +358,22 @@ void check_method_options(const CLI::App& cmd, const std::string& method)
 CalibrateSetup calibrate_setup(const CalibrateArgs& a)
 {
   CalibrateSetup s;
-  s.started = engine::utc_now();
-  s.scenario = load(a.scenario);
-  if (a.job.seed) {
-    s.scenario.seed = *a.job.seed;
-  }
-  s.model = build(s.scenario);
-  s.design = engine::sa::load_design(a.design, s.scenario);
+  load_design_job(a, s);
   s.observations = calib::load_observations(a.observations, s.model->metrics());
   s.design.outputs = s.observations.columns();
   s.design.output_marks.assign(s.design.outputs.size(), engine::config::Mark{});
   s.replications =
     a.job.replications ? check_replications(*a.job.replications) : s.design.replications;
   s.out = output_path(a.job.out, default_stem(s.scenario.name, a.method));
-  auto paths = input_paths(a.scenario);
-  paths.push_back({ "the design", a.design });
-  paths.push_back({ "the observations", a.observations });
-  const std::string checkpoint =
-    a.checkpoints.checkpoint.empty() ? s.out + ".checkpoint.h5" : a.checkpoints.checkpoint;
-  for (const auto& p : paths) {
-    engine::check_distinct({ { "the results file", s.out }, p });
-    engine::check_distinct({ { "the checkpoint", checkpoint }, p });
-  }
-  engine::check_distinct({ { "the results file", s.out }, { "the checkpoint", checkpoint } });
-  engine::check_distinct(
-    { { "the results file", s.out }, { "the checkpoint resumed", a.checkpoints.resume } });
-  engine::check_output_path(s.out, a.job.force);
-  if (!a.job.quiet && !s.design.skipped.empty()) {
-    std::cerr << "note: " << s.design.skipped.size()
-              << " assumption(s) hold a list, not one number, and are not varied (first: "
-              << s.design.skipped.front() << ")\n";
-  }
+  check_design_job(a, s, { { "the observations", a.observations } });
   return s;
 }
 
 void write_calibration(const CalibrateSetup& s, const CalibrateArgs& a, const CalibrationRun& run,
                        const std::function<void(engine::h5::File&)>& fill)
 {
-  engine::RunManifest m;
-  m.command = command_line();
-  m.seed = s.scenario.seed;
-  m.replications = s.replications;
-  m.threads = a.job.threads == 0 ? engine::hardware_threads() : a.job.threads;
-  m.ranks = engine::Cluster::instance().size();
-  m.started = s.started;
-  m.finished = engine::utc_now();
-  m.wall_seconds = run.wall_seconds;
-  m.stop_reason = run.stop_reason;
-  m.resumed = run.resumed;
+  const auto m =
+    design_job_manifest(a, s, s.replications, run.wall_seconds, run.stop_reason, run.resumed);
   engine::sa::write_atomically(s.out, a.job.force, [&](engine::h5::File& f) {
     engine::write_manifest(f, s.scenario, *s.model, run.events, m);
     f.set_attr("kind", "calibration");

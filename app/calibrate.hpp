@@ -7,6 +7,7 @@
 #include "passage/calib/observations.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/sa/design.hpp"
+#include "sa_common.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -18,14 +19,11 @@
 
 namespace passage::app {
 
-struct CalibrateArgs
+//! -r counts replications per point (particle or design point).
+struct CalibrateArgs : DesignJobArgs
 {
-  ScenarioArgs scenario;
-  std::string design;
   std::string observations;
   std::string method = "abc";
-  JobArgs job; //!< -r counts replications per point (particle or design point)
-  CheckpointArgs checkpoints;
   std::optional<std::uint64_t> particles;
   std::optional<std::uint64_t> generations;
   double alpha = 0.5;
@@ -43,14 +41,9 @@ struct CalibrateArgs
 
 //! A loaded scenario, its model, the design (the priors) and the observations,
 //! all checked against each other.
-struct CalibrateSetup
+struct CalibrateSetup : SaSetup
 {
-  engine::Scenario scenario;
-  std::unique_ptr<engine::Model> model;
-  engine::sa::Design design;
   engine::calib::Observations observations;
-  std::string out;
-  std::string started;
   std::uint64_t replications = 1;
 };
 

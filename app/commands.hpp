@@ -89,6 +89,18 @@ void allow_signal_handlers();
 //! Interrupted (exit 75) naming the checkpoint and the command that resumes it.
 void check_interrupted(bool interrupted, std::uint64_t done, const std::string& what,
                        const std::string& checkpoint);
+//! A job's checkpoint options (sa::EvaluationOptions, calib::AbcOptions,
+//! calib::HistoryRunOptions) from the command line: a stop request (stop_flag())
+//! saves to --checkpoint, else beside the results file `out`.
+template<class Options>
+void set_checkpoint_options(Options& o, const CheckpointArgs& args, const std::string& out)
+{
+  o.checkpoint = args.checkpoint;
+  o.checkpoint_every = checkpoint_every(args);
+  o.default_checkpoint = engine::default_checkpoint(out);
+  o.resume = args.resume;
+  o.stop = &stop_flag();
+}
 //! The files a job reads: the scenario, its policies and the posterior (an
 //! output may not be one).
 std::vector<engine::JobPath> input_paths(const ScenarioArgs& args,

@@ -43,9 +43,8 @@ std::string default_stem(const std::string& kind, const std::string& scenario,
   return scenario + "-" + (kind == "sweep" ? "sweep-" : "") + method;
 }
 
-SaSetup sa_setup(const SaArgs& a, const std::string& kind)
+void load_design_job(const DesignJobArgs& a, SaSetup& s)
 {
-  SaSetup s;
   s.started = engine::utc_now();
   s.scenario = load(a.scenario);
   if (a.job.seed) {
@@ -53,6 +52,44 @@ SaSetup sa_setup(const SaArgs& a, const std::string& kind)
   }
   s.model = build(s.scenario);
   s.design = engine::sa::load_design(a.design, s.scenario);
+}
+
+void check_design_job(const DesignJobArgs& a, const SaSetup& s, std::vector<engine::JobPath> inputs)
+{
+  auto paths = input_paths(a.scenario);
+  paths.push_back({ "the design", a.design });
+  paths.insert(paths.end(), inputs.begin(), inputs.end());
+  engine::check_job_paths(s.out, a.checkpoints.checkpoint, a.checkpoints.resume, paths);
+  engine::check_output_path(s.out, a.job.force);
+  if (!a.job.quiet && !s.design.skipped.empty()) {
+    std::cerr << "note: " << s.design.skipped.size()
+              << " assumption(s) hold a list, not one number, and are not varied (first: "
+              << s.design.skipped.front() << ")\n";
+  }
+}
+
+engine::RunManifest design_job_manifest(const DesignJobArgs& a, const SaSetup& s,
+                                        std::uint64_t replications, double wall_seconds,
+                                        const std::string& stop_reason, bool resumed)
+{
+  engine::RunManifest m;
+  m.command = command_line();
+  m.seed = s.scenario.seed;
+  m.replications = replications;
+  m.threads = a.job.threads == 0 ? engine::hardware_threads() : a.job.threads;
+  m.ranks = engine::Cluster::instance().size();
+  m.started = s.started;
+  m.finished = engine::utc_now();
+  m.wall_seconds = wall_seconds;
+  m.stop_reason = stop_reason;
+  m.resumed = resumed;
+  return m;
+}
+
+SaSetup sa_setup(const SaArgs& a, const std::string& kind)
+{
+  SaSetup s;
+  load_design_job(a, s);
   engine::sa::resolve_outputs(s.design, s.model->metrics());
   if (a.job.replications) {
     s.design.replications = check_replications(*a.job.replications);
@@ -61,23 +98,7 @@ SaSetup sa_setup(const SaArgs& a, const std::string& kind)
     throw engine::UsageError("-n must be at least 1");
   }
   s.out = output_path(a.job.out, default_stem(kind, s.scenario.name, a.method));
-  auto paths = input_paths(a.scenario);
-  paths.push_back({ "the design", a.design });
-  const std::string checkpoint =
-    a.checkpoints.checkpoint.empty() ? s.out + ".checkpoint.h5" : a.checkpoints.checkpoint;
-  for (const auto& p : paths) {
-    engine::check_distinct({ { "the results file", s.out }, p });
-    engine::check_distinct({ { "the checkpoint", checkpoint }, p });
-  }
-  engine::check_distinct({ { "the results file", s.out }, { "the checkpoint", checkpoint } });
-  engine::check_distinct(
-    { { "the results file", s.out }, { "the checkpoint resumed", a.checkpoints.resume } });
-  engine::check_output_path(s.out, a.job.force);
-  if (!a.job.quiet && !s.design.skipped.empty()) {
-    std::cerr << "note: " << s.design.skipped.size()
-              << " assumption(s) hold a list, not one number, and are not varied (first: "
-              << s.design.skipped.front() << ")\n";
-  }
+  check_design_job(a, s);
   return s;
 }
 
@@ -89,11 +110,7 @@ engine::sa::Evaluation sa_evaluate(const SaSetup& s, const SaArgs& a,
   o.threads = a.job.threads;
   o.replications = s.design.replications;
   o.common_random_numbers = s.design.common_random_numbers;
-  o.checkpoint = a.checkpoints.checkpoint;
-  o.checkpoint_every = checkpoint_every(a.checkpoints);
-  o.default_checkpoint = s.out + ".checkpoint.h5";
-  o.resume = a.checkpoints.resume;
-  o.stop = &stop_flag();
+  set_checkpoint_options(o, a.checkpoints, s.out);
   engine::sa::Evaluator ev(models::registry(), s.scenario, s.design, o);
   install_signal_handlers();
   const std::size_t k = s.design.parameters.size();
@@ -146,17 +163,7 @@ void sa_write(const SaSetup& s, const SaArgs& a, const std::string& kind,
               std::uint64_t samples, std::uint64_t levels,
               const std::function<void(engine::h5::File&, engine::h5::Group&)>& extra)
 {
-  engine::RunManifest m;
-  m.command = command_line();
-  m.seed = s.scenario.seed;
-  m.replications = e.replications;
-  m.threads = a.job.threads == 0 ? engine::hardware_threads() : a.job.threads;
-  m.ranks = engine::Cluster::instance().size();
-  m.started = s.started;
-  m.finished = engine::utc_now();
-  m.wall_seconds = wall_seconds;
-  m.stop_reason = "points";
-  m.resumed = e.resumed;
+  const auto m = design_job_manifest(a, s, e.replications, wall_seconds, "points", e.resumed);
   engine::sa::write_atomically(s.out, a.job.force, [&](engine::h5::File& f) {
     engine::write_manifest(f, s.scenario, *s.model, e.events, m);
     f.set_attr("kind", kind);

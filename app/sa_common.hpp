@@ -16,14 +16,19 @@
 
 namespace passage::app {
 
-struct SaArgs
+//! What every job over a design's points (sweep, sensitivity, calibrate) is given.
+struct DesignJobArgs
 {
   ScenarioArgs scenario;
   std::string design;
-  std::string method;
-  std::optional<std::uint64_t> samples;
   JobArgs job; //!< -r counts replications per design point
   CheckpointArgs checkpoints;
+};
+
+struct SaArgs : DesignJobArgs
+{
+  std::string method;
+  std::optional<std::uint64_t> samples;
 };
 
 //! CONFIG, --set, --policy, --design, --method (one of `methods`), -n, the job's
@@ -44,6 +49,22 @@ struct SaSetup
   std::string out;
   std::string started;
 };
+
+//! The start of every job over a design's points: the scenario loaded (with
+//! --seed), its model built and the design read against it (ConfigError,
+//! UsageError).
+void load_design_job(const DesignJobArgs& args, SaSetup& s);
+//! Then, once `s.out` is known: UsageError when the results file or the
+//! checkpoint is one of the job's inputs (the scenario's files, the design and
+//! `inputs`) or each other's, or the results path cannot be used; and a note
+//! (unless -q) of the assumptions the design does not vary.
+void check_design_job(const DesignJobArgs& args, const SaSetup& s,
+                      std::vector<engine::JobPath> inputs = {});
+
+//! The manifest of a job over a design's points that finishes now.
+engine::RunManifest design_job_manifest(const DesignJobArgs& args, const SaSetup& s,
+                                        std::uint64_t replications, double wall_seconds,
+                                        const std::string& stop_reason, bool resumed);
 
 //! Load and check everything (ConfigError / UsageError before anything runs).
 SaSetup sa_setup(const SaArgs& args, const std::string& kind);

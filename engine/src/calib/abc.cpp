@@ -10,21 +10,20 @@
 // attempts ahead (wasting a few) and never change the result.
 #include "passage/calib/abc.hpp"
 
+#include "passage/calib/targets.hpp"
 #include "passage/errors.hpp"
 #include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/io/results.hpp"
 #include "passage/random/stream.hpp"
+#include "passage/run/blocks.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/run/thread_pool.hpp"
 #include "passage/sa/evaluate.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstring>
-#include <iostream>
 #include <numeric>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -144,11 +143,6 @@ std::vector<double> kernel_factor(const AbcGeneration& prev, std::size_t p)
     }
   }
   return cholesky(cov, p);
-}
-
-std::string bytes_of(const void* p, std::size_t n)
-{
-  return std::string(static_cast<const char*>(p), n);
 }
 
 } // namespace
@@ -650,8 +644,8 @@ AbcResult AbcSmc::run()
                           ? std::ceil(static_cast<double>(n) / options_.min_acceptance)
                           : kInf;
   const auto ranks = static_cast<std::size_t>(cluster.size());
-  std::size_t chunk = std::max<std::size_t>(8, 4 * ranks * threads);
-  auto last_checkpoint = std::chrono::steady_clock::now();
+  AdaptiveChunk chunk(std::max<std::size_t>(8, 4 * ranks * threads), ranks * threads, 1u << 16);
+  CheckpointGate gate(checkpoint_plan(options_, checkpoint_path, "the calibration goes on"));
 
   while (true) {
     const std::size_t accepted_now =
@@ -748,103 +742,37 @@ AbcResult AbcSmc::run()
     // honoured between chunks).
     while (st.round_done < np) {
       const std::size_t c0 = st.round_done;
-      const std::size_t c = std::min(chunk, np - c0);
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto e = evaluator.run(std::span<const double>(values).subspan(c0 * p, c * p),
-                                   std::span<const std::uint64_t>(first).subspan(c0, c));
+      const std::size_t c = std::min(static_cast<std::size_t>(chunk.size()), np - c0);
+      chunk.start();
+      auto t = evaluate_targets(evaluator, obs_, reps,
+                                std::span<const double>(values).subspan(c0 * p, c * p),
+                                std::span<const std::uint64_t>(first).subspan(c0, c));
       std::vector<double> dist(c, kInf);
-      std::vector<double> outs(c * nt, kNaN);
-      std::vector<std::uint8_t> ok(c, 0);
-      std::string reason;
-      std::uint64_t events = e.events;
-      if (cluster.root()) {
-        for (std::size_t q = 0; q < c; ++q) {
-          if (!e.ok[q]) {
-            if (reason.empty()) {
-              reason = e.reasons[q];
-            }
-            continue;
-          }
-          const auto tv = target_values(obs_, reps, [&](std::size_t col) {
-            return std::span<const double>(e.runs.data() + (col * c + q) * reps, reps);
-          });
-          for (std::size_t t = 0; t < nt; ++t) {
-            outs[q * nt + t] = tv[t].mean;
-          }
-          ok[q] = 1;
-          dist[q] = abc_distance(obs_, std::span<const double>(outs).subspan(q * nt, nt));
+      for (std::size_t q = 0; q < c; ++q) {
+        if (t.ok[q]) {
+          dist[q] = abc_distance(obs_, std::span<const double>(t.mean).subspan(q * nt, nt));
         }
       }
-      if (ranks > 1) {
-        // Only the root holds the gathered runs: it tells the others.
-        std::string msg = bytes_of(dist.data(), c * sizeof(double)) +
-                          bytes_of(outs.data(), c * nt * sizeof(double)) + bytes_of(ok.data(), c) +
-                          bytes_of(&events, sizeof events) + reason;
-        msg = cluster.broadcast(msg);
-        std::memcpy(dist.data(), msg.data(), c * sizeof(double));
-        std::memcpy(outs.data(), msg.data() + c * sizeof(double), c * nt * sizeof(double));
-        std::memcpy(ok.data(), msg.data() + c * (1 + nt) * sizeof(double), c);
-        std::memcpy(&events, msg.data() + c * (1 + nt) * sizeof(double) + c, sizeof events);
-        reason = msg.substr(c * (1 + nt) * sizeof(double) + c + sizeof events);
-      }
-      st.round_ok.insert(st.round_ok.end(), ok.begin(), ok.end());
+      st.round_ok.insert(st.round_ok.end(), t.ok.begin(), t.ok.end());
       st.round_distance.insert(st.round_distance.end(), dist.begin(), dist.end());
-      st.round_outputs.insert(st.round_outputs.end(), outs.begin(), outs.end());
-      if (st.first_failure.empty() && !reason.empty()) {
-        st.first_failure = reason;
+      st.round_outputs.insert(st.round_outputs.end(), t.mean.begin(), t.mean.end());
+      if (st.first_failure.empty()) {
+        st.first_failure = std::move(t.first_failure);
       }
       st.round_done += c;
       st.simulations += c;
-      st.events += events;
+      st.events += t.events;
       simulated_.store(st.simulations);
 
-      const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::size_t next_chunk = chunk;
-      if (seconds < 0.5) {
-        next_chunk = chunk * 2;
-      } else if (seconds > 2.0) {
-        next_chunk = std::max<std::size_t>(ranks * threads, chunk / 2);
-      }
-      chunk = static_cast<std::size_t>(
-        cluster.broadcast(static_cast<std::uint64_t>(std::min<std::size_t>(next_chunk, 1u << 16))));
+      chunk.adapt();
 
-      const bool stop = cluster.any(options_.stop != nullptr && options_.stop->load());
-      const bool due =
-        cluster.broadcast(static_cast<std::uint64_t>(
-          !options_.checkpoint.empty() &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
-              .count() >= options_.checkpoint_every)) != 0;
-      if (stop || due) {
-        std::string failure;
-        if (cluster.root()) {
-          try {
-            write_checkpoint(checkpoint_path, st);
-            result.checkpoint_written = true;
-          } catch (const std::exception& ex) {
-            failure = ex.what();
-          }
-        }
-        failure = cluster.broadcast(failure);
-        cluster.barrier();
-        last_checkpoint = std::chrono::steady_clock::now();
-        if (!failure.empty()) {
-          if (stop) {
-            throw RuntimeError("stopped in generation " + std::to_string(st.g) +
-                               ", but the checkpoint could not be written to '" + checkpoint_path +
-                               "': " + failure);
-          }
-          if (cluster.root()) {
-            const std::string message = "cannot write the checkpoint '" + checkpoint_path + "' (" +
-                                        failure + "); the calibration goes on";
-            if (options_.warn) {
-              options_.warn(message);
-            } else {
-              std::cerr << "warning: " << message << "\n";
-            }
-          }
-        }
-        if (stop) {
+      const Boundary boundary = gate.poll();
+      if (boundary != Boundary::Continue) {
+        gate.write(boundary, "in generation " + std::to_string(st.g), [&] {
+          write_checkpoint(checkpoint_path, st);
+          result.checkpoint_written = true;
+        });
+        if (boundary == Boundary::Stop) {
           result.interrupted = true;
           result.checkpoint = checkpoint_path;
           result.generations = st.done;

@@ -1,19 +1,18 @@
 // History matching of a model (history.hpp): the waves of history_match, their
 // points run by sa::Evaluator, with checkpoints between chunks of points.
 #include "passage/calib/history.hpp"
+#include "passage/calib/targets.hpp"
 #include "passage/errors.hpp"
 #include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/io/results.hpp"
+#include "passage/run/blocks.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/sa/evaluate.hpp"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <iostream>
 #include <limits>
 
 namespace passage::engine::calib {
@@ -26,11 +25,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Unwinds history_match after a stop request wrote the checkpoint.
 struct Stopped
 {};
-
-std::string bytes_of(const void* p, std::size_t n)
-{
-  return std::string(static_cast<const char*>(p), n);
-}
 
 const char* sampler_name(DesignSampler s) noexcept
 {
@@ -236,8 +230,8 @@ HistoryRun HistoryMatching::run()
   sa::EvaluationOptions eo(options_.match.seed, threads, reps, false);
   sa::Evaluator evaluator(registry_, base_, design_, eo);
   const auto ranks = static_cast<std::size_t>(cluster.size());
-  std::size_t chunk = std::max<std::size_t>(8, 4 * ranks * threads);
-  auto last_checkpoint = std::chrono::steady_clock::now();
+  AdaptiveChunk chunk(std::max<std::size_t>(8, 4 * ranks * threads), ranks * threads, 1u << 16);
+  CheckpointGate gate(checkpoint_plan(options_, checkpoint_path, "the calibration goes on"));
 
   auto evaluate = [&](std::span<const double> unit, std::size_t wave) {
     const std::size_t n = unit.size() / p;
@@ -262,107 +256,36 @@ HistoryRun HistoryMatching::run()
     }
     while (st.points_done < n) {
       const std::size_t c0 = st.points_done;
-      const std::size_t c = std::min(chunk, n - c0);
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto e = evaluator.run(std::span<const double>(values).subspan(c0 * p, c * p),
-                                   std::span<const std::uint64_t>(first).subspan(c0, c));
-      std::vector<double> mean(c * nt, kNaN);
-      std::vector<double> var(c * nt, kNaN);
-      std::vector<std::uint8_t> ok(c, 0);
-      std::string reason;
-      std::uint64_t events = e.events;
-      if (cluster.root()) {
-        for (std::size_t q = 0; q < c; ++q) {
-          if (!e.ok[q]) {
-            if (reason.empty()) {
-              reason = e.reasons[q];
-            }
-            continue;
-          }
-          const auto tv = target_values(obs_, reps, [&](std::size_t col) {
-            return std::span<const double>(e.runs.data() + (col * c + q) * reps, reps);
-          });
-          for (std::size_t t = 0; t < nt; ++t) {
-            mean[q * nt + t] = tv[t].mean;
-            var[q * nt + t] = tv[t].variance;
-          }
-          ok[q] = 1;
-        }
-      }
-      if (ranks > 1) {
-        // Only the root holds the gathered runs: it tells the others.
-        std::string msg = bytes_of(mean.data(), c * nt * sizeof(double)) +
-                          bytes_of(var.data(), c * nt * sizeof(double)) + bytes_of(ok.data(), c) +
-                          bytes_of(&events, sizeof events) + reason;
-        msg = cluster.broadcast(msg);
-        const std::size_t block = c * nt * sizeof(double);
-        std::memcpy(mean.data(), msg.data(), block);
-        std::memcpy(var.data(), msg.data() + block, block);
-        std::memcpy(ok.data(), msg.data() + 2 * block, c);
-        std::memcpy(&events, msg.data() + 2 * block + c, sizeof events);
-        reason = msg.substr(2 * block + c + sizeof events);
-      }
-      std::copy(mean.begin(), mean.end(), m.mean.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
-      std::copy(var.begin(), var.end(), m.variance.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
-      std::copy(ok.begin(), ok.end(), m.ok.begin() + static_cast<std::ptrdiff_t>(c0));
-      for (const auto o : ok) {
+      const std::size_t c = std::min(static_cast<std::size_t>(chunk.size()), n - c0);
+      chunk.start();
+      const auto t = evaluate_targets(evaluator, obs_, reps,
+                                      std::span<const double>(values).subspan(c0 * p, c * p),
+                                      std::span<const std::uint64_t>(first).subspan(c0, c));
+      std::copy(t.mean.begin(), t.mean.end(),
+                m.mean.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
+      std::copy(t.variance.begin(), t.variance.end(),
+                m.variance.begin() + static_cast<std::ptrdiff_t>(c0 * nt));
+      std::copy(t.ok.begin(), t.ok.end(), m.ok.begin() + static_cast<std::ptrdiff_t>(c0));
+      for (const auto o : t.ok) {
         st.failed += o == 0 ? 1 : 0;
       }
-      if (st.first_failure.empty() && !reason.empty()) {
-        st.first_failure = reason;
+      if (st.first_failure.empty()) {
+        st.first_failure = t.first_failure;
       }
       st.points_done += c;
       st.simulations += c;
-      st.events += events;
+      st.events += t.events;
       simulated_.store(st.simulations);
 
-      const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::size_t next_chunk = chunk;
-      if (seconds < 0.5) {
-        next_chunk = chunk * 2;
-      } else if (seconds > 2.0) {
-        next_chunk = std::max<std::size_t>(ranks * threads, chunk / 2);
-      }
-      chunk = static_cast<std::size_t>(
-        cluster.broadcast(static_cast<std::uint64_t>(std::min<std::size_t>(next_chunk, 1u << 16))));
+      chunk.adapt();
 
-      const bool stop = cluster.any(options_.stop != nullptr && options_.stop->load());
-      const bool due =
-        cluster.broadcast(static_cast<std::uint64_t>(
-          !options_.checkpoint.empty() &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint)
-              .count() >= options_.checkpoint_every)) != 0;
-      if (stop || due) {
-        std::string failure;
-        if (cluster.root()) {
-          try {
-            write_checkpoint(checkpoint_path, st);
-            run.checkpoint_written = true;
-          } catch (const std::exception& ex) {
-            failure = ex.what();
-          }
-        }
-        failure = cluster.broadcast(failure);
-        cluster.barrier();
-        last_checkpoint = std::chrono::steady_clock::now();
-        if (!failure.empty()) {
-          if (stop) {
-            throw RuntimeError("stopped in wave " + std::to_string(wave) +
-                               ", but the checkpoint could not be written to '" + checkpoint_path +
-                               "': " + failure);
-          }
-          if (cluster.root()) {
-            const std::string message = "cannot write the checkpoint '" + checkpoint_path + "' (" +
-                                        failure + "); the calibration goes on";
-            if (options_.warn) {
-              options_.warn(message);
-            } else {
-              std::cerr << "warning: " << message << "\n";
-            }
-          }
-        }
-        if (stop) {
+      const Boundary boundary = gate.poll();
+      if (boundary != Boundary::Continue) {
+        gate.write(boundary, "in wave " + std::to_string(wave), [&] {
+          write_checkpoint(checkpoint_path, st);
+          run.checkpoint_written = true;
+        });
+        if (boundary == Boundary::Stop) {
           throw Stopped{};
         }
       }

@@ -39,6 +39,25 @@ void check_distinct(const std::vector<JobPath>& paths)
   }
 }
 
+std::string default_checkpoint(const std::string& out)
+{
+  return out + ".checkpoint.h5";
+}
+
+void check_job_paths(const std::string& out, const std::string& checkpoint,
+                     const std::string& resume, const std::vector<JobPath>& inputs)
+{
+  const JobPath results{ "the results file", out };
+  const JobPath saved{ "the checkpoint",
+                       checkpoint.empty() ? default_checkpoint(out) : checkpoint };
+  check_distinct({ results, saved });
+  check_distinct({ results, { "the checkpoint resumed", resume } });
+  for (const auto& input : inputs) {
+    check_distinct({ results, input });
+    check_distinct({ saved, input });
+  }
+}
+
 void check_replaceable(const std::string& path, const std::string& role)
 {
   std::error_code ec;

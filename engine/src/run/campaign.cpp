@@ -3,13 +3,13 @@
 #include "passage/errors.hpp"
 #include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
+#include "passage/run/blocks.hpp"
 #include "passage/run/cluster.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
-#include <iostream>
 #include <sstream>
 
 namespace passage::engine {
@@ -50,15 +50,6 @@ RunTotals merge_ranks(const RunTotals& local)
     pos += n;
   }
   return t;
-}
-
-void warn(const CampaignOptions& o, const std::string& message)
-{
-  if (o.warn) {
-    o.warn(message);
-  } else {
-    std::cerr << "warning: " << message << "\n";
-  }
 }
 
 void add_totals(RunTotals& into, const RunTotals& from)
@@ -183,12 +174,15 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
   planned_ = target;
 
   const std::uint64_t unit = static_cast<std::uint64_t>(cl.size()) * threads();
-  std::uint64_t block = std::max<std::uint64_t>(1, 2 * unit);
   // A block's rows are held until written: at most about 1 MiB of them, so that
   // memory stays flat in the number of replications however fast they come.
-  const std::uint64_t max_block =
-    std::max<std::uint64_t>(unit, (std::uint64_t{ 1 } << 17) / std::max<std::size_t>(1, m * arms));
-  auto last_checkpoint = WallClock::now();
+  AdaptiveChunk block(
+    std::max<std::uint64_t>(1, 2 * unit), unit,
+    std::max<std::uint64_t>(unit, (std::uint64_t{ 1 } << 17) / std::max<std::size_t>(1, m * arms)));
+  std::ostringstream every;
+  every << options_.checkpoint_every;
+  CheckpointGate gate(checkpoint_plan(options_, checkpoint_path,
+                                      "the run goes on and tries again in " + every.str() + " s"));
 
   // Write-behind: block b's rows are compressed and written on another thread
   // while block b + 1 runs; `flush` waits for them (and rethrows what failed).
@@ -205,12 +199,12 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
   std::vector<double> rows;
   std::vector<std::vector<double>> block_rows(arms);
   while (done < target) {
-    const std::uint64_t n = std::min(block, target - done);
+    const std::uint64_t n = std::min(block.size(), target - done);
     const auto rank = static_cast<std::uint64_t>(cl.rank());
     const auto size = static_cast<std::uint64_t>(cl.size());
     const std::uint64_t c0 = done + n * rank / size;
     const std::uint64_t c1 = done + n * (rank + 1) / size;
-    const auto t0 = WallClock::now();
+    block.start();
     for (std::size_t k = 0; k < arms; ++k) {
       rows.clear();
       runners_[k]->run(c0, c1 - c0, [&](std::uint64_t, std::uint64_t, std::span<const double> r) {
@@ -239,14 +233,7 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
     done += n;
 
     // Blocks of about a second: a stop request is honoured within seconds.
-    const double seconds = std::chrono::duration<double>(WallClock::now() - t0).count();
-    std::uint64_t next = block;
-    if (seconds < 0.5) {
-      next = block * 2;
-    } else if (seconds > 2.0) {
-      next = std::max<std::uint64_t>(unit, block / 2);
-    }
-    block = cl.broadcast(std::max<std::uint64_t>(1, std::min<std::uint64_t>(next, max_block)));
+    block.adapt();
 
     if (done == target && triggered) {
       std::string verdict;
@@ -299,45 +286,19 @@ CampaignResult Campaign::run(const std::vector<ReplicationColumns*>& columns,
 
     // Checked after the triggers: a stop request is honoured at a batch boundary
     // too (where every block of a run with --until ends).
-    const bool stop = cl.any(options_.stop != nullptr && options_.stop->load());
-    const bool due = cl.broadcast(static_cast<std::uint64_t>(
-                       !options_.checkpoint.empty() &&
-                       std::chrono::duration<double>(WallClock::now() - last_checkpoint).count() >=
-                         options_.checkpoint_every)) != 0;
-    if ((stop || due) && done < target) {
+    const Boundary boundary = gate.poll();
+    if (boundary != Boundary::Continue && done < target) {
       std::vector<RunTotals> totals;
       for (std::size_t k = 0; k < arms; ++k) {
         totals.push_back(merge_ranks(runners_[k]->totals()));
         add_totals(totals.back(), resumed[k]);
       }
       flush();
-      std::string failure;
-      if (cl.root()) {
-        try {
-          write_checkpoint(checkpoint_path, columns, done, totals);
-          res.checkpoint_written = true;
-        } catch (const std::exception& e) {
-          failure = e.what();
-        }
-      }
-      failure = cl.broadcast(failure);
-      cl.barrier();
-      last_checkpoint = WallClock::now();
-      if (!failure.empty()) {
-        if (stop) {
-          throw RuntimeError("stopped after " + std::to_string(done) +
-                             " replications, but the checkpoint could not be written to '" +
-                             checkpoint_path + "': " + failure);
-        }
-        // A periodic checkpoint is insurance: losing one must not lose the run.
-        if (cl.root()) {
-          std::ostringstream again;
-          again << options_.checkpoint_every;
-          warn(options_, "cannot write the checkpoint '" + checkpoint_path + "' (" + failure +
-                           "); the run goes on and tries again in " + again.str() + " s");
-        }
-      }
-      if (stop) {
+      gate.write(boundary, "after " + std::to_string(done) + " replications", [&] {
+        write_checkpoint(checkpoint_path, columns, done, totals);
+        res.checkpoint_written = true;
+      });
+      if (boundary == Boundary::Stop) {
         res.interrupted = true;
         res.checkpoint = checkpoint_path;
         res.replications = done;

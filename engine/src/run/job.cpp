@@ -9,19 +9,7 @@ namespace passage::engine {
 
 Job::Job(JobSpec spec) : spec_(std::move(spec))
 {
-  const std::string checkpoint =
-    spec_.campaign.checkpoint.empty() ? default_checkpoint() : spec_.campaign.checkpoint;
-  std::vector<JobPath> paths = { { "the results file", spec_.out },
-                                 { "the checkpoint", checkpoint },
-                                 { "the checkpoint resumed", spec_.campaign.resume } };
-  paths.insert(paths.end(), spec_.inputs.begin(), spec_.inputs.end());
-  // The checkpoint and the file resumed may be one: a job that checkpoints where it resumed from.
-  check_distinct({ paths[0], paths[1] });
-  check_distinct({ paths[0], paths[2] });
-  for (std::size_t i = 3; i < paths.size(); ++i) {
-    check_distinct({ paths[0], paths[i] });
-    check_distinct({ paths[1], paths[i] });
-  }
+  check_job_paths(spec_.out, spec_.campaign.checkpoint, spec_.campaign.resume, spec_.inputs);
   check_output_path(spec_.out, spec_.force);
 
   std::vector<CampaignArm> arms;

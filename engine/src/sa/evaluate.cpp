@@ -4,13 +4,12 @@
 #include "passage/io/checkpoint.hpp"
 #include "passage/io/hdf5.hpp"
 #include "passage/io/results.hpp"
+#include "passage/run/blocks.hpp"
 #include "passage/run/cluster.hpp"
 #include "passage/run/runner.hpp"
 #include "passage/run/thread_pool.hpp"
 
-#include <chrono>
 #include <cmath>
-#include <iostream>
 #include <limits>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -196,13 +195,14 @@ Evaluation Evaluator::run(std::span<const double> values)
   // within seconds, and results do not depend on ranks, threads or blocks.
   const auto ranks = static_cast<std::size_t>(cluster.size());
   const auto rank = static_cast<std::size_t>(cluster.rank());
-  std::size_t block = std::max<std::size_t>(1, 2 * ranks * threads_);
-  auto last_checkpoint = std::chrono::steady_clock::now();
+  AdaptiveChunk block(std::max<std::size_t>(1, 2 * ranks * threads_), ranks * threads_, 1u << 20);
+  CheckpointGate gate(
+    checkpoint_plan(options_, checkpoint_path, "the analysis goes on and tries again"));
   while (done < e.points) {
-    const std::size_t n = std::min(block, e.points - done);
+    const std::size_t n = std::min(static_cast<std::size_t>(block.size()), e.points - done);
     const std::size_t p0 = done + n * rank / ranks;
     const std::size_t p1 = done + n * (rank + 1) / ranks;
-    const auto t0 = std::chrono::steady_clock::now();
+    block.start();
 #ifdef PASSAGE_STD_THREADS
     pool.run(p1 - p0, [&](std::uint64_t i, unsigned) { point(p0 + static_cast<std::size_t>(i)); });
 #else
@@ -243,54 +243,15 @@ Evaluation Evaluator::run(std::span<const double> values)
       }
     }
     done += n;
-    const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::size_t next = block;
-    if (seconds < 0.5) {
-      next = block * 2;
-    } else if (seconds > 2.0) {
-      next = std::max<std::size_t>(ranks * threads_, block / 2);
-    }
-    block = static_cast<std::size_t>(
-      cluster.broadcast(static_cast<std::uint64_t>(std::min<std::size_t>(next, 1u << 20))));
+    block.adapt();
 
-    const bool stop = cluster.any(options_.stop != nullptr && options_.stop->load());
-    const bool due =
-      cluster.broadcast(static_cast<std::uint64_t>(
-        !options_.checkpoint.empty() &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
-          options_.checkpoint_every)) != 0;
-    if ((stop || due) && done < e.points) {
-      std::string failure;
-      if (cluster.root()) {
-        try {
-          write_checkpoint(checkpoint_path, values, e, events, done);
-          e.checkpoint_written = true;
-        } catch (const std::exception& ex) {
-          failure = ex.what();
-        }
-      }
-      failure = cluster.broadcast(failure);
-      cluster.barrier();
-      last_checkpoint = std::chrono::steady_clock::now();
-      if (!failure.empty()) {
-        if (stop) {
-          throw RuntimeError("stopped after " + std::to_string(done) +
-                             " points, but the checkpoint could not be written to '" +
-                             checkpoint_path + "': " + failure);
-        }
-        // A periodic checkpoint is insurance: losing one must not lose the analysis.
-        if (cluster.root()) {
-          const std::string message = "cannot write the checkpoint '" + checkpoint_path + "' (" +
-                                      failure + "); the analysis goes on and tries again";
-          if (options_.warn) {
-            options_.warn(message);
-          } else {
-            std::cerr << "warning: " << message << "\n";
-          }
-        }
-      }
-      if (stop) {
+    const Boundary boundary = gate.poll();
+    if (boundary != Boundary::Continue && done < e.points) {
+      gate.write(boundary, "after " + std::to_string(done) + " points", [&] {
+        write_checkpoint(checkpoint_path, values, e, events, done);
+        e.checkpoint_written = true;
+      });
+      if (boundary == Boundary::Stop) {
         e.interrupted = true;
         e.checkpoint = checkpoint_path;
         e.completed = done;

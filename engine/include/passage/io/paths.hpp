@@ -25,6 +25,17 @@ struct JobPath
 //! (empty ones skipped) name one file.
 void check_distinct(const std::vector<JobPath>& paths);
 
+//! Where a job that checkpoints saves its work on a stop request when no
+//! checkpoint was named: beside its results file.
+std::string default_checkpoint(const std::string& out);
+
+//! A job's files, checked before it starts (UsageError): the results file `out`
+//! is not the checkpoint (`checkpoint`, else the default), the checkpoint
+//! resumed or an input, and the checkpoint is not an input. The checkpoint and
+//! the file resumed may be one: a job that checkpoints where it resumed from.
+void check_job_paths(const std::string& out, const std::string& checkpoint,
+                     const std::string& resume, const std::vector<JobPath>& inputs);
+
 //! UsageError unless `path` is absent or a regular file (not a directory, a
 //! device, a FIFO, a socket or a symbolic link). `role` names it in the message.
 void check_replaceable(const std::string& path, const std::string& role);

@@ -68,7 +68,7 @@ public:
   std::uint64_t completed() const { return campaign_->completed(); }
   unsigned threads() const { return campaign_->threads(); }
   //! Where a stop request saves the job when no --checkpoint is given.
-  std::string default_checkpoint() const { return spec_.out + ".checkpoint.h5"; }
+  std::string default_checkpoint() const { return engine::default_checkpoint(spec_.out); }
 
 private:
   JobSpec spec_;
