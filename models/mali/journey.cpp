@@ -13,7 +13,6 @@
 
 #include "mali/choice.hpp"
 #include "mali/markets.hpp"
-
 #include "passage/core/components.hpp"
 #include "passage/core/step.hpp"
 #include "passage/errors.hpp"
@@ -582,7 +581,7 @@ private:
            (h.passeur_network[m.origin] || m.passeur_back ? 1.0 : 1.0 + h.foreign_ghetto_surcharge);
   }
   //! Whether his nationality's passeurs were arrested at this hub and may be back
-  //! (what own_passeur reads needs a synchronisation first).
+  //! (network_back, which tells, needs a synchronisation first).
   bool arrested(const Migrant& m, const Hub& h) const
   {
     return !h.passeur_network[m.origin] && h.arrest >= 0 &&

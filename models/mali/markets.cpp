@@ -40,8 +40,7 @@ double replacement_wait(const Replacement& r, double profit_per_day, double u)
   return -std::log1p(-u) / rate;
 }
 
-ArrestedNetworks::ArrestedNetworks(const Replacement& r, double arrest_time,
-                                   std::size_t networks)
+ArrestedNetworks::ArrestedNetworks(const Replacement& r, double arrest_time, std::size_t networks)
   : r_(r), arrest_time_(arrest_time), back_(networks, std::numeric_limits<double>::quiet_NaN())
 {
 }

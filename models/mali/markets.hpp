@@ -7,8 +7,10 @@
 //! information) and, for a waiting time, the uniform of its own sub-stream, so
 //! results stay bit-identical for any thread count and a policy's arms paired.
 //!
-//! Wired: a hub's `replacement:` (ArrestedNetworks, below). The premium and the
-//! issuance are not yet read by a scenario key: see docs/behaviour.md.
+//! Wired: a hub's `replacement:` (ArrestedNetworks, below), a passport market's
+//! `issuance` (elasticity, crackdown: the worker's may_issue) and a vehicle's
+//! `premium` (line_fare, choice.hpp, on the true risk); not yet on rumours, nor
+//! on checkpoints' or toll points' prices: see docs/behaviour.md.
 
 #include "mali/choice.hpp"
 

@@ -726,9 +726,9 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
             m.issued_per_day = q.number("per_day", named(cfg::kNonNegative, "papers a day >= 0"));
             m.responds = q.get("elasticity") != nullptr || q.get("crackdown") != nullptr ||
                          q.get("reference_demand") != nullptr || q.get("demand_days") != nullptr;
-            m.elasticity = q.number("elasticity", named(Bounds{ 0.0, 10.0, false, false, false,
-                                                                false, "" },
-                                                         "an elasticity in [0, 10]"),
+            m.elasticity = q.number("elasticity",
+                                    named(Bounds{ 0.0, 10.0, false, false, false, false, "" },
+                                          "an elasticity in [0, 10]"),
                                     0.0);
             m.crackdown = q.number("crackdown", cfg::kShare, 0.0);
             const Bounds positive_days = named(cfg::kPositive, "a number of days > 0");
@@ -800,8 +800,8 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           h.has_replacement = true;
           h.replacement_rate0 =
             q.number("rate0", named(cfg::kPositive, "a rate per day > 0 (1 / mean days)"));
-          h.replacement_reference = q.number(
-            "reference_profit", named(cfg::kPositive, "an amount of CFA per day > 0"));
+          h.replacement_reference =
+            q.number("reference_profit", named(cfg::kPositive, "an amount of CFA per day > 0"));
           h.replacement_fee_factor = q.number("fee_factor", kFactor, 1.0);
           q.finish();
         }
@@ -857,8 +857,10 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
             const auto it = std::find(kRiskNames.begin(), kRiskNames.end(), k);
             if (it == kRiskNames.end()) {
               d.error(cfg::value_of(*per).mark(),
-                      "per of " + q.what() + " must be one of attack, death, kidnapping, "
-                      "interception, got '" + k + "'",
+                      "per of " + q.what() +
+                        " must be one of attack, death, kidnapping, "
+                        "interception, got '" +
+                        k + "'",
                       "the risk of the line the seller prices (docs/behaviour.md, \"Markets that "
                       "respond\")");
             } else {
@@ -866,11 +868,10 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
             }
           }
           v.premium_loading = q.number("loading", kFactor);
-          v.premium_max_risk =
-            q.number("max_risk",
-                     named(Bounds{ 0.0, 1.0, false, true, false, false, "" },
-                           "a probability in [0, 1)"),
-                     0.9);
+          v.premium_max_risk = q.number(
+            "max_risk",
+            named(Bounds{ 0.0, 1.0, false, true, false, false, "" }, "a probability in [0, 1)"),
+            0.9);
           q.finish();
         }
       }

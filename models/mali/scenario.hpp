@@ -231,10 +231,10 @@ struct Hub
   //! start of the run of epochs with `replacement` (CorridorScenario::arrests);
   //! each comes back after an exponential wait at rate rate0 * profit / reference.
   bool has_replacement = false;
-  double replacement_rate0 = 0.0;        //!< per day, at the reference profit
-  double replacement_reference = 1.0;    //!< CFA a day of passeur fees at the hub
-  double replacement_fee_factor = 1.0;   //!< the passeur fee of a migrant whose network is away
-  std::int32_t arrest = -1;              //!< CorridorScenario::arrests index
+  double replacement_rate0 = 0.0;      //!< per day, at the reference profit
+  double replacement_reference = 1.0;  //!< CFA a day of passeur fees at the hub
+  double replacement_fee_factor = 1.0; //!< the passeur fee of a migrant whose network is away
+  std::int32_t arrest = -1;            //!< CorridorScenario::arrests index
   //! Whether a migrant of origin o finds a passeur of his nationality here
   //! without waiting for a replacement.
   bool own_network(std::size_t o) const { return passeur_network[o]; }
@@ -243,9 +243,9 @@ struct Hub
 //! Passeur networks arrested at a hub: when, and which (issue 15 item 3).
 struct Arrest
 {
-  std::uint32_t hub = 0;       //!< Hub index
-  double day = 0.0;            //!< scenario day of the arrests
-  std::vector<bool> networks;  //!< per origin: arrested here
+  std::uint32_t hub = 0;      //!< Hub index
+  double day = 0.0;           //!< scenario day of the arrests
+  std::vector<bool> networks; //!< per origin: arrested here
 };
 
 //! A kind of vehicle loaded at hubs (a batch departure per line).

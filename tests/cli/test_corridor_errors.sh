@@ -464,4 +464,10 @@ refused "$(value_at mk_ref.yaml "        reference_demand: 5" reference_demand):
 sed 's/^        per_day: {value: 5,/        crackdown: 1.5\n&/' "$MALI" >mk_crack.yaml
 refused "$(value_at mk_crack.yaml "        crackdown: 1.5" crackdown): error: crackdown must be a share in [0, 1], got 1.5" "" -- "$PASSAGE" validate mk_crack.yaml
 
+# A vehicle's premium: the risk it prices is one of the four.
+sed 's/^      fare_to: transporters$/&\n      premium: {per: robbery, loading: 1}/' "$MALI" >mk_per.yaml
+refused "$(value_at mk_per.yaml "      premium: {" per): error: per of the premium of vehicle 'date_truck' must be one of attack, death, kidnapping, interception, got 'robbery'" "the risk of the line" -- "$PASSAGE" validate mk_per.yaml
+sed 's/^      fare_to: transporters$/&\n      premium: {per: interception, loading: 1, max_risk: 1}/' "$MALI" >mk_max.yaml
+refused "$(value_at mk_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in [0, 1), got 1" "" -- "$PASSAGE" validate mk_max.yaml
+
 finish

@@ -5,8 +5,8 @@
 // demand and the crackdown. Fixed seeds; each statistical check states its sigma.
 #include "mali/markets.hpp"
 #include "mali/scenario.hpp"
-#include "passage/run/overlay.hpp"
 #include "passage/random/stream.hpp"
+#include "passage/run/overlay.hpp"
 #include "support.hpp"
 
 #include <algorithm>
@@ -111,7 +111,8 @@ TEST_CASE("markets: replacement at constant profit is an exponential wait with t
         5.0 * std::sqrt(p * (1.0 - p) / static_cast<double>(n)));
 }
 
-TEST_CASE("markets: arrested passeurs come back after the mean wait the profit before the arrests sets")
+TEST_CASE(
+  "markets: arrested passeurs come back after the mean wait the profit before the arrests sets")
 {
   // The worker's record of one hub place's arrests (a hub's `replacement:`): a
   // passeur fee of 25,000 CFA every half day from day 0 to day 400, told in no
@@ -140,7 +141,8 @@ TEST_CASE("markets: arrested passeurs come back after the mean wait the profit b
   }
   CHECK(first_back > 200.0); // nobody is back before the arrests
   // The sample mean of the waits: sigma = 30 / sqrt(n) = 0.095 days; within 5 sigma.
-  CHECK(std::fabs(sum / static_cast<double>(n) - 30.0) < 5.0 * 30.0 / std::sqrt(static_cast<double>(n)));
+  CHECK(std::fabs(sum / static_cast<double>(n) - 30.0) <
+        5.0 * 30.0 / std::sqrt(static_cast<double>(n)));
   // Drawn once: a second ask (another uniform) gives the same day.
   const double first = a.back(7, 0.5);
   CHECK(a.back(7, 0.999) == first);
@@ -165,7 +167,8 @@ mali::CorridorScenario compiled(const std::vector<std::string>& sets)
 
 } // namespace
 
-TEST_CASE("markets: with full information the fare on a line with a premium is premium_price's closed form")
+TEST_CASE(
+  "markets: with full information the fare on a line with a premium is premium_price's closed form")
 {
   // The Mali baseline's date trucks with a premium on the interception risk at the
   // line's end (a crossing, interception q for the passenger's papers, constant in
@@ -173,7 +176,8 @@ TEST_CASE("markets: with full information the fare on a line with a premium is p
   // base * (1 + loading * q / (1 - q)), rounded to the CFA, for every line, class
   // and nationality; without the premium it is the vehicle's fare, bit for bit.
   const auto plain = compiled({});
-  const auto sc = compiled({ "parameters.vehicles.date_truck.premium={per: interception, loading: 0.5}" });
+  const auto sc =
+    compiled({ "parameters.vehicles.date_truck.premium={per: interception, loading: 0.5}" });
   const mali::Epoch& e = sc.epochs[0];
   REQUIRE(!sc.lines.empty());
   std::size_t priced = 0;
@@ -185,9 +189,11 @@ TEST_CASE("markets: with full information the fare on a line with a premium is p
           return country >= 0 && static_cast<std::size_t>(country) < nat.citizen.size() &&
                  nat.citizen[static_cast<std::size_t>(country)] != 0;
         };
-        const double base = e.p.vehicles[line.vehicle].fare.at(c, home(e.places[line.hub].country_index));
+        const double base =
+          e.p.vehicles[line.vehicle].fare.at(c, home(e.places[line.hub].country_index));
         CHECK(mali::line_fare(plain, plain.epochs[0], l, c, nat.citizen) == base);
-        const double q = mali::true_interception(e, line.end, c, home(e.places[line.end].country_index));
+        const double q =
+          mali::true_interception(e, line.end, c, home(e.places[line.end].country_index));
         const double expected = std::round(base * (1.0 + 0.5 * q / (1.0 - q)));
         CHECK(mali::line_fare(sc, e, l, c, nat.citizen) == expected);
         priced += q > 0.0 ? 1 : 0;
@@ -198,10 +204,12 @@ TEST_CASE("markets: with full information the fare on a line with a premium is p
   // And the journeys pay it: the transporters' revenue rises in every replication
   // (same seeds, paired), by more than a tenth (the premium is 7-30% of the fare).
   const std::string small = "parameters.flows.mali_route.annual_migrants=4000";
-  const auto r0 = test::run_collect(test::scenario_from_file("configs/mali-2016.yaml", { small }), 2, 1);
+  const auto r0 =
+    test::run_collect(test::scenario_from_file("configs/mali-2016.yaml", { small }), 2, 1);
   const auto r1 = test::run_collect(
-    test::scenario_from_file("configs/mali-2016.yaml",
-                             { small, "parameters.vehicles.date_truck.premium={per: interception, loading: 3}" }),
+    test::scenario_from_file(
+      "configs/mali-2016.yaml",
+      { small, "parameters.vehicles.date_truck.premium={per: interception, loading: 3}" }),
     2, 1);
   const auto a = r0.column("revenue_transporters");
   const auto b = r1.column("revenue_transporters");
