@@ -2,6 +2,8 @@
 // docs/behaviour.md).
 #include "mali/choice.hpp"
 
+#include "mali/markets.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -265,6 +267,20 @@ double true_interception(const Epoch& e, std::uint32_t at, ClassId docs, bool ci
   return std::min(1.0, b.interception.at(docs, citizen) * p.strictness);
 }
 
+double true_deportation(const Epoch& e, std::uint32_t at, std::uint32_t mode, ClassId docs,
+                        bool citizen)
+{
+  const Place& p = e.places[at];
+  if (p.arrest_point < 0) {
+    return 0.0;
+  }
+  const ArrestPoint& a = e.p.arrest_points[static_cast<std::size_t>(p.arrest_point)];
+  if (a.deport_to < 0 || a.modes[mode] == 0) {
+    return 0.0;
+  }
+  return (1.0 - a.tax_probability.at(docs, citizen)) * a.arrest_probability;
+}
+
 namespace {
 
 //! The segments of a way, and a vehicle's expected effect on the attack hazard.
@@ -308,10 +324,10 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
   // The segments ridden, the attack factor of the vehicle (its expected escort).
   double factor = 1.0;
   const std::span<const std::uint32_t> segments = way_segments(sc, e, way, factor);
-  if (way.line) {
-    const Line& line = sc.lines[way.index];
-    x.money += p.vehicles[line.vehicle].fare.at(
-      docs, is_citizen(citizen_of, e.places[line.hub].country_index));
+  if (risks_only) {
+    // leave money at 0
+  } else if (way.line) {
+    x.money += line_fare(sc, e, way.index, docs, citizen_of);
   } else {
     x.money += static_cast<double>(e.segments[way.index].fare);
   }
@@ -360,6 +376,8 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
   }
   const Segment& last = e.segments[segments.back()];
   const bool citizen_there = is_citizen(citizen_of, e.places[last.to].country_index);
+  // Deported from an arrest point where the way ends: known as it is (as prices).
+  const double deported = true_deportation(e, last.to, last.mode, docs, citizen_there);
   x.risk[static_cast<std::size_t>(Risk::Attack)] = 1.0 - safe;
   x.risk[static_cast<std::size_t>(Risk::Death)] = 1.0 - alive;
   if (rumours) {
@@ -374,6 +392,10 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
     x.risk[static_cast<std::size_t>(Risk::Kidnapping)] = true_kidnapping(e, last);
     x.risk[static_cast<std::size_t>(Risk::Interception)] =
       true_interception(e, last.to, docs, citizen_there);
+  }
+  if (deported > 0.0) {
+    double& r = x.risk[static_cast<std::size_t>(Risk::Interception)];
+    r = 1.0 - (1.0 - deported) * (1.0 - r);
   }
   return x;
 }
@@ -470,6 +492,20 @@ std::vector<std::string> belief_series_names(const CorridorScenario& sc, const B
   }
   out.push_back("risk_" + kind + "_" + b.id);
   return out;
+}
+
+double line_fare(const CorridorScenario& sc, const Epoch& e, std::uint32_t l, ClassId docs,
+                 const std::vector<char>& citizen_of)
+{
+  const Line& line = sc.lines[l];
+  const Vehicle& v = e.p.vehicles[line.vehicle];
+  const double base = v.fare.at(docs, is_citizen(citizen_of, e.places[line.hub].country_index));
+  if (!v.has_premium || v.premium_loading == 0.0) {
+    return base; // today's fare, bit for bit
+  }
+  const Expected x = expect(sc, e, Option{ true, l, 1.0 }, docs, citizen_of, nullptr, true);
+  const RiskPremium pr{ static_cast<Risk>(v.premium_risk), v.premium_loading, v.premium_max_risk };
+  return std::round(premium_price(base, pr, x.risk[v.premium_risk]));
 }
 
 } // namespace passage::models::mali

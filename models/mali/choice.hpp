@@ -139,6 +139,11 @@ double true_death(const Epoch& e, const Segment& s, double factor);
 double true_kidnapping(const Epoch& e, const Segment& last);
 //! Intercepted at the first attempt at place `at` (0 if it is no crossing).
 double true_interception(const Epoch& e, std::uint32_t at, ClassId docs, bool citizen);
+//! The probability of being turned back south on arrival by `mode` at place `at`:
+//! its arrest point checks that mode, does not tax him, arrests and deports him
+//! (Malian capacity on the roads north, docs/behaviour.md; 0 where none deports).
+double true_deportation(const Epoch& e, std::uint32_t at, std::uint32_t mode, ClassId docs,
+                        bool citizen);
 
 //! Where rumours stand when a migrant chooses: the state, the time it is read
 //! at (his time less the delay), and the prior's epoch (day 0).
@@ -196,5 +201,13 @@ std::vector<BeliefSite> belief_sites(const CorridorScenario& sc);
 
 //! The series names of a site: its beliefs (one, or one per class), then its realised risk.
 std::vector<std::string> belief_series_names(const CorridorScenario& sc, const BeliefSite& b);
+
+//! The fare a passenger of papers `docs` (nationality `citizen_of`) pays for line
+//! `l` in epoch e: his class's fare (citizens: of the hub's country) and, if the
+//! vehicle has a `premium`, the risk premium on the line's true risk of that kind
+//! for him (markets.hpp premium_price, rounded to the CFA). Every read of a line's
+//! fare (what he expects, what he saves for, what he pays) goes through here.
+double line_fare(const CorridorScenario& sc, const Epoch& e, std::uint32_t l, ClassId docs,
+                 const std::vector<char>& citizen_of);
 
 } // namespace passage::models::mali

@@ -12,7 +12,7 @@
 #include "mali/journey.hpp"
 
 #include "mali/choice.hpp"
-
+#include "mali/markets.hpp"
 #include "passage/core/components.hpp"
 #include "passage/core/step.hpp"
 #include "passage/errors.hpp"
@@ -71,6 +71,8 @@ constexpr std::uint64_t kVictim = substream_id("mali.victim");
 constexpr std::uint64_t kDesert = substream_id("mali.desert");
 // Whether a story reaches the rumour network (choice.information.reach).
 constexpr std::uint64_t kRumour = substream_id("corridor.rumour");
+// When an arrested passeur network is back: per hub place and arrest, per origin.
+constexpr std::uint64_t kReplacement = substream_id("mali.hub.replacement");
 
 // Arrivals rejoin the calendar every so often, so that the source does not run
 // a whole year ahead (results do not depend on this number).
@@ -93,6 +95,7 @@ struct Migrant
   bool arrived_alone = false;    // on his own (not unloaded from a vehicle)
   bool recruited = false;
   bool passeur_paid = false;
+  bool passeur_back = false; // his arrested network was back when he last asked at the hub
   bool done = false;
   bool traced = false;
   std::int64_t cash = 0;
@@ -297,6 +300,13 @@ public:
       stocks_.push_back(std::make_unique<engine::Stock>(sim_, 0));
     }
     issued_.assign(stocks_.size(), 0);
+    responds_.assign(stocks_.size(), 0);
+    for (const Epoch& e : sc_.epochs) {
+      for (std::size_t k = 0; k < responds_.size(); ++k) {
+        responds_[k] = static_cast<char>(responds_[k] || e.p.passport_markets[k].responds);
+      }
+    }
+    issue_.assign(stocks_.size(), Issue{});
     const std::size_t outcomes = sc_.exits.size() + 3;
     outcomes_.assign(outcomes, 0);
     entered_.assign(sc_.origins.size(), 0);
@@ -583,7 +593,30 @@ private:
   double ghetto_day(const Hub& h, const Migrant& m) const
   {
     return static_cast<double>(h.ghetto_fee_per_day) *
-           (h.passeur_network[m.origin] ? 1.0 : 1.0 + h.foreign_ghetto_surcharge);
+           (h.passeur_network[m.origin] || m.passeur_back ? 1.0 : 1.0 + h.foreign_ghetto_surcharge);
+  }
+  //! Whether his nationality's passeurs were arrested at this hub and may be back
+  //! (network_back, which tells, needs a synchronisation first).
+  bool arrested(const Migrant& m, const Hub& h) const
+  {
+    return !h.passeur_network[m.origin] && h.arrest >= 0 &&
+           sc_.arrests[static_cast<std::size_t>(h.arrest)].networks[m.origin];
+  }
+  //! Whether his nationality's arrested network is back at this hub place by
+  //! his time (after sim_.sync: every fee paid before the arrests is in).
+  bool network_back(const Migrant& m, const Hub& h, const Place& here);
+  //! The passeur fee he pays here: fee_factor times it while his network is away.
+  std::int64_t passeur_fee(const Migrant& m, const Hub& h) const
+  {
+    if (!h.has_replacement || !arrested(m, h) || m.passeur_back) {
+      return h.passeur_fee;
+    }
+    return std::llround(static_cast<double>(h.passeur_fee) * h.replacement_fee_factor);
+  }
+  //! The networks arrested at a hub place (arrest a, place p).
+  ArrestedNetworks& arrests_at(std::size_t a, std::size_t p)
+  {
+    return arrested_[a * sc_.epochs[0].places.size() + p];
   }
 
   Stream stream(std::uint64_t kind, std::uint64_t site, std::uint64_t entity) const
@@ -631,6 +664,8 @@ private:
   std::vector<std::unique_ptr<LineStop>> stops_;
   Migrant* alive_ = nullptr;
   Knowledge know_; // what migrants know (with rumours)
+  // Passeur networks arrested at hubs with `replacement`: per arrest and place.
+  std::vector<ArrestedNetworks> arrested_;
   // The rumours' priors: the true risks of day 0 on each line and lone segment.
   std::vector<WayPrior> line_prior_;
   std::vector<WayPrior> segment_prior_;
@@ -698,6 +733,19 @@ private:
   std::uint64_t papers_refused_ = 0;
   std::uint64_t papers_issued_ = 0;
   std::vector<std::int64_t> issued_; // per market, since the start
+  // Issuance that follows demand (markets with `elasticity`/`crackdown` in some
+  // epoch), per market, updated in calendar order by the seekers of new papers.
+  struct Issue
+  {
+    double t = 0.0;        // the last seeker's time
+    double seekers = 0.0;  // seekers, faded over demand_days
+    double on_offer = 0.0; // papers to be had: supply not yet taken, up to a day's
+  };
+  std::vector<char> responds_; // per market: in some epoch
+  std::vector<Issue> issue_;
+  //! A seeker of newly issued papers at time t (after sim_.sync): whether one is
+  //! to be had (issuance_per_day at the demand seen so far, the epoch's crackdown).
+  bool may_issue(std::size_t k, const PassportMarket& market, Time t);
   std::int64_t papers_least_ = -1;
   engine::stats::Tally journey_days_;
   engine::stats::Tally hub_days_;
@@ -1056,9 +1104,13 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
     // None to rent (or too dear): newly issued papers, if any are to be had.
     issue_price = static_cast<std::int64_t>(
       drew("passport", m, here.site, 1, static_cast<double>(market.issue_price.draw(s))));
-    if (m.cash >= issue_price &&
-        static_cast<double>(issued_[k]) < market.issued_per_day * m.clock.now) {
+    if (responds_[k] ? may_issue(k, market, m.clock.now) && m.cash >= issue_price
+                     : m.cash >= issue_price &&
+                         static_cast<double>(issued_[k]) < market.issued_per_day * m.clock.now) {
       ++issued_[k];
+      if (responds_[k]) {
+        issue_[k].on_offer -= 1.0;
+      }
       stock.resize(size + 1);
       got = issued = stock.try_take();
     }
@@ -1085,6 +1137,22 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
   } else {
     pay(m, market.seller, price, { "obtains a ", market.label });
   }
+}
+
+bool MaliWorker::may_issue(std::size_t k, const PassportMarket& market, Time t)
+{
+  // Between the last seeker and this one, papers come on offer at the supply rate
+  // of the demand seen then (seekers a day, faded over demand_days), up to one
+  // day's supply (at least one paper): unused issuance is not saved up. Then this
+  // seeker counts in the demand, and finds one if one is on offer.
+  Issue& st = issue_[k];
+  const double dt = t - st.t;
+  const Issuance s{ market.issued_per_day, market.reference_demand, market.elasticity };
+  const double supply = issuance_per_day(s, st.seekers / market.demand_days, market.crackdown);
+  st.on_offer = std::min(st.on_offer + supply * dt, std::max(1.0, supply));
+  st.seekers = st.seekers * std::exp(-dt / market.demand_days) + 1.0;
+  st.t = t;
+  return st.on_offer >= 1.0;
 }
 
 // An arrest point: taxed, or arrested and bought out (or deported).
@@ -1211,6 +1279,13 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
   }
 }
 
+bool MaliWorker::network_back(const Migrant& m, const Hub& h, const Place& here)
+{
+  const auto a = static_cast<std::size_t>(h.arrest);
+  const double u = stream(kReplacement, combine(here.site, a), m.origin).uniform();
+  return arrests_at(a, m.place).back(m.origin, u) <= m.clock.now;
+}
+
 // The hub: a passeur of his nationality, a ghetto, work until the fare is in hand.
 Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
 {
@@ -1226,17 +1301,23 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
     finish(m, turned_back(), "no open way onwards: turns back");
     co_return Option{};
   }
-  const std::int64_t spare = hub.cash_reserve + (m.passeur_paid ? 0 : hub.passeur_fee);
+  if (!m.passeur_paid) {
+    m.passeur_back = false;
+    if (arrested(m, hub)) {
+      co_await sim_.sync(m.clock); // the profit before the arrests is all in
+      m.passeur_back = network_back(m, hub, here);
+    }
+  }
+  const std::int64_t spare = hub.cash_reserve + (m.passeur_paid ? 0 : passeur_fee(m, hub));
   if (reads_rumours(m, e, here, ways)) {
     co_await sim_.sync(m.clock);
   }
   const Option& planned = ways[choose(m, e, ways, choice, m.hub_choice, here, spare)];
-  const bool at_home = citizen(m, here.country_index);
   const std::int64_t fare =
-    planned.line ? static_cast<std::int64_t>(
-                     e.p.vehicles[sc_.lines[planned.index].vehicle].fare.at(m.docs, at_home))
+    planned.line ? static_cast<std::int64_t>(line_fare(sc_, e, planned.index, m.docs,
+                                                       sc_.nationalities[m.nationality].citizen))
                  : e.segments[planned.index].fare;
-  const std::int64_t needed = fare + hub.cash_reserve + (m.passeur_paid ? 0 : hub.passeur_fee);
+  const std::int64_t needed = fare + hub.cash_reserve + (m.passeur_paid ? 0 : passeur_fee(m, hub));
   if (m.cash < needed) {
     const double per_day = ghetto_day(hub, m);
     const double earnings = hub.earnings_per_day * std::exp(hub.earnings_sigma * m.z_earnings);
@@ -1269,9 +1350,21 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
   if (!m.passeur_paid) {
     m.passeur_paid = true;
     const Hub& h = hub_of(now.p, here);
-    pay(m, h.passeur_receiver, h.passeur_fee,
-        h.passeur_network[m.origin] ? "passeur of his nationality"
-                                    : "passeur of another nationality");
+    if (arrested(m, h)) {
+      co_await sim_.sync(m.clock);
+      m.passeur_back = network_back(m, h, here);
+    } else if (!h.passeur_network[m.origin]) {
+      m.passeur_back = false;
+    }
+    const std::int64_t fee = passeur_fee(m, h);
+    for (std::size_t a = 0; a < sc_.arrests.size(); ++a) {
+      if (sc_.arrests[a].hub == static_cast<std::uint32_t>(here.hub)) {
+        arrests_at(a, m.place).earned(m.clock.now, fee);
+      }
+    }
+    pay(m, h.passeur_receiver, fee,
+        h.passeur_network[m.origin] || m.passeur_back ? "passeur of his nationality"
+                                                      : "passeur of another nationality");
   }
   // Conditions may have changed while he worked: choose again with the same draw.
   const std::vector<Option>& open = now.ways(m.place, m.exit, exits);
@@ -1506,10 +1599,8 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
     v[i] = full ? fixed
                 : fixed - risk_cost(expect(sc_, e, w, m.docs, citizen_of, &heard, true),
                                     e.p.choice, m.docs, home);
-    const double fare =
-      w.line ? e.p.vehicles[sc_.lines[w.index].vehicle].fare.at(
-                 m.docs, citizen(m, e.places[sc_.lines[w.index].hub].country_index))
-             : static_cast<double>(e.segments[w.index].fare);
+    const double fare = w.line ? line_fare(sc_, e, w.index, m.docs, citizen_of)
+                               : static_cast<double>(e.segments[w.index].fare);
     const bool affordable = static_cast<double>(m.cash) >= fare + static_cast<double>(spare);
     any_affordable = any_affordable || affordable;
     all_affordable = all_affordable && affordable;
@@ -1894,8 +1985,8 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     const Hub& hub = hub_of(p0, hub_place);
     pay(m, hub.ghetto_receiver, money_of(ghetto_day(hub, m) * (clock.now - s->boarded)),
         { "droit de ghetto while waiting for the ", kind.label });
-    const auto fare =
-      static_cast<std::int64_t>(kind.fare.at(m.docs, citizen(m, hub_place.country_index)));
+    const auto fare = static_cast<std::int64_t>(
+      line_fare(sc_, at(clock.now), li, m.docs, sc_.nationalities[m.nationality].citizen));
     if (escorted) {
       const auto share = static_cast<std::int64_t>(
         std::llround(static_cast<double>(fare) * kind.protection_fare_share));
@@ -1997,9 +2088,18 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   before_ = Before{};
   papers_taken_ = papers_refused_ = papers_issued_ = 0;
   std::fill(issued_.begin(), issued_.end(), 0);
+  std::fill(issue_.begin(), issue_.end(), Issue{});
   papers_least_ = -1;
   std::fill(paid_by_origin_.begin(), paid_by_origin_.end(), 0);
   std::fill(series_.begin(), series_.end(), 0.0);
+  arrested_.clear();
+  for (const Arrest& a : sc_.arrests) {
+    const Hub& now = sc_.at(a.day).p.hubs[a.hub];
+    for (std::size_t p = 0; p < sc_.epochs[0].places.size(); ++p) {
+      arrested_.emplace_back(Replacement{ now.replacement_rate0, now.replacement_reference },
+                             w_ + a.day, a.networks.size());
+    }
+  }
   if (sc_.rumours) {
     know_.reset(sc_.epochs[0].segments.size(), sc_.epochs[0].places.size());
   }

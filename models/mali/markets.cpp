@@ -40,6 +40,24 @@ double replacement_wait(const Replacement& r, double profit_per_day, double u)
   return -std::log1p(-u) / rate;
 }
 
+ArrestedNetworks::ArrestedNetworks(const Replacement& r, double arrest_time, std::size_t networks)
+  : r_(r), arrest_time_(arrest_time), back_(networks, std::numeric_limits<double>::quiet_NaN())
+{
+}
+
+double ArrestedNetworks::profit_per_day() const noexcept
+{
+  return arrest_time_ > 0.0 ? static_cast<double>(fees_) / arrest_time_ : 0.0;
+}
+
+double ArrestedNetworks::back(std::size_t k, double u)
+{
+  if (std::isnan(back_[k])) {
+    back_[k] = arrest_time_ + replacement_wait(r_, profit_per_day(), u);
+  }
+  return back_[k];
+}
+
 double issuance_per_day(const Issuance& s, double demand_per_day, double crackdown)
 {
   const double c = std::clamp(crackdown, 0.0, 1.0);

@@ -7,12 +7,15 @@
 //! information) and, for a waiting time, the uniform of its own sub-stream, so
 //! results stay bit-identical for any thread count and a policy's arms paired.
 //!
-//! Not yet wired into the scenario (no scenario key reads them yet): see
-//! docs/behaviour.md for what is left.
+//! Wired: a hub's `replacement:` (ArrestedNetworks, below), a passport market's
+//! `issuance` (elasticity, crackdown: the worker's may_issue) and a vehicle's
+//! `premium` (line_fare, choice.hpp, on the true risk); not yet on rumours, nor
+//! on checkpoints' or toll points' prices: see docs/behaviour.md.
 
 #include "mali/choice.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace passage::models::mali {
 
@@ -55,6 +58,41 @@ double replacement_rate(const Replacement& r, double profit_per_day);
 //! The wait until the next passeur enters at a constant profit, drawn with the
 //! uniform u in [0, 1): -log(1 - u) / rate (infinity when the rate is 0).
 double replacement_wait(const Replacement& r, double profit_per_day, double u);
+
+//! The passeur networks arrested at one hub place on one day, as the worker
+//! keeps them in a replication: the passeur fees earned there before the
+//! arrests (told as they are paid, in any order; whole CFA, so the sum does not
+//! depend on the order, and only fees paid before `arrest_time` count) and,
+//! once asked (by a reader at a synchronisation point at or after the arrests,
+//! when every fee paid before them is in), when each network is back:
+//!
+//!   back_k = arrest_time + replacement_wait(r, fees / arrest_time, u_k),
+//!
+//! the profit on offer being the fees a day at the hub from the start of the
+//! run to the arrests, u_k network k's uniform from the hub's own sub-stream.
+class ArrestedNetworks
+{
+public:
+  ArrestedNetworks(const Replacement& r, double arrest_time, std::size_t networks);
+
+  //! A passeur fee paid at the hub at time t.
+  void earned(double t, std::int64_t fee) noexcept
+  {
+    if (t < arrest_time_) {
+      fees_ += fee;
+    }
+  }
+  //! The fees a day before the arrests (CFA; 0 for arrests at time 0).
+  double profit_per_day() const noexcept;
+  //! When network k is back; u is its uniform, read on the first call only.
+  double back(std::size_t k, double u);
+
+private:
+  Replacement r_;
+  double arrest_time_;
+  std::int64_t fees_ = 0;
+  std::vector<double> back_; //!< NaN until asked
+};
 
 //! False passports from corrupt issuance: supply follows demand with an
 //! elasticity and falls with the crackdown (a share of issuance stopped):

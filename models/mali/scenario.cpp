@@ -719,10 +719,31 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
         m.seller = payee(r, "seller", c);
         if (const Node* is = r.get("issuance")) {
           MapReader q(&cfg::value_of(*is), is->mark(), d, "the issuance of " + r.what(),
-                      { "per_day", "price_eur", "price", "receiver" });
+                      { "per_day", "price_eur", "price", "receiver", "reference_demand",
+                        "elasticity", "demand_days", "crackdown" });
           if (q.ok()) {
             m.has_issuance = true;
             m.issued_per_day = q.number("per_day", named(cfg::kNonNegative, "papers a day >= 0"));
+            m.responds = q.get("elasticity") != nullptr || q.get("crackdown") != nullptr ||
+                         q.get("reference_demand") != nullptr || q.get("demand_days") != nullptr;
+            m.elasticity = q.number("elasticity",
+                                    named(Bounds{ 0.0, 10.0, false, false, false, false, "" },
+                                          "an elasticity in [0, 10]"),
+                                    0.0);
+            m.crackdown = q.number("crackdown", cfg::kShare, 0.0);
+            const Bounds positive_days = named(cfg::kPositive, "a number of days > 0");
+            const Bounds positive_demand = named(cfg::kPositive, "papers sought a day > 0");
+            if (const Node* x = q.get("reference_demand"); x != nullptr && m.elasticity == 0.0) {
+              d.error(x->mark(),
+                      "reference_demand of " + q.what() +
+                        " has no effect: supply follows demand only with an elasticity > 0",
+                      "give elasticity: e (supply = per_day * (demand / reference_demand)^e * "
+                      "(1 - crackdown)), or remove reference_demand");
+            }
+            if (m.elasticity > 0.0) {
+              m.reference_demand = q.number("reference_demand", positive_demand);
+            }
+            m.demand_days = q.number("demand_days", positive_days, 30.0);
             m.issue_price = price_range(q, p.cfa_per_eur);
             m.issuer = payee(q, "receiver", c);
             q.finish();
@@ -738,8 +759,8 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "hub '" + e.key + "'",
                 { "passeur_fee", "passeur_receiver", "passeur_networks", "foreign_ghetto_surcharge",
                   "ghetto_fee_per_day", "ghetto_receiver", "earnings_per_day", "earnings_sigma",
-                  "cash_reserve", "max_work_days", "truck_fare_foreign", "truck_fare_malian",
-                  "note" });
+                  "cash_reserve", "max_work_days", "replacement", "truck_fare_foreign",
+                  "truck_fare_malian", "note" });
     if (r.ok()) {
       refuse_renamed(r.node(),
                      { { "truck_fare_foreign", "a vehicle's fare by class: vehicles: {V: {fare: "
@@ -772,6 +793,19 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
       h.earnings_sigma = r.number("earnings_sigma", kSigma);
       h.cash_reserve = money(r, "cash_reserve");
       h.max_work_days = r.number("max_work_days", kDays);
+      if (const Node* rp = r.get("replacement")) {
+        MapReader q(&cfg::value_of(*rp), rp->mark(), d, "the replacement of " + r.what(),
+                    { "rate0", "reference_profit", "fee_factor" });
+        if (q.ok()) {
+          h.has_replacement = true;
+          h.replacement_rate0 =
+            q.number("rate0", named(cfg::kPositive, "a rate per day > 0 (1 / mean days)"));
+          h.replacement_reference =
+            q.number("reference_profit", named(cfg::kPositive, "an amount of CFA per day > 0"));
+          h.replacement_fee_factor = q.number("fee_factor", kFactor, 1.0);
+          q.finish();
+        }
+      }
       r.finish();
     }
     p.hubs.push_back(std::move(h));
@@ -781,7 +815,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
     v.id = e.key;
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "vehicle '" + e.key + "'",
                 { "label", "mode", "capacity", "max_wait_days", "fare", "fare_to", "protection",
-                  "note" });
+                  "premium", "note" });
     if (r.ok()) {
       v.label = r.string("label", e.key);
       if (const Node* m = r.require("mode")) {
@@ -810,6 +844,34 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           v.protection_fare_share = q.number("fare_share", cfg::kShare);
           v.protection_hazard_factor = q.number("hazard_factor", kFactor);
           v.protection_receiver = payee(q, "receiver", c);
+          q.finish();
+        }
+      }
+      if (const Node* pr = r.get("premium")) {
+        MapReader q(&cfg::value_of(*pr), pr->mark(), d, "the premium of " + r.what(),
+                    { "per", "loading", "max_risk" });
+        if (q.ok()) {
+          v.has_premium = true;
+          if (const Node* per = q.require("per")) {
+            const std::string k = cfg::value_of(*per).is_scalar() ? cfg::value_of(*per).text() : "";
+            const auto it = std::find(kRiskNames.begin(), kRiskNames.end(), k);
+            if (it == kRiskNames.end()) {
+              d.error(cfg::value_of(*per).mark(),
+                      "per of " + q.what() +
+                        " must be one of attack, death, kidnapping, "
+                        "interception, got '" +
+                        k + "'",
+                      "the risk of the line the seller prices (docs/behaviour.md, \"Markets that "
+                      "respond\")");
+            } else {
+              v.premium_risk = static_cast<std::uint8_t>(it - kRiskNames.begin());
+            }
+          }
+          v.premium_loading = q.number("loading", kFactor);
+          v.premium_max_risk = q.number(
+            "max_risk",
+            named(Bounds{ 0.0, 1.0, false, true, false, false, "" }, "a probability in [0, 1)"),
+            0.9);
           q.finish();
         }
       }
@@ -2136,6 +2198,53 @@ void check_placements(const CorridorScenario& sc, const std::vector<Mark>& place
 
 } // namespace
 
+namespace {
+
+// Passeurs arrested at a hub with `replacement` (docs/behaviour.md, "Markets that
+// respond"): the networks the epoch before had and this one lacks, arrested on
+// this epoch's first day; an epoch that goes on with `replacement` goes on with
+// the same arrests. `e` is the epoch being compiled, not yet in `out`.
+void mark_arrests(Epoch& e, CorridorScenario& out, const Node& tree, Diagnostics& d)
+{
+  for (std::size_t h = 0; h < e.p.hubs.size(); ++h) {
+    Hub& hub = e.p.hubs[h];
+    if (!hub.has_replacement) {
+      continue;
+    }
+    const Hub* prev = out.epochs.empty() || out.epochs.back().p.hubs.size() != e.p.hubs.size()
+                        ? nullptr
+                        : &out.epochs.back().p.hubs[h];
+    if (prev != nullptr && prev->has_replacement && prev->arrest >= 0) {
+      hub.arrest = prev->arrest;
+      continue;
+    }
+    Arrest a;
+    a.hub = static_cast<std::uint32_t>(h);
+    a.day = e.start;
+    a.networks.assign(hub.passeur_network.size(), false);
+    bool any = false;
+    if (prev != nullptr) {
+      for (std::size_t o = 0; o < a.networks.size(); ++o) {
+        a.networks[o] = prev->passeur_network[o] && !hub.passeur_network[o];
+        any = any || a.networks[o];
+      }
+    }
+    if (!any) {
+      d.error(mark_at(tree, { "parameters", "hubs", hub.id, "replacement" }, tree.mark()),
+              "the replacement of hub '" + hub.id + "' has no effect: no passeur network is " +
+                "arrested on day " + cfg::number_text(e.start),
+              "replacement brings back the networks that a change from a day > 0 removes from "
+              "passeur_networks (those the day before had); set both in that change "
+              "(docs/behaviour.md, \"Markets that respond\")");
+      continue;
+    }
+    hub.arrest = static_cast<std::int32_t>(out.arrests.size());
+    out.arrests.push_back(std::move(a));
+  }
+}
+
+} // namespace
+
 CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
 {
   CorridorScenario out;
@@ -2305,6 +2414,9 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       c.epoch.origin_choice.push_back(total > 0.0
                                         ? engine::random::Discrete(f.origin_shares)
                                         : engine::random::Discrete(std::vector<double>{ 1.0 }));
+    }
+    if (ed.empty()) {
+      mark_arrests(c.epoch, out, tree, all);
     }
     out.epochs.push_back(std::move(c.epoch));
   }

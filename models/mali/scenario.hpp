@@ -201,6 +201,13 @@ struct PassportMarket
   //! papers (at most `issued_per_day` a day); once back, they join the stock.
   bool has_issuance = false;
   double issued_per_day = 0.0;
+  //! Issuance that follows demand and the crackdown (`reference_demand`,
+  //! `elasticity`, `demand_days`, `crackdown`: docs/behaviour.md): given here.
+  bool responds = false;
+  double reference_demand = 1.0; //!< papers sought a day at which supply is per_day
+  double elasticity = 0.0;
+  double demand_days = 30.0; //!< demand: seekers a day, faded over this many days
+  double crackdown = 0.0;    //!< share of issuance stopped
   MoneyRange issue_price;
   Payee issuer;
 };
@@ -219,6 +226,26 @@ struct Hub
   double earnings_sigma = 0.0;
   std::int64_t cash_reserve = 0;
   double max_work_days = 0.0;
+  //! Replacement of arrested passeurs (`replacement:`, docs/behaviour.md): the
+  //! networks this epoch lacks that the epoch before had were arrested at the
+  //! start of the run of epochs with `replacement` (CorridorScenario::arrests);
+  //! each comes back after an exponential wait at rate rate0 * profit / reference.
+  bool has_replacement = false;
+  double replacement_rate0 = 0.0;      //!< per day, at the reference profit
+  double replacement_reference = 1.0;  //!< CFA a day of passeur fees at the hub
+  double replacement_fee_factor = 1.0; //!< the passeur fee of a migrant whose network is away
+  std::int32_t arrest = -1;            //!< CorridorScenario::arrests index
+  //! Whether a migrant of origin o finds a passeur of his nationality here
+  //! without waiting for a replacement.
+  bool own_network(std::size_t o) const { return passeur_network[o]; }
+};
+
+//! Passeur networks arrested at a hub: when, and which (issue 15 item 3).
+struct Arrest
+{
+  std::uint32_t hub = 0;      //!< Hub index
+  double day = 0.0;           //!< scenario day of the arrests
+  std::vector<bool> networks; //!< per origin: arrested here
 };
 
 //! A kind of vehicle loaded at hubs (a batch departure per line).
@@ -237,6 +264,13 @@ struct Vehicle
   double protection_fare_share = 0.0;
   double protection_hazard_factor = 1.0;
   Payee protection_receiver;
+  //! A risk premium on the fare (`premium:`, docs/behaviour.md): the fare times
+  //! 1 + loading * p / (1 - p), p the line's true risk of kind `premium_risk`
+  //! (kRiskNames' order) for the passenger's papers, capped at max_risk.
+  bool has_premium = false;
+  std::uint8_t premium_risk = 3;
+  double premium_loading = 0.0;
+  double premium_max_risk = 0.9;
 };
 
 //! Hostage-takers: who holds migrants for ransom, and what becomes of them.
@@ -465,6 +499,7 @@ struct CorridorScenario
   std::vector<Line> lines;
   std::vector<Epoch> epochs;
   std::vector<ProvenanceRow> provenance;
+  std::vector<Arrest> arrests; //!< passeurs arrested at hubs with `replacement`
   std::uint64_t max_events_per_migrant = 100000;
   //! Some epoch chooses by utility on rumours: the worker keeps a knowledge state.
   bool rumours = false;

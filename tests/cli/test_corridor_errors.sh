@@ -442,4 +442,32 @@ refused "$(value_at ch_one_way.yaml "  choice: {" choice): error: choice has no 
 choice_in ch_ok.yaml '{weights: {attack: 10, money: {citizen: 0.5, none: 1, malian_passport: 1, false_passport: 1}}, information: {delay_days: 14, memory_days: 60, prior_weight: 20, reach: 0.5}}'
 expect 0 "OK: scenario 'mali-2016'" -- "$PASSAGE" validate ch_ok.yaml
 
+# ---- Markets that respond (issue 15 item 3): their keys are checked like the others ----
+# A hub's replacement where no network is arrested (in the scenario itself: day 0).
+sed '/^      max_work_days:/a\      replacement: {rate0: 0.02, reference_profit: 1000000}' "$MALI" >mk_day0.yaml
+refused "$(value_at mk_day0.yaml "      replacement: {" replacement): error: the replacement of hub 'smuggling_hub' has no effect: no passeur network is arrested on day 0" "passeur_networks" -- "$PASSAGE" validate mk_day0.yaml
+# ... nor in a change that removes no origin from passeur_networks (at the change's value).
+cat >mk_none.yaml <<'EOF_P'
+policy: arrests_without_arrests
+changes:
+  - from_day: 30
+    set: {parameters.hubs.smuggling_hub.replacement: {rate0: 0.02, reference_profit: 1000000}}
+EOF_P
+refused "$(value_at mk_none.yaml "replacement: {" replacement): error: the replacement of hub 'smuggling_hub' has no effect: no passeur network is arrested on day 30" "passeur_networks" -- "$PASSAGE" validate "$MALI" --policy mk_none.yaml
+sed '/^      max_work_days:/a\      replacement: {rate0: 0, reference_profit: 1000000}' "$MALI" >mk_rate.yaml
+refused "$(value_at mk_rate.yaml "      replacement: {" rate0): error: rate0 must be a rate per day > 0 (1 / mean days), got 0" "" -- "$PASSAGE" validate mk_rate.yaml
+sed '/^      max_work_days:/a\      replacement: {rate0: 0.02, reference_proft: 1000000}' "$MALI" >mk_key.yaml
+refused "$(key_at mk_key.yaml "      replacement: {" reference_proft): error: unknown key 'reference_proft' in the replacement of hub 'smuggling_hub'" "did you mean 'reference_profit'?" -- "$PASSAGE" validate mk_key.yaml
+# Issuance: a reference demand without an elasticity has no effect.
+sed 's/^        per_day: {value: 5,/        reference_demand: 5\n&/' "$MALI" >mk_ref.yaml
+refused "$(value_at mk_ref.yaml "        reference_demand: 5" reference_demand): error: reference_demand of the issuance of passport market 'false_malian_passports' has no effect: supply follows demand only with an elasticity > 0" "give elasticity" -- "$PASSAGE" validate mk_ref.yaml
+sed 's/^        per_day: {value: 5,/        crackdown: 1.5\n&/' "$MALI" >mk_crack.yaml
+refused "$(value_at mk_crack.yaml "        crackdown: 1.5" crackdown): error: crackdown must be a share in [0, 1], got 1.5" "" -- "$PASSAGE" validate mk_crack.yaml
+
+# A vehicle's premium: the risk it prices is one of the four.
+sed 's/^      fare_to: transporters$/&\n      premium: {per: robbery, loading: 1}/' "$MALI" >mk_per.yaml
+refused "$(value_at mk_per.yaml "      premium: {" per): error: per of the premium of vehicle 'date_truck' must be one of attack, death, kidnapping, interception, got 'robbery'" "the risk of the line" -- "$PASSAGE" validate mk_per.yaml
+sed 's/^      fare_to: transporters$/&\n      premium: {per: interception, loading: 1, max_risk: 1}/' "$MALI" >mk_max.yaml
+refused "$(value_at mk_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in [0, 1), got 1" "" -- "$PASSAGE" validate mk_max.yaml
+
 finish

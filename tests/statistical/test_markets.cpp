@@ -4,9 +4,12 @@
 // profit is an exponential wait with the stated mean; corrupt issuance follows
 // demand and the crackdown. Fixed seeds; each statistical check states its sigma.
 #include "mali/markets.hpp"
+#include "mali/scenario.hpp"
 #include "passage/random/stream.hpp"
+#include "passage/run/overlay.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <doctest/doctest.h>
@@ -106,6 +109,114 @@ TEST_CASE("markets: replacement at constant profit is an exponential wait with t
   const double p = std::exp(-1.0);
   CHECK(std::fabs(static_cast<double>(beyond) / static_cast<double>(n) - p) <
         5.0 * std::sqrt(p * (1.0 - p) / static_cast<double>(n)));
+}
+
+TEST_CASE(
+  "markets: arrested passeurs come back after the mean wait the profit before the arrests sets")
+{
+  // The worker's record of one hub place's arrests (a hub's `replacement:`): a
+  // passeur fee of 25,000 CFA every half day from day 0 to day 400, told in no
+  // calendar order (odd halves first, then even, backwards), arrests on day 200.
+  // Only the 400 fees before day 200 count: 10^7 CFA over 200 days, 50,000 a day.
+  // At rate0 = 1/60 a day at the reference profit 25,000, the rate is 1/30: each
+  // network waits 30 days on average.
+  const mali::Replacement r{ 1.0 / 60.0, 25000.0 };
+  const std::size_t n = 100000; // networks, each with its own uniform
+  mali::ArrestedNetworks a(r, 200.0, n);
+  for (int parity = 1; parity >= 0; --parity) {
+    for (int i = 800; i >= 0; --i) {
+      if (i % 2 == parity) {
+        a.earned(0.5 * static_cast<double>(i), 25000);
+      }
+    }
+  }
+  CHECK(a.profit_per_day() == 50000.0);
+  auto s = engine::random::Stream::derive(test::seed(155), 0, 1, 0);
+  double sum = 0.0;
+  double first_back = std::numeric_limits<double>::infinity();
+  for (std::size_t k = 0; k < n; ++k) {
+    const double back = a.back(k, s.uniform());
+    first_back = std::min(first_back, back);
+    sum += back - 200.0;
+  }
+  CHECK(first_back > 200.0); // nobody is back before the arrests
+  // The sample mean of the waits: sigma = 30 / sqrt(n) = 0.095 days; within 5 sigma.
+  CHECK(std::fabs(sum / static_cast<double>(n) - 30.0) <
+        5.0 * 30.0 / std::sqrt(static_cast<double>(n)));
+  // Drawn once: a second ask (another uniform) gives the same day.
+  const double first = a.back(7, 0.5);
+  CHECK(a.back(7, 0.999) == first);
+  // Arrests at time 0 find no profit: nobody takes the spot.
+  mali::ArrestedNetworks none(r, 0.0, 1);
+  none.earned(0.0, 25000);
+  CHECK(none.profit_per_day() == 0.0);
+  CHECK(none.back(0, 0.5) == std::numeric_limits<double>::infinity());
+}
+
+namespace {
+
+mali::CorridorScenario compiled(const std::vector<std::string>& sets)
+{
+  engine::Scenario s = test::scenario_from_file("configs/mali-2016.yaml", sets);
+  engine::resolve_references(s);
+  engine::config::Diagnostics d;
+  auto sc = mali::compile(s, d);
+  REQUIRE(d.empty());
+  return sc;
+}
+
+} // namespace
+
+TEST_CASE(
+  "markets: with full information the fare on a line with a premium is premium_price's closed form")
+{
+  // The Mali baseline's date trucks with a premium on the interception risk at the
+  // line's end (a crossing, interception q for the passenger's papers, constant in
+  // the epoch): the fare every read site uses (line_fare) is the closed form
+  // base * (1 + loading * q / (1 - q)), rounded to the CFA, for every line, class
+  // and nationality; without the premium it is the vehicle's fare, bit for bit.
+  const auto plain = compiled({});
+  const auto sc =
+    compiled({ "parameters.vehicles.date_truck.premium={per: interception, loading: 0.5}" });
+  const mali::Epoch& e = sc.epochs[0];
+  REQUIRE(!sc.lines.empty());
+  std::size_t priced = 0;
+  for (std::uint32_t l = 0; l < sc.lines.size(); ++l) {
+    const mali::Line& line = sc.lines[l];
+    for (const auto& nat : sc.nationalities) {
+      for (mali::ClassId c = 0; c < sc.classes.size(); ++c) {
+        const auto home = [&](std::int32_t country) {
+          return country >= 0 && static_cast<std::size_t>(country) < nat.citizen.size() &&
+                 nat.citizen[static_cast<std::size_t>(country)] != 0;
+        };
+        const double base =
+          e.p.vehicles[line.vehicle].fare.at(c, home(e.places[line.hub].country_index));
+        CHECK(mali::line_fare(plain, plain.epochs[0], l, c, nat.citizen) == base);
+        const double q =
+          mali::true_interception(e, line.end, c, home(e.places[line.end].country_index));
+        const double expected = std::round(base * (1.0 + 0.5 * q / (1.0 - q)));
+        CHECK(mali::line_fare(sc, e, l, c, nat.citizen) == expected);
+        priced += q > 0.0 ? 1 : 0;
+      }
+    }
+  }
+  CHECK(priced > 0); // some line's passengers face interception: the premium is not 0
+  // And the journeys pay it: the transporters' revenue rises in every replication
+  // (same seeds, paired), by more than a tenth (the premium is 7-30% of the fare).
+  const std::string small = "parameters.flows.mali_route.annual_migrants=4000";
+  const auto r0 =
+    test::run_collect(test::scenario_from_file("configs/mali-2016.yaml", { small }), 2, 1);
+  const auto r1 = test::run_collect(
+    test::scenario_from_file(
+      "configs/mali-2016.yaml",
+      { small, "parameters.vehicles.date_truck.premium={per: interception, loading: 3}" }),
+    2, 1);
+  const auto a = r0.column("revenue_transporters");
+  const auto b = r1.column("revenue_transporters");
+  REQUIRE(a.size() == 2);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(b[i] > 1.1 * a[i]);
+  }
 }
 
 TEST_CASE("markets: corrupt issuance follows demand and the crackdown")
