@@ -232,6 +232,31 @@ std::uint32_t part_at(const std::vector<Placed>& placed, std::uint32_t index)
   return placed.empty() ? 0 : placed.back().part;
 }
 
+//! The run of stops of one part that the index-th stop belongs to: the part, as
+//! part_at gives it, and the first index past its run (every later index when the
+//! part is the last), so that a ride looks the part up only where the run ends.
+struct PartRun
+{
+  std::uint32_t part = 0;
+  std::uint32_t until = 0;
+};
+PartRun part_run(const std::vector<Placed>& placed, std::uint32_t index)
+{
+  constexpr std::uint32_t kAll = ~std::uint32_t{ 0 };
+  if (placed.size() == 1) {
+    return { placed.front().part, kAll };
+  }
+  std::uint32_t start = 0;
+  for (const auto& p : placed) {
+    const auto n = static_cast<std::uint32_t>(p.amount);
+    if (index - start < n) {
+      return { p.part, start + n };
+    }
+    start += n;
+  }
+  return { placed.empty() ? 0 : placed.back().part, kAll };
+}
+
 //! Who rides a segment together: a lone migrant, or a vehicle's passengers.
 struct Party
 {
@@ -373,19 +398,28 @@ private:
   Step<Option> stay_in_hub(Migrant& m, const Place& here);
   Step<> board(Migrant& m, const Option& way);
   Step<> ride(Party& party, std::uint32_t segment);
-  //! A ride under way: its stops, its stream, what the last toll point asks him.
+  //! A ride under way: its stops, its stream, the toll point of the run of
+  //! roadblocks he is in and what it asks him. (Built field by field: a ride
+  //! zeroes nothing it does not need, this runs once a segment.)
   struct OnRoad
   {
+    OnRoad(const Leg& leg, const Stream& rng, std::uint64_t here, double attack_kind,
+           const Epoch& now)
+      : leg(leg), rng(rng), here(here), attack_kind(attack_kind), now(&now)
+    {
+    }
     Leg leg;
     Stream rng;
-    std::uint64_t here = 0; //!< the key of the ride's own draws
-    double attack_kind = 0.0;
-    const TollPoint* asked_by = nullptr;
-    double asked = 0.0;
-    const Epoch* now = nullptr; //!< in force at the last stop
-    Leg::Stop stop{};           //!< the stop travelled to
-    Time wait = 0.0;            //!< to get there: its travel time and the last stop's delay
-    Time extra = 0.0;           //!< the last stop's delay
+    std::uint64_t here; //!< the key of the ride's own draws
+    double attack_kind;
+    const Epoch* now;                  //!< in force at the last stop
+    const TollPoint* toll = nullptr;   //!< a lone rider's: of the run of roadblocks, in
+    const Epoch* toll_epoch = nullptr; //!< this epoch,
+    std::uint32_t toll_until = 0;      //!< up to this roadblock's index (excluded);
+    double asked = 0.0;                //!< the probability it asks him for a toll
+    Leg::Stop stop;                    //!< the stop travelled to
+    Time wait;                         //!< to get there: its travel time and the last stop's delay
+    Time extra = 0.0;                  //!< the last stop's delay
   };
   OnRoad set_off(Party& party, std::uint32_t segment, const Epoch& e);
   //! Travel from stop to stop while the travel runs inline (engine/README.md);
@@ -396,6 +430,9 @@ private:
   //! the segment and its desert, or the lone rider killed).
   [[gnu::noinline]] bool arrive(Party& party, const Segment& seg, OnRoad& road);
   [[gnu::always_inline]] Time lone_roadblock(Migrant& m, const Segment& seg, OnRoad& road);
+  //! The toll point of the run of roadblocks that road.stop's index is in.
+  [[gnu::noinline]] void find_toll(const Migrant& m, const Segment& seg, OnRoad& road,
+                                   std::uint32_t index);
   Time pass_stop(Party& party, const Segment& seg, OnRoad& road, const Leg::Stop& stop,
                  const Params& q);
 
@@ -1307,23 +1344,34 @@ MaliWorker::OnRoad MaliWorker::set_off(Party& party, std::uint32_t si, const Epo
       seen(m, seg.from, false);
     }
   }
-  OnRoad road{ Leg(travel, seg.roadblock_count, seg.checkpoint_count,
-                   u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at),
-               rng, here, attack_kind };
-  road.now = &e;
+  OnRoad road(Leg(travel, seg.roadblock_count, seg.checkpoint_count,
+                  u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at),
+              rng, here, attack_kind, e);
+  if (!party.aboard && seg.roadblock_count > 0) {
+    find_toll(owner(party.group), seg, road, 0); // before the loop: no branch missed there
+  }
   return road;
 }
 
-// A lone rider's roadblock: the ride's stream; his papers and country asked
-// about once per toll point a ride.
+// A lone rider's roadblock: the ride's stream; the toll point (the epoch's, as
+// placed on the segment when he set off) and what it asks of his papers and
+// country looked up once per run of its roadblocks a ride, and again only if
+// the epoch changes on the way.
 inline Time MaliWorker::lone_roadblock(Migrant& m, const Segment& seg, OnRoad& r)
 {
-  const TollPoint& tp = r.now->p.toll_points[part_at(seg.roadblocks, r.stop.index)];
-  if (&tp != r.asked_by) {
-    r.asked_by = &tp;
-    r.asked = tp.demand.at(m.docs, citizen(m, tp.country));
+  if (r.stop.index >= r.toll_until || r.now != r.toll_epoch) [[unlikely]] {
+    find_toll(m, seg, r, r.stop.index);
   }
-  return pass_roadblock(m, r.rng, tp, r.asked, seg.site, r.stop.index);
+  return pass_roadblock(m, r.rng, *r.toll, r.asked, seg.site, r.stop.index);
+}
+
+void MaliWorker::find_toll(const Migrant& m, const Segment& seg, OnRoad& r, std::uint32_t index)
+{
+  const PartRun run = part_run(seg.roadblocks, index);
+  r.toll = &r.now->p.toll_points[run.part];
+  r.toll_epoch = r.now;
+  r.toll_until = run.until;
+  r.asked = r.toll->demand.at(m.docs, citizen(m, r.toll->country));
 }
 
 bool MaliWorker::travel(Party& party, const Segment& seg, OnRoad& road)
