@@ -538,13 +538,17 @@ private:
   //! scenario that lets it loop; say which migrant, and where.
   void guard(Migrant& m) const
   {
-    if (++m.steps > sc_.max_events_per_migrant) {
-      throw engine::RuntimeError("migrant " + std::to_string(m.uid) + " of replication " +
-                                 std::to_string(rep_) + " took more than " +
-                                 std::to_string(sc_.max_events_per_migrant) + " steps, at " +
-                                 place_name(m.place) + " on day " + std::to_string(m.clock.now) +
-                                 ": the scenario lets a migrant loop (check retries and routes)");
+    if (++m.steps > sc_.max_events_per_migrant) [[unlikely]] {
+      looped(m);
     }
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] void looped(const Migrant& m) const
+  {
+    throw engine::RuntimeError("migrant " + std::to_string(m.uid) + " of replication " +
+                               std::to_string(rep_) + " took more than " +
+                               std::to_string(sc_.max_events_per_migrant) + " steps, at " +
+                               place_name(m.place) + " on day " + std::to_string(m.clock.now) +
+                               ": the scenario lets a migrant loop (check retries and routes)");
   }
   //! The epoch in force at simulated time t: the run starts with the warm-up,
   //! so scenario day 0 (where changes count from) is simulated day w_.
@@ -565,11 +569,15 @@ private:
   //! tick, at a time known to be in the window.
   void tick_counted(std::size_t series, Time t, double x)
   {
+    series_[series * periods_ + period_of(t)] += x;
+  }
+  //! The period of a time known to be in the window.
+  std::size_t period_of(Time t) const noexcept
+  {
     // A multiplication, not a division: this runs at every payment. (Through a
     // signed integer: one instruction, and t >= w_ here.)
-    const auto p = std::min(
-      periods_ - 1, static_cast<std::size_t>(static_cast<std::int64_t>((t - w_) * per_day_)));
-    series_[series * periods_ + p] += x;
+    return std::min(periods_ - 1,
+                    static_cast<std::size_t>(static_cast<std::int64_t>((t - w_) * per_day_)));
   }
   //! What a monitoring point at `place` sees of a migrant arriving or leaving.
   void seen(const Migrant& m, std::uint32_t place, bool arriving)
@@ -754,12 +762,38 @@ std::int64_t MaliWorker::pay_shares(Migrant& m, const Payee& to, std::int64_t am
     return pay(m, to.shares.front().first, amount, what); // notes the failure
   }
   std::int64_t left = x;
-  for (std::size_t i = 0; i + 1 < to.shares.size(); ++i) {
-    // A share is >= 0 (cfg::kShare): the truncation is the floor, without a call.
-    const auto part = static_cast<std::int64_t>(static_cast<double>(x) * to.shares[i].second);
-    left -= pay(m, to.shares[i].first, std::min(part, left), what);
+  if (m.traced) [[unlikely]] { // a trace line per share
+    for (std::size_t i = 0; i + 1 < to.shares.size(); ++i) {
+      // A share is >= 0 (cfg::kShare): the truncation is the floor, without a call.
+      const auto part = static_cast<std::int64_t>(static_cast<double>(x) * to.shares[i].second);
+      left -= pay(m, to.shares[i].first, std::min(part, left), what);
+    }
+    pay(m, to.shares.back().first, left, what);
+    return x;
   }
-  pay(m, to.shares.back().first, left, what);
+  // What pay() books for each share, the window and the period looked up once:
+  // he has x in hand, so every share is paid in full (a share of 0 books nothing).
+  const std::size_t n = to.shares.size();
+  const bool in_window = counted(m.clock.now);
+  const std::size_t period = in_window ? period_of(m.clock.now) : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& [a, share] = to.shares[i];
+    const std::int64_t part =
+      i + 1 < n ? std::min(static_cast<std::int64_t>(static_cast<double>(x) * share), left) : left;
+    if (part <= 0) {
+      continue;
+    }
+    left -= part;
+    m.cash -= part;
+    m.paid += part;
+    if (in_window) {
+      add(revenue_[a], part);
+      m.paid_window += part;
+      series_[(at_.revenue + a) * periods_ + period] += static_cast<double>(part);
+    } else {
+      add(before_.paid, part);
+    }
+  }
   return x;
 }
 
