@@ -1378,9 +1378,11 @@ MaliWorker::OnRoad MaliWorker::set_off(Party& party, std::uint32_t si, const Epo
       seen(m, seg.from, false);
     }
   }
-  OnRoad road(Leg(travel, seg.roadblock_count, seg.checkpoint_count,
-                  u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at),
-              rng, here, attack_kind, e);
+  // No exp where no bandits ride (most rides: buses): 1 - exp(-0) is 0 either way.
+  const double p_attack = hazard > 0.0 ? 1.0 - std::exp(-hazard * seg.distance_km) : 0.0;
+  OnRoad road(
+    Leg(travel, seg.roadblock_count, seg.checkpoint_count, u_attack < p_attack, attack_at), rng,
+    here, attack_kind, e);
   if (!party.aboard && seg.roadblock_count > 0) {
     find_toll(owner(party.group), seg, road, 0); // before the loop: no branch missed there
   }
