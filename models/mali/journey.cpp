@@ -235,6 +235,31 @@ std::uint32_t part_at(const std::vector<Placed>& placed, std::uint32_t index)
   return placed.empty() ? 0 : placed.back().part;
 }
 
+//! The run of stops of one part that the index-th stop belongs to: the part, as
+//! part_at gives it, and the first index past its run (every later index when the
+//! part is the last), so that a ride looks the part up only where the run ends.
+struct PartRun
+{
+  std::uint32_t part = 0;
+  std::uint32_t until = 0;
+};
+PartRun part_run(const std::vector<Placed>& placed, std::uint32_t index)
+{
+  constexpr std::uint32_t kAll = ~std::uint32_t{ 0 };
+  if (placed.size() == 1) {
+    return { placed.front().part, kAll };
+  }
+  std::uint32_t start = 0;
+  for (const auto& p : placed) {
+    const auto n = static_cast<std::uint32_t>(p.amount);
+    if (index - start < n) {
+      return { p.part, start + n };
+    }
+    start += n;
+  }
+  return { placed.empty() ? 0 : placed.back().part, kAll };
+}
+
 //! Who rides a segment together: a lone migrant, or a vehicle's passengers.
 struct Party
 {
@@ -384,19 +409,28 @@ private:
   Step<Option> stay_in_hub(Migrant& m, const Place& here);
   Step<> board(Migrant& m, const Option& way);
   Step<> ride(Party& party, std::uint32_t segment);
-  //! A ride under way: its stops, its stream, what the last toll point asks him.
+  //! A ride under way: its stops, its stream, the toll point of the run of
+  //! roadblocks he is in and what it asks him. (Built field by field: a ride
+  //! zeroes nothing it does not need, this runs once a segment.)
   struct OnRoad
   {
+    OnRoad(const Leg& leg, const Stream& rng, std::uint64_t here, double attack_kind,
+           const Epoch& now)
+      : leg(leg), rng(rng), here(here), attack_kind(attack_kind), now(&now)
+    {
+    }
     Leg leg;
     Stream rng;
-    std::uint64_t here = 0; //!< the key of the ride's own draws
-    double attack_kind = 0.0;
-    const TollPoint* asked_by = nullptr;
-    double asked = 0.0;
-    const Epoch* now = nullptr; //!< in force at the last stop
-    Leg::Stop stop{};           //!< the stop travelled to
-    Time wait = 0.0;            //!< to get there: its travel time and the last stop's delay
-    Time extra = 0.0;           //!< the last stop's delay
+    std::uint64_t here; //!< the key of the ride's own draws
+    double attack_kind;
+    const Epoch* now;                  //!< in force at the last stop
+    const TollPoint* toll = nullptr;   //!< a lone rider's: of the run of roadblocks, in
+    const Epoch* toll_epoch = nullptr; //!< this epoch,
+    std::uint32_t toll_until = 0;      //!< up to this roadblock's index (excluded);
+    double asked = 0.0;                //!< the probability it asks him for a toll
+    Leg::Stop stop;                    //!< the stop travelled to
+    Time wait;                         //!< to get there: its travel time and the last stop's delay
+    Time extra = 0.0;                  //!< the last stop's delay
   };
   OnRoad set_off(Party& party, std::uint32_t segment, const Epoch& e);
   //! Travel from stop to stop while the travel runs inline (engine/README.md);
@@ -407,6 +441,9 @@ private:
   //! the segment and its desert, or the lone rider killed).
   [[gnu::noinline]] bool arrive(Party& party, const Segment& seg, OnRoad& road);
   [[gnu::always_inline]] Time lone_roadblock(Migrant& m, const Segment& seg, OnRoad& road);
+  //! The toll point of the run of roadblocks that road.stop's index is in.
+  [[gnu::noinline]] void find_toll(const Migrant& m, const Segment& seg, OnRoad& road,
+                                   std::uint32_t index);
   Time pass_stop(Party& party, const Segment& seg, OnRoad& road, const Leg::Stop& stop,
                  const Params& q);
 
@@ -526,13 +563,17 @@ private:
   //! scenario that lets it loop; say which migrant, and where.
   void guard(Migrant& m) const
   {
-    if (++m.steps > sc_.max_events_per_migrant) {
-      throw engine::RuntimeError("migrant " + std::to_string(m.uid) + " of replication " +
-                                 std::to_string(rep_) + " took more than " +
-                                 std::to_string(sc_.max_events_per_migrant) + " steps, at " +
-                                 place_name(m.place) + " on day " + std::to_string(m.clock.now) +
-                                 ": the scenario lets a migrant loop (check retries and routes)");
+    if (++m.steps > sc_.max_events_per_migrant) [[unlikely]] {
+      looped(m);
     }
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] void looped(const Migrant& m) const
+  {
+    throw engine::RuntimeError("migrant " + std::to_string(m.uid) + " of replication " +
+                               std::to_string(rep_) + " took more than " +
+                               std::to_string(sc_.max_events_per_migrant) + " steps, at " +
+                               place_name(m.place) + " on day " + std::to_string(m.clock.now) +
+                               ": the scenario lets a migrant loop (check retries and routes)");
   }
   //! The epoch in force at simulated time t: the run starts with the warm-up,
   //! so scenario day 0 (where changes count from) is simulated day w_.
@@ -553,11 +594,15 @@ private:
   //! tick, at a time known to be in the window.
   void tick_counted(std::size_t series, Time t, double x)
   {
+    series_[series * periods_ + period_of(t)] += x;
+  }
+  //! The period of a time known to be in the window.
+  std::size_t period_of(Time t) const noexcept
+  {
     // A multiplication, not a division: this runs at every payment. (Through a
     // signed integer: one instruction, and t >= w_ here.)
-    const auto p = std::min(
-      periods_ - 1, static_cast<std::size_t>(static_cast<std::int64_t>((t - w_) * per_day_)));
-    series_[series * periods_ + p] += x;
+    return std::min(periods_ - 1,
+                    static_cast<std::size_t>(static_cast<std::int64_t>((t - w_) * per_day_)));
   }
   //! What a monitoring point at `place` sees of a migrant arriving or leaving.
   void seen(const Migrant& m, std::uint32_t place, bool arriving)
@@ -789,12 +834,38 @@ std::int64_t MaliWorker::pay_shares(Migrant& m, const Payee& to, std::int64_t am
     return pay(m, to.shares.front().first, amount, what); // notes the failure
   }
   std::int64_t left = x;
-  for (std::size_t i = 0; i + 1 < to.shares.size(); ++i) {
-    // A share is >= 0 (cfg::kShare): the truncation is the floor, without a call.
-    const auto part = static_cast<std::int64_t>(static_cast<double>(x) * to.shares[i].second);
-    left -= pay(m, to.shares[i].first, std::min(part, left), what);
+  if (m.traced) [[unlikely]] { // a trace line per share
+    for (std::size_t i = 0; i + 1 < to.shares.size(); ++i) {
+      // A share is >= 0 (cfg::kShare): the truncation is the floor, without a call.
+      const auto part = static_cast<std::int64_t>(static_cast<double>(x) * to.shares[i].second);
+      left -= pay(m, to.shares[i].first, std::min(part, left), what);
+    }
+    pay(m, to.shares.back().first, left, what);
+    return x;
   }
-  pay(m, to.shares.back().first, left, what);
+  // What pay() books for each share, the window and the period looked up once:
+  // he has x in hand, so every share is paid in full (a share of 0 books nothing).
+  const std::size_t n = to.shares.size();
+  const bool in_window = counted(m.clock.now);
+  const std::size_t period = in_window ? period_of(m.clock.now) : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& [a, share] = to.shares[i];
+    const std::int64_t part =
+      i + 1 < n ? std::min(static_cast<std::int64_t>(static_cast<double>(x) * share), left) : left;
+    if (part <= 0) {
+      continue;
+    }
+    left -= part;
+    m.cash -= part;
+    m.paid += part;
+    if (in_window) {
+      add(revenue_[a], part);
+      m.paid_window += part;
+      series_[(at_.revenue + a) * periods_ + period] += static_cast<double>(part);
+    } else {
+      add(before_.paid, part);
+    }
+  }
   return x;
 }
 
@@ -1424,23 +1495,36 @@ MaliWorker::OnRoad MaliWorker::set_off(Party& party, std::uint32_t si, const Epo
       seen(m, seg.from, false);
     }
   }
-  OnRoad road{ Leg(travel, seg.roadblock_count, seg.checkpoint_count,
-                   u_attack < 1.0 - std::exp(-hazard * seg.distance_km), attack_at),
-               rng, here, attack_kind };
-  road.now = &e;
+  // No exp where no bandits ride (most rides: buses): 1 - exp(-0) is 0 either way.
+  const double p_attack = hazard > 0.0 ? 1.0 - std::exp(-hazard * seg.distance_km) : 0.0;
+  OnRoad road(
+    Leg(travel, seg.roadblock_count, seg.checkpoint_count, u_attack < p_attack, attack_at), rng,
+    here, attack_kind, e);
+  if (!party.aboard && seg.roadblock_count > 0) {
+    find_toll(owner(party.group), seg, road, 0); // before the loop: no branch missed there
+  }
   return road;
 }
 
-// A lone rider's roadblock: the ride's stream; his papers and country asked
-// about once per toll point a ride.
+// A lone rider's roadblock: the ride's stream; the toll point (the epoch's, as
+// placed on the segment when he set off) and what it asks of his papers and
+// country looked up once per run of its roadblocks a ride, and again only if
+// the epoch changes on the way.
 inline Time MaliWorker::lone_roadblock(Migrant& m, const Segment& seg, OnRoad& r)
 {
-  const TollPoint& tp = r.now->p.toll_points[part_at(seg.roadblocks, r.stop.index)];
-  if (&tp != r.asked_by) {
-    r.asked_by = &tp;
-    r.asked = tp.demand.at(m.docs, citizen(m, tp.country));
+  if (r.stop.index >= r.toll_until || r.now != r.toll_epoch) [[unlikely]] {
+    find_toll(m, seg, r, r.stop.index);
   }
-  return pass_roadblock(m, r.rng, tp, r.asked, seg.site, r.stop.index);
+  return pass_roadblock(m, r.rng, *r.toll, r.asked, seg.site, r.stop.index);
+}
+
+void MaliWorker::find_toll(const Migrant& m, const Segment& seg, OnRoad& r, std::uint32_t index)
+{
+  const PartRun run = part_run(seg.roadblocks, index);
+  r.toll = &r.now->p.toll_points[run.part];
+  r.toll_epoch = r.now;
+  r.toll_until = run.until;
+  r.asked = r.toll->demand.at(m.docs, citizen(m, r.toll->country));
 }
 
 bool MaliWorker::travel(Party& party, const Segment& seg, OnRoad& road)

@@ -14,7 +14,10 @@
 //! returns; a step that suspended resumes its caller from its final suspension
 //! (symmetric transfer). Either way the stack does not grow with the number of
 //! steps run in a row, whether or not the compiler makes the transfer a tail call
-//! (GCC does only when optimising). Whatever the step
+//! (GCC does only when optimising). A step that never suspended ends in place:
+//! its value (or exception) is already in the awaiting `Step`, and its frame goes
+//! back to the pool as it finishes, without a second call into it to destroy it
+//! (the common case in inline mode: one call in and out a step). Whatever the step
 //! waits on resumes the step, never the caller: timers, `sync`, `FifoServer`,
 //! `BatchDeparture` take any coroutine handle. A step may await further steps,
 //! return a value (`Step<T>`, `co_return x`) and throw: the exception reaches the
@@ -43,78 +46,26 @@ class Step;
 
 namespace detail {
 
-//! What every step's promise holds: who to resume, and a pending exception.
-struct StepPromiseBase
+//! Where a step's outcome goes: the awaiting `Step` holds it, so that a step
+//! that finishes without suspending can free its frame as it ends.
+struct StepOutcome
 {
-  std::coroutine_handle<> continuation{};
   std::exception_ptr exception{};
-  bool starting = false; //!< still inside the caller's await_suspend
-
-  std::suspend_always initial_suspend() const noexcept { return {}; }
-
-  //! At the end: if the step never suspended, return to the caller's
-  //! await_suspend, which lets the caller go on; otherwise resume the caller in
-  //! place of this frame (symmetric transfer).
-  struct Final
-  {
-    bool await_ready() const noexcept { return false; }
-    template<class P>
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) const noexcept
-    {
-      auto& p = h.promise();
-      if (p.starting) {
-        return std::noop_coroutine();
-      }
-      assert(p.continuation);
-      return p.continuation;
-    }
-    void await_resume() const noexcept {}
-  };
-  Final final_suspend() const noexcept { return {}; }
-
-  void unhandled_exception() noexcept { exception = std::current_exception(); }
-
-  static void* operator new(std::size_t n) { return FramePool::local().allocate(n); }
-  static void operator delete(void* p, std::size_t n) noexcept
-  {
-    FramePool::local().deallocate(p, n);
-  }
+  bool finished = false; //!< ended (and freed its frame) inside the caller's await_suspend
 };
 
 template<class T>
-struct StepPromise : StepPromiseBase
+struct StepResult : StepOutcome
 {
-  static_assert(!std::is_reference_v<T>, "a step returns a value; return a pointer instead");
-
-  StepPromise() noexcept {}
-  StepPromise(const StepPromise&) = delete;
-  StepPromise& operator=(const StepPromise&) = delete;
-  ~StepPromise()
+  StepResult() noexcept {}
+  StepResult(const StepResult&) = delete;
+  StepResult& operator=(const StepResult&) = delete;
+  ~StepResult()
   {
     if (has_value) {
       value.~T();
     }
   }
-
-  Step<T> get_return_object() noexcept;
-
-  template<class U>
-  requires std::is_convertible_v<U&&, T>
-  void return_value(U&& v)
-  {
-    ::new (static_cast<void*>(std::addressof(value))) T(std::forward<U>(v));
-    has_value = true;
-  }
-
-  T take()
-  {
-    if (exception) {
-      std::rethrow_exception(exception);
-    }
-    assert(has_value);
-    return std::move(value);
-  }
-
   // Constructed only by return_value: T needs no default constructor.
   union
   {
@@ -124,16 +75,78 @@ struct StepPromise : StepPromiseBase
 };
 
 template<>
+struct StepResult<void> : StepOutcome
+{
+};
+
+//! What every step's promise holds: who to resume, and where its outcome goes.
+struct StepPromiseBase
+{
+  std::coroutine_handle<> continuation{};
+  StepOutcome* outcome = nullptr; //!< the awaiting Step's, set when it starts the step
+  bool starting = false;          //!< still inside the caller's await_suspend
+
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+
+  //! At the end: if the step never suspended, do not suspend (the frame is
+  //! freed now) and return to the caller's await_suspend, which lets the caller
+  //! go on; otherwise resume the caller in place of this frame (symmetric
+  //! transfer), whose Step frees the frame.
+  struct Final
+  {
+    bool in_place;
+    bool await_ready() const noexcept { return in_place; }
+    template<class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) const noexcept
+    {
+      auto& p = h.promise();
+      assert(p.continuation);
+      return p.continuation;
+    }
+    void await_resume() const noexcept {}
+  };
+  Final final_suspend() const noexcept
+  {
+    outcome->finished = starting;
+    return Final{ starting };
+  }
+
+  void unhandled_exception() noexcept { outcome->exception = std::current_exception(); }
+
+  static void* operator new(std::size_t n) { return FramePool::local().allocate(n); }
+  static void operator delete(void* p, std::size_t n) noexcept
+  {
+    FramePool::local().deallocate(p, n);
+  }
+};
+
+[[noreturn, gnu::cold, gnu::noinline]] inline void rethrow_step(const StepOutcome& o)
+{
+  std::rethrow_exception(o.exception);
+}
+
+template<class T>
+struct StepPromise : StepPromiseBase
+{
+  static_assert(!std::is_reference_v<T>, "a step returns a value; return a pointer instead");
+
+  Step<T> get_return_object() noexcept;
+
+  template<class U>
+  requires std::is_convertible_v<U&&, T>
+  void return_value(U&& v)
+  {
+    auto& r = *static_cast<StepResult<T>*>(outcome);
+    ::new (static_cast<void*>(std::addressof(r.value))) T(std::forward<U>(v));
+    r.has_value = true;
+  }
+};
+
+template<>
 struct StepPromise<void> : StepPromiseBase
 {
   Step<void> get_return_object() noexcept;
   void return_void() const noexcept {}
-  void take() const
-  {
-    if (exception) {
-      std::rethrow_exception(exception);
-    }
-  }
 };
 
 } // namespace detail
@@ -148,6 +161,7 @@ public:
   using Handle = std::coroutine_handle<promise_type>;
 
   explicit Step(Handle h) noexcept : handle_(h) {}
+  // Moved only before it is awaited (the outcome is registered when it starts).
   Step(Step&& o) noexcept : handle_(std::exchange(o.handle_, {})) {}
   Step& operator=(Step&& o) noexcept
   {
@@ -170,13 +184,27 @@ public:
     auto& p = handle_.promise();
     assert(handle_ && !handle_.done() && !p.continuation);
     p.continuation = caller;
+    p.outcome = &result_;
     p.starting = true;
     handle_.resume();
+    if (result_.finished) {
+      handle_ = {}; // the frame is already back in the pool
+      return false;
+    }
     p.starting = false;
-    return !handle_.done();
+    return true;
   }
   //! The step's value, or its exception rethrown.
-  T await_resume() { return handle_.promise().take(); }
+  T await_resume()
+  {
+    if (result_.exception) [[unlikely]] {
+      detail::rethrow_step(result_);
+    }
+    if constexpr (!std::is_void_v<T>) {
+      assert(result_.has_value);
+      return std::move(result_.value);
+    }
+  }
 
 private:
   void reset() noexcept
@@ -187,6 +215,7 @@ private:
     }
   }
   Handle handle_{};
+  detail::StepResult<T> result_;
 };
 
 namespace detail {
