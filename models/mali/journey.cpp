@@ -918,7 +918,7 @@ void MaliWorker::finish(Migrant& m, std::uint32_t outcome, const Says& what)
                                at(m.clock.now).p.passport_markets[k].return_days);
     }
   }
-  if (m.traced) {
+  if (m.traced) [[unlikely]] {
     note(m, "finish", what, 0, -1,
          "outcome=" + outcome_name(outcome) + ";days=" + std::to_string(days));
   }
@@ -1009,7 +1009,7 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
     alive_->prev = &m;
   }
   alive_ = &m;
-  if (m.traced) {
+  if (m.traced) [[unlikely]] {
     const std::string& origin = sc_.origins[m.origin].id;
     const std::string& destination = sc_.destinations[e.destination_choice.pick(u_destination)].id;
     note(m, "set_out",
@@ -1090,7 +1090,7 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
     Migrant& m = owner(*link);
     m.clock.now = party.clock->now;
     if (robbery) {
-      if (m.traced) {
+      if (m.traced) [[unlikely]] {
         note(m, "attack", { z.label, " attack and take everything" }, 0, -1, "outcome=robbed");
       }
       pay(m, z.receiver, m.cash, "robbed");
@@ -1195,7 +1195,7 @@ Step<> MaliWorker::buy_papers(Migrant& m, const Place& here)
     papers_least_ = papers_least_ < 0 ? left : std::min(papers_least_, left);
   }
   if (!got) {
-    if (m.traced) {
+    if (m.traced) [[unlikely]] {
       note(m, "no_passport", { dear ? "cannot afford a " : "no ", market.label, " to be had" },
            0, -1, dear ? "reason=unaffordable" : "reason=none_left");
     }
@@ -1258,7 +1258,7 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
     seen(m, m.place, true);
     m.arrived_by = -1;
     m.arrived_alone = false;
-    if (m.traced) {
+    if (m.traced) [[unlikely]] {
       note(m, "deported", "deported to " + place_name(m.place), 0, -1,
            "to=" + sc_.epochs[0].places[m.place].id);
     }
@@ -1280,7 +1280,7 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
   const double delay = std::exp(std::log(h.pay_delay_median) +
                                 h.pay_delay_sigma * drew("ransom", m, here.site, 1, s.normal()));
   const double u_survive = drew("ransom", m, here.site, 2, s.uniform());
-  if (m.traced) {
+  if (m.traced) [[unlikely]] {
     note(m, "hostage",
          "held hostage by " + h.label + ", who ask the family " + std::to_string(h.ransom) + " CFA",
          0, -1, "ransom=" + std::to_string(h.ransom));
@@ -1336,7 +1336,7 @@ Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
     }
     intercepted_ += counted(m.clock.now) ? 1 : 0;
     tick(at_.intercepted, m.clock.now);
-    if (m.traced) {
+    if (m.traced) [[unlikely]] {
       note(m, "intercepted", "intercepted at the " + b.label + " and pushed back", 0, -1,
            "attempt=" + std::to_string(attempt));
     }
@@ -1401,7 +1401,7 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
       ++workers_;
       work_days_.add(worked);
     }
-    if (m.traced) {
+    if (m.traced) [[unlikely]] {
       note(m, "work", "works in the ghetto for " + std::to_string(static_cast<long>(worked)) + " days",
            0, -1, "days=" + std::to_string(static_cast<long>(worked)));
     }
@@ -1457,7 +1457,7 @@ Step<> MaliWorker::board(Migrant& m, const Option& way)
   const Line& line = sc_.lines[way.index];
   LineStop& bay = *stops_[way.index];
   bay.stop.set_max_wait(at(m.clock.now).p.vehicles[line.vehicle].max_wait_days);
-  if (m.traced) {
+  if (m.traced) [[unlikely]] {
     note(m, "board",
          "boards a " + sc_.epochs[0].p.vehicles[line.vehicle].label + " to " +
            place_name(line.end),
