@@ -355,13 +355,14 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
          risks_only ? std::span<const Placed>{} : std::span<const Placed>(s.roadblocks)) {
       const TollPoint& tp = p.toll_points[r.part];
       const double asked = tp.demand.at(docs, is_citizen(citizen_of, tp.country));
-      x.money += r.amount * asked * 0.5 * static_cast<double>(tp.toll.lo + tp.toll.hi);
+      const MoneyRange toll = toll_range(sc, e, s, tp, docs, citizen_of);
+      x.money += r.amount * asked * 0.5 * static_cast<double>(toll.lo + toll.hi);
       x.days += r.amount * tp.delay_days;
     }
     for (const auto& c :
          risks_only ? std::span<const Placed>{} : std::span<const Placed>(s.checkpoints)) {
       const Checkpoint& cp = p.checkpoints[c.part];
-      x.money += c.amount * static_cast<double>(cp.fee);
+      x.money += c.amount * static_cast<double>(checkpoint_fee(sc, e, s, cp, docs, citizen_of));
       x.days += c.amount * cp.delay_days;
     }
     if (way.line && i + 1 < segments.size()) {
@@ -506,6 +507,51 @@ double line_fare(const CorridorScenario& sc, const Epoch& e, std::uint32_t l, Cl
   const Expected x = expect(sc, e, Option{ true, l, 1.0 }, docs, citizen_of, nullptr, true);
   const RiskPremium pr{ static_cast<Risk>(v.premium_risk), v.premium_loading, v.premium_max_risk };
   return std::round(premium_price(base, pr, x.risk[v.premium_risk]));
+}
+
+double segment_risk(const CorridorScenario& sc, const Epoch& e, const Segment& s, Risk k,
+                    ClassId docs, const std::vector<char>& citizen_of)
+{
+  const Expected x = expect(sc, e, Option{ false, s.index, 1.0 }, docs, citizen_of, nullptr, true);
+  return x.risk[static_cast<std::size_t>(k)];
+}
+
+namespace {
+
+// A part's price with its premium on the risk of its segment (unrounded).
+double with_premium(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                    const PricePremium& pp, double base, ClassId docs,
+                    const std::vector<char>& citizen_of)
+{
+  const RiskPremium pr{ static_cast<Risk>(pp.risk), pp.loading, pp.max_risk };
+  return premium_price(base, pr,
+                       segment_risk(sc, e, s, static_cast<Risk>(pp.risk), docs, citizen_of));
+}
+
+} // namespace
+
+std::int64_t checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                            const Checkpoint& cp, ClassId docs, const std::vector<char>& citizen_of)
+{
+  if (!cp.premium.on || cp.premium.loading == 0.0) {
+    return cp.fee; // today's fee, bit for bit
+  }
+  return std::llround(
+    with_premium(sc, e, s, cp.premium, static_cast<double>(cp.fee), docs, citizen_of));
+}
+
+MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                      const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of)
+{
+  if (!tp.premium.on || tp.premium.loading == 0.0) {
+    return tp.toll; // today's range, bit for bit
+  }
+  MoneyRange out = tp.toll;
+  out.lo = std::llround(
+    with_premium(sc, e, s, tp.premium, static_cast<double>(tp.toll.lo), docs, citizen_of));
+  out.hi = std::llround(
+    with_premium(sc, e, s, tp.premium, static_cast<double>(tp.toll.hi), docs, citizen_of));
+  return out;
 }
 
 } // namespace passage::models::mali

@@ -210,4 +210,25 @@ std::vector<std::string> belief_series_names(const CorridorScenario& sc, const B
 double line_fare(const CorridorScenario& sc, const Epoch& e, std::uint32_t l, ClassId docs,
                  const std::vector<char>& citizen_of);
 
+//! The true risk of kind k of segment s of epoch e taken as a lone rider's way
+//! (expect's risks of the one segment, no escort): what a checkpoint or toll
+//! point on s prices with a `premium`. Interception: at the crossing where s ends.
+double segment_risk(const CorridorScenario& sc, const Epoch& e, const Segment& s, Risk k,
+                    ClassId docs, const std::vector<char>& citizen_of);
+
+//! The fee a migrant of papers `docs` (nationality `citizen_of`) pays at
+//! checkpoint cp on segment s in epoch e: cp.fee and, with a `premium`, the risk
+//! premium on segment_risk (markets.hpp premium_price, rounded to the CFA). What
+//! he expects and what he pays both read it here.
+std::int64_t checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                            const Checkpoint& cp, ClassId docs,
+                            const std::vector<char>& citizen_of);
+
+//! The range a toll at toll point tp on segment s in epoch e is drawn from for
+//! such a migrant: tp.toll and, with a `premium`, each end times the premium on
+//! segment_risk (rounded to the CFA). What he expects and what he pays both
+//! read it here.
+MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                      const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of);
+
 } // namespace passage::models::mali

@@ -428,6 +428,7 @@ private:
     const Epoch* toll_epoch = nullptr; //!< this epoch,
     std::uint32_t toll_until = 0;      //!< up to this roadblock's index (excluded);
     double asked = 0.0;                //!< the probability it asks him for a toll
+    MoneyRange toll_range;             //!< and what it asks (choice.hpp toll_range)
     Leg::Stop stop;                    //!< the stop travelled to
     Time wait;                         //!< to get there: its travel time and the last stop's delay
     Time extra = 0.0;                  //!< the last stop's delay
@@ -454,9 +455,9 @@ private:
                     std::uint64_t where);
   //! `demand`: the probability this toll point asks him (his papers, his country).
   [[gnu::always_inline]] double pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp,
-                                               double demand, std::uint64_t segment,
-                                               std::uint64_t k);
-  void pay_checkpoint(Party& party, const Checkpoint& cp);
+                                               const MoneyRange& toll, double demand,
+                                               std::uint64_t segment, std::uint64_t k);
+  void pay_checkpoint(Party& party, const Segment& seg, const Checkpoint& cp, const Epoch& e);
   void attack(Party& party, const Segment& seg, double kind, const Params& p);
   void desert(Party& party, const Segment& seg, const Params& p);
   //! Pay an actor what he can of `amount`; what he paid. The hot path (a toll, a
@@ -1049,11 +1050,12 @@ void MaliWorker::take_hostage(Migrant& m, std::int32_t takers, double probabilit
 // whose number of bits could depend on a parameter, the toll's range). Returns the
 // delay in days.
 inline double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoint& tp,
-                                         double demand, std::uint64_t segment, std::uint64_t k)
+                                         const MoneyRange& range, double demand,
+                                         std::uint64_t segment, std::uint64_t k)
 {
   const double u = rng.uniform();
   const double delay = rng.exponential();
-  const std::int64_t toll = tp.toll.draw(rng);
+  const std::int64_t toll = range.draw(rng);
   if (draws_ != nullptr) [[unlikely]] { // the hot path: noted in one go
     drew("ride.roadblock", m, segment, 3 * k, u);
     drew("ride.roadblock", m, segment, 3 * k + 1, delay);
@@ -1065,12 +1067,15 @@ inline double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoin
   return delay * tp.delay_days;
 }
 
-void MaliWorker::pay_checkpoint(Party& party, const Checkpoint& cp)
+void MaliWorker::pay_checkpoint(Party& party, const Segment& seg, const Checkpoint& cp,
+                                const Epoch& e)
 {
   for (auto* s = party.group; s != nullptr; s = s->next) {
     Migrant& m = owner(s);
     m.clock.now = party.clock->now;
-    pay(m, cp.receiver, cp.fee, cp.label);
+    pay(m, cp.receiver,
+        checkpoint_fee(sc_, e, seg, cp, m.docs, sc_.nationalities[m.nationality].citizen),
+        cp.label);
   }
 }
 
@@ -1515,7 +1520,7 @@ inline Time MaliWorker::lone_roadblock(Migrant& m, const Segment& seg, OnRoad& r
   if (r.stop.index >= r.toll_until || r.now != r.toll_epoch) [[unlikely]] {
     find_toll(m, seg, r, r.stop.index);
   }
-  return pass_roadblock(m, r.rng, *r.toll, r.asked, seg.site, r.stop.index);
+  return pass_roadblock(m, r.rng, *r.toll, r.toll_range, r.asked, seg.site, r.stop.index);
 }
 
 void MaliWorker::find_toll(const Migrant& m, const Segment& seg, OnRoad& r, std::uint32_t index)
@@ -1525,6 +1530,8 @@ void MaliWorker::find_toll(const Migrant& m, const Segment& seg, OnRoad& r, std:
   r.toll_epoch = r.now;
   r.toll_until = run.until;
   r.asked = r.toll->demand.at(m.docs, citizen(m, r.toll->country));
+  r.toll_range =
+    toll_range(sc_, *r.now, seg, *r.toll, m.docs, sc_.nationalities[m.nationality].citizen);
 }
 
 bool MaliWorker::travel(Party& party, const Segment& seg, OnRoad& road)
@@ -1575,8 +1582,10 @@ Time MaliWorker::pass_stop(Party& party, const Segment& seg, OnRoad& r, const Le
       Migrant& m = owner(s);
       m.clock.now = t;
       Stream own = stream(kTollAboard, combine(seg.site, stop.index), m.uid);
-      pass_roadblock(m, own, tp, tp.demand.at(m.docs, citizen(m, tp.country)), seg.site,
-                     stop.index);
+      pass_roadblock(
+        m, own, tp,
+        toll_range(sc_, *r.now, seg, tp, m.docs, sc_.nationalities[m.nationality].citizen),
+        tp.demand.at(m.docs, citizen(m, tp.country)), seg.site, stop.index);
     }
     Stream rb = stream(kConvoyRoadblock, combine(r.here, stop.index), party.vehicle);
     return drew("convoy.roadblock", party.line, party.vehicle, seg.site, stop.index,
@@ -1585,7 +1594,7 @@ Time MaliWorker::pass_stop(Party& party, const Segment& seg, OnRoad& r, const Le
   }
   if (stop.kind == Leg::Kind::Checkpoint) {
     const Checkpoint& cp = q.checkpoints[part_at(seg.checkpoints, stop.index)];
-    pay_checkpoint(party, cp);
+    pay_checkpoint(party, seg, cp, *r.now);
     Stream s = party.aboard
                  ? stream(kConvoyCheckpoint, combine(r.here, stop.index), party.vehicle)
                  : stream(kCheckpoint, combine(seg.site, stop.index), owner(party.group).uid);

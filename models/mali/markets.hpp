@@ -9,8 +9,9 @@
 //!
 //! Wired: a hub's `replacement:` (ArrestedNetworks, below), a passport market's
 //! `issuance` (elasticity, crackdown: the worker's may_issue) and a vehicle's
-//! `premium` (line_fare, choice.hpp, on the true risk); not yet on rumours, nor
-//! on checkpoints' or toll points' prices: see docs/behaviour.md.
+//! `premium` (line_fare, choice.hpp, on the true risk), a checkpoint's and a toll
+//! point's (checkpoint_fee, toll_range, on the true risk of their segment); not
+//! yet on rumours: see docs/behaviour.md.
 
 #include "mali/choice.hpp"
 

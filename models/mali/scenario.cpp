@@ -541,6 +541,44 @@ void read_modes(const Node& params, Compiled& c, Diagnostics& d)
 
 // --- the parts ------------------------------------------------------------------
 
+// A price's risk premium, `premium: {per, loading, max_risk}` in r (a vehicle's
+// fare, a checkpoint's fee, a toll point's toll; docs/behaviour.md, "Markets that
+// respond"); `on` false where r has none. `hint` says what risk the seller prices.
+PricePremium read_premium(MapReader& r, Diagnostics& d, const std::string& hint)
+{
+  PricePremium out;
+  const Node* pr = r.get("premium");
+  if (pr == nullptr) {
+    return out;
+  }
+  MapReader q(&cfg::value_of(*pr), pr->mark(), d, "the premium of " + r.what(),
+              { "per", "loading", "max_risk" });
+  if (!q.ok()) {
+    return out;
+  }
+  out.on = true;
+  if (const Node* per = q.require("per")) {
+    const std::string k = cfg::value_of(*per).is_scalar() ? cfg::value_of(*per).text() : "";
+    const auto it = std::find(kRiskNames.begin(), kRiskNames.end(), k);
+    if (it == kRiskNames.end()) {
+      d.error(cfg::value_of(*per).mark(),
+              "per of " + q.what() +
+                " must be one of attack, death, kidnapping, "
+                "interception, got '" +
+                k + "'",
+              hint + " (docs/behaviour.md, \"Markets that respond\")");
+    } else {
+      out.risk = static_cast<std::uint8_t>(it - kRiskNames.begin());
+    }
+  }
+  out.loading = q.number("loading", kFactor);
+  out.max_risk = q.number(
+    "max_risk", named(Bounds{ 0.0, 1.0, false, true, false, false, "" }, "a probability in [0, 1)"),
+    0.9);
+  q.finish();
+  return out;
+}
+
 void read_parts(const Node& params, Compiled& c, Diagnostics& d)
 {
   Params& p = c.epoch.p;
@@ -572,7 +610,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
     TollPoint t;
     t.id = e.key;
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "toll point '" + e.key + "'",
-                { "label", "forces", "demand", "toll", "delay_hours", "note" });
+                { "label", "forces", "demand", "toll", "delay_hours", "premium", "note" });
     if (r.ok()) {
       t.label = r.string("label", e.key);
       const std::int32_t f = actor_ref(r, "forces", c);
@@ -583,6 +621,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
       t.demand = by_class(r, "demand", cfg::kProbability, c);
       t.toll = money_range(r, "toll");
       t.delay_days = r.number("delay_hours", kHours, 0.0) / 24.0;
+      t.premium = read_premium(r, d, "the risk of the segment the forces price");
       r.finish();
     }
     p.toll_points.push_back(std::move(t));
@@ -605,12 +644,13 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
                Checkpoint k;
                k.id = e.key;
                MapReader r(&cfg::value_of(e.value), e.key_mark, d, "checkpoint '" + e.key + "'",
-                           { "label", "receiver", "fee", "delay_hours", "note" });
+                           { "label", "receiver", "fee", "delay_hours", "premium", "note" });
                if (r.ok()) {
                  k.label = r.string("label", e.key);
                  k.receiver = payee(r, "receiver", c);
                  k.fee = money(r, "fee");
                  k.delay_days = r.number("delay_hours", kHours, 0.0) / 24.0;
+                 k.premium = read_premium(r, d, "the risk of the segment the armed group prices");
                  r.finish();
                }
                p.checkpoints.push_back(std::move(k));
@@ -847,33 +887,12 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           q.finish();
         }
       }
-      if (const Node* pr = r.get("premium")) {
-        MapReader q(&cfg::value_of(*pr), pr->mark(), d, "the premium of " + r.what(),
-                    { "per", "loading", "max_risk" });
-        if (q.ok()) {
-          v.has_premium = true;
-          if (const Node* per = q.require("per")) {
-            const std::string k = cfg::value_of(*per).is_scalar() ? cfg::value_of(*per).text() : "";
-            const auto it = std::find(kRiskNames.begin(), kRiskNames.end(), k);
-            if (it == kRiskNames.end()) {
-              d.error(cfg::value_of(*per).mark(),
-                      "per of " + q.what() +
-                        " must be one of attack, death, kidnapping, "
-                        "interception, got '" +
-                        k + "'",
-                      "the risk of the line the seller prices (docs/behaviour.md, \"Markets that "
-                      "respond\")");
-            } else {
-              v.premium_risk = static_cast<std::uint8_t>(it - kRiskNames.begin());
-            }
-          }
-          v.premium_loading = q.number("loading", kFactor);
-          v.premium_max_risk = q.number(
-            "max_risk",
-            named(Bounds{ 0.0, 1.0, false, true, false, false, "" }, "a probability in [0, 1)"),
-            0.9);
-          q.finish();
-        }
+      if (const PricePremium pr = read_premium(r, d, "the risk of the line the seller prices");
+          pr.on) {
+        v.has_premium = true;
+        v.premium_risk = pr.risk;
+        v.premium_loading = pr.loading;
+        v.premium_max_risk = pr.max_risk;
       }
       r.finish();
     }

@@ -127,6 +127,19 @@ struct Flow
 // The parts: each a named instance with shared parameters, placed on the
 // network by the places and segments that name it.
 
+//! A risk premium on a checkpoint's fee or a toll point's toll (`premium:`,
+//! docs/behaviour.md, "Markets that respond"): the price times
+//! 1 + loading * p / (1 - p), p the true risk of kind `risk` (kRiskNames' order)
+//! of the segment the part sits on, as a lone rider's way (choice.hpp
+//! segment_risk), for the migrant's papers, capped at max_risk.
+struct PricePremium
+{
+  bool on = false;
+  std::uint8_t risk = 3;
+  double loading = 0.0;
+  double max_risk = 0.9;
+};
+
 //! Roadblocks that demand a toll (placed on segments by count).
 struct TollPoint
 {
@@ -137,6 +150,7 @@ struct TollPoint
   ByClass demand;
   MoneyRange toll;
   double delay_days = 0.0;
+  PricePremium premium; //!< on each end of the toll's range (choice.hpp toll_range)
 };
 
 //! Armed checkpoints that take a fee per migrant (placed on segments by count).
@@ -147,6 +161,7 @@ struct Checkpoint
   Payee receiver;
   std::int64_t fee = 0;
   double delay_days = 0.0;
+  PricePremium premium; //!< on the fee (choice.hpp checkpoint_fee)
 };
 
 //! Bandits: attacks at a hazard per km set by each segment (`bandits:`).
