@@ -530,22 +530,17 @@ double with_premium(const CorridorScenario& sc, const Epoch& e, const Segment& s
 
 } // namespace
 
-std::int64_t checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
-                            const Checkpoint& cp, ClassId docs, const std::vector<char>& citizen_of)
+std::int64_t priced_checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                                   const Checkpoint& cp, ClassId docs,
+                                   const std::vector<char>& citizen_of)
 {
-  if (!cp.premium.on || cp.premium.loading == 0.0) {
-    return cp.fee; // today's fee, bit for bit
-  }
   return std::llround(
     with_premium(sc, e, s, cp.premium, static_cast<double>(cp.fee), docs, citizen_of));
 }
 
-MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
-                      const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of)
+MoneyRange priced_toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                             const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of)
 {
-  if (!tp.premium.on || tp.premium.loading == 0.0) {
-    return tp.toll; // today's range, bit for bit
-  }
   MoneyRange out = tp.toll;
   out.lo = std::llround(
     with_premium(sc, e, s, tp.premium, static_cast<double>(tp.toll.lo), docs, citizen_of));

@@ -216,19 +216,41 @@ double line_fare(const CorridorScenario& sc, const Epoch& e, std::uint32_t l, Cl
 double segment_risk(const CorridorScenario& sc, const Epoch& e, const Segment& s, Risk k,
                     ClassId docs, const std::vector<char>& citizen_of);
 
+//! checkpoint_fee with the premium (cp.premium.on, loading > 0): out of line.
+std::int64_t priced_checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                                   const Checkpoint& cp, ClassId docs,
+                                   const std::vector<char>& citizen_of);
+//! toll_range with the premium (tp.premium.on, loading > 0): out of line.
+MoneyRange priced_toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                             const TollPoint& tp, ClassId docs,
+                             const std::vector<char>& citizen_of);
+
 //! The fee a migrant of papers `docs` (nationality `citizen_of`) pays at
 //! checkpoint cp on segment s in epoch e: cp.fee and, with a `premium`, the risk
 //! premium on segment_risk (markets.hpp premium_price, rounded to the CFA). What
 //! he expects and what he pays both read it here.
-std::int64_t checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
-                            const Checkpoint& cp, ClassId docs,
-                            const std::vector<char>& citizen_of);
+//! (Inline: without a premium, the fee as it is, on the hot path.)
+inline std::int64_t checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                                   const Checkpoint& cp, ClassId docs,
+                                   const std::vector<char>& citizen_of)
+{
+  if (!cp.premium.on || cp.premium.loading == 0.0) [[likely]] {
+    return cp.fee; // today's fee, bit for bit
+  }
+  return priced_checkpoint_fee(sc, e, s, cp, docs, citizen_of);
+}
 
 //! The range a toll at toll point tp on segment s in epoch e is drawn from for
 //! such a migrant: tp.toll and, with a `premium`, each end times the premium on
 //! segment_risk (rounded to the CFA). What he expects and what he pays both
 //! read it here.
-MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
-                      const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of);
+inline MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
+                             const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of)
+{
+  if (!tp.premium.on || tp.premium.loading == 0.0) [[likely]] {
+    return tp.toll; // today's range, bit for bit
+  }
+  return priced_toll_range(sc, e, s, tp, docs, citizen_of);
+}
 
 } // namespace passage::models::mali
