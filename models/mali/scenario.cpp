@@ -573,7 +573,7 @@ PricePremium read_premium(MapReader& r, Diagnostics& d, const std::string& hint)
   }
   out.loading = q.number("loading", kFactor);
   out.max_risk = q.number(
-    "max_risk", named(Bounds{ 0.0, 1.0, false, true, false, false, "" }, "a probability in [0, 1)"),
+    "max_risk", named(Bounds{ 0.0, 1.0, true, true, false, false, "" }, "a probability in (0, 1)"),
     0.9);
   q.finish();
   return out;

@@ -468,7 +468,7 @@ refused "$(value_at mk_crack.yaml "        crackdown: 1.5" crackdown): error: cr
 sed 's/^      fare_to: transporters$/&\n      premium: {per: robbery, loading: 1}/' "$MALI" >mk_per.yaml
 refused "$(value_at mk_per.yaml "      premium: {" per): error: per of the premium of vehicle 'date_truck' must be one of attack, death, kidnapping, interception, got 'robbery'" "the risk of the line" -- "$PASSAGE" validate mk_per.yaml
 sed 's/^      fare_to: transporters$/&\n      premium: {per: interception, loading: 1, max_risk: 1}/' "$MALI" >mk_max.yaml
-refused "$(value_at mk_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in [0, 1), got 1" "" -- "$PASSAGE" validate mk_max.yaml
+refused "$(value_at mk_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in (0, 1), got 1" "" -- "$PASSAGE" validate mk_max.yaml
 
 # A checkpoint's and a toll point's premium: read as the vehicle's (one reader).
 sed '/^      receiver: armed_groups$/a\      premium: {per: robbery, loading: 1}' "$MALI" >cp_per.yaml
@@ -476,13 +476,16 @@ refused "$(value_at cp_per.yaml "      premium: {" per): error: per of the premi
 sed '/^      receiver: armed_groups$/a\      premium: {per: attack, loading: -1}' "$MALI" >cp_load.yaml
 refused "$(value_at cp_load.yaml "      premium: {" loading): error: loading must be a factor >= 0, got -1" "" -- "$PASSAGE" validate cp_load.yaml
 sed '/^      receiver: armed_groups$/a\      premium: {per: attack, loading: 1, max_risk: 1}' "$MALI" >cp_max.yaml
-refused "$(value_at cp_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in [0, 1), got 1" "" -- "$PASSAGE" validate cp_max.yaml
+refused "$(value_at cp_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in (0, 1), got 1" "" -- "$PASSAGE" validate cp_max.yaml
 sed '/^      label: roadblock$/a\      premium: {per: robbery, loading: 1}' "$MALI" >tp_per.yaml
 refused "$(value_at tp_per.yaml "      premium: {" per): error: per of the premium of toll point 'roadblock' must be one of attack, death, kidnapping, interception, got 'robbery'" "the risk of the segment" -- "$PASSAGE" validate tp_per.yaml
 sed '/^      label: roadblock$/a\      premium: {per: attack, loading: -0.5}' "$MALI" >tp_load.yaml
 refused "$(value_at tp_load.yaml "      premium: {" loading): error: loading must be a factor >= 0, got -0.5" "" -- "$PASSAGE" validate tp_load.yaml
 sed '/^      label: roadblock$/a\      premium: {per: attack, loading: 1, max_risk: 1.5}' "$MALI" >tp_max.yaml
-refused "$(value_at tp_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in [0, 1), got 1.5" "" -- "$PASSAGE" validate tp_max.yaml
+refused "$(value_at tp_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in (0, 1), got 1.5" "" -- "$PASSAGE" validate tp_max.yaml
+# A max_risk of 0 would cap every risk at 0 and price nothing: refused.
+sed '/^      label: roadblock$/a\      premium: {per: attack, loading: 1, max_risk: 0}' "$MALI" >tp_max0.yaml
+refused "$(value_at tp_max0.yaml "      premium: {" max_risk): error: max_risk must be a probability in (0, 1), got 0" "" -- "$PASSAGE" validate tp_max0.yaml
 sed '/^      label: roadblock$/a\      premium: {per: attack, loading: 1, lodaing: 1}' "$MALI" >tp_key.yaml
 refused "$(key_at tp_key.yaml "      premium: {" lodaing): error: unknown key 'lodaing' in the premium of toll point 'roadblock'" "did you mean 'loading'?" -- "$PASSAGE" validate tp_key.yaml
 
