@@ -34,9 +34,32 @@ const engine::Model& model()
   return *m;
 }
 
-void run_replications(benchmark::State& state, engine::Stepping stepping)
+// Route choice by utility (issue 15, docs/behaviour.md "What it costs"): weight 10
+// on each risk, with the true risks (full information) or with rumours (a 14-day
+// delay, 60 days' memory, a prior worth 20 stories).
+constexpr const char* kWeights =
+  "parameters.choice={weights: {attack: 10, death: 10, kidnapping: 10, interception: 10}";
+
+const engine::Model& choice_model(bool rumours)
 {
-  const auto& m = model();
+  auto make = [](bool with_rumours) {
+    const std::string set =
+      std::string(kWeights) +
+      (with_rumours ? ", information: {delay_days: 14, memory_days: 60, prior_weight: 20}}" : "}");
+    static std::vector<engine::Scenario> kept; // the model refers to its scenario
+    kept.reserve(2);
+    kept.push_back(engine::load_scenario(PASSAGE_SOURCE_DIR "/configs/mali-2016.yaml",
+                                         { "warmup_days=0", set }));
+    return models::registry().create(kept.back());
+  };
+  static const std::unique_ptr<engine::Model> full = make(false);
+  static const std::unique_ptr<engine::Model> heard = make(true);
+  return rumours ? *heard : *full;
+}
+
+void run_replications(benchmark::State& state, engine::Stepping stepping,
+                      const engine::Model& m = model())
+{
   auto worker = m.make_worker(engine::WorkerOptions{ 20160725, stepping, 0 });
   const auto metrics = m.metrics();
   std::vector<double> row(metrics.size());
@@ -62,6 +85,11 @@ void BM_MaliReplication(benchmark::State& state)
 {
   run_replications(state, engine::Stepping::Inline);
 }
+void BM_MaliChoice(benchmark::State& state, bool rumours)
+{
+  run_replications(state, engine::Stepping::Inline, choice_model(rumours));
+}
+
 void BM_MaliEventByEvent(benchmark::State& state)
 {
   run_replications(state, engine::Stepping::EventByEvent);
@@ -169,9 +197,9 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
             if (first) { // per segment: the ride's stream, and one per checkpoint
               const std::uint64_t at = combine(line.site, seg.site);
               Stream c = stream(substream_id("mali.convoy.ride"), at, truck);
-              const double travel = c.lognormal(
-                std::log(seg.distance_km / p.modes[seg.mode].speed_km_per_day),
-                p.modes[seg.mode].sigma);
+              const double travel =
+                c.lognormal(std::log(seg.distance_km / p.modes[seg.mode].speed_km_per_day),
+                            p.modes[seg.mode].sigma);
               sink += static_cast<std::int64_t>(travel + c.uniform() + c.uniform() + c.uniform());
               for (std::uint32_t j = 0; j < seg.checkpoint_count; ++j) {
                 sink += static_cast<std::int64_t>(
@@ -228,6 +256,14 @@ void BM_MaliNoCalendarBound(benchmark::State& state)
 
 BENCHMARK(BM_MaliReplication)
   ->Name("mali/replication_inline")
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
+BENCHMARK_CAPTURE(BM_MaliChoice, full_information, false)
+  ->Name("mali/choice_full_information")
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
+BENCHMARK_CAPTURE(BM_MaliChoice, rumours, true)
+  ->Name("mali/choice_rumours")
   ->Unit(benchmark::kMillisecond)
   ->UseRealTime();
 BENCHMARK(BM_MaliEventByEvent)

@@ -66,14 +66,22 @@ void logit_shares(std::span<const double> v, std::span<double> out)
 std::size_t logit_pick(std::span<const double> v, double u)
 {
   const double top = *std::max_element(v.begin(), v.end());
+  std::array<double, 16> small{};
+  std::vector<double> large;
+  std::span<double> ex(small.data(), v.size());
+  if (v.size() > small.size()) {
+    large.resize(v.size());
+    ex = large;
+  }
   double sum = 0.0;
-  for (const double x : v) {
-    sum += std::exp(x - top);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    ex[i] = std::exp(v[i] - top);
+    sum += ex[i];
   }
   const double target = u * sum;
   double below = 0.0;
   for (std::size_t i = 0; i + 1 < v.size(); ++i) {
-    below += std::exp(v[i] - top);
+    below += ex[i];
     if (target < below) {
       return i;
     }
@@ -216,14 +224,6 @@ double Knowledge::belief(Risk k, std::uint32_t site, double prior, double cutoff
   return believe(n, e, prior, prior_weight);
 }
 
-double Knowledge::believe(double n, double e, double prior, double prior_weight) noexcept
-{
-  if (prior_weight + n <= 0.0) {
-    return prior;
-  }
-  return std::min(1.0, (prior_weight * prior + e) / (prior_weight + n));
-}
-
 // ---------------------------------------------------------------------------
 // What full information knows
 
@@ -309,10 +309,12 @@ WayPrior way_prior(const CorridorScenario& sc, const Option& way)
   const auto segments = way_segments(sc, e0, way, factor);
   WayPrior out;
   for (const auto s : segments) {
+    out.sites.push_back(e0.segments[s].index);
     out.attack.push_back(true_attack(e0, e0.segments[s], factor));
     out.death.push_back(true_death(e0, e0.segments[s], factor));
   }
   out.kidnapping = true_kidnapping(e0, e0.segments[segments.back()]);
+  out.end = e0.segments[segments.back()].to;
   return out;
 }
 
@@ -399,6 +401,54 @@ Expected expect(const CorridorScenario& sc, const Epoch& e, const Option& way, C
     r = 1.0 - (1.0 - deported) * (1.0 - r);
   }
   return x;
+}
+
+WayEnd way_end(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
+               const std::vector<char>& citizen_of)
+{
+  double factor = 1.0;
+  const Segment& last = e.segments[way_segments(sc, e, way, factor).back()];
+  const bool citizen_there = is_citizen(citizen_of, e.places[last.to].country_index);
+  WayEnd out;
+  out.deported = true_deportation(e, last.to, last.mode, docs, citizen_there);
+  if (e.places[last.to].crossing()) {
+    out.interception_prior = true_interception(sc.epochs[0], last.to, docs, citizen_there);
+  }
+  return out;
+}
+
+double rumoured_risk_cost(const Knowledge& knowledge, const WayPrior& way, const WayEnd& end,
+                          const Information& info, const std::array<double, kRisks>& w)
+{
+  // As expect() with rumours, in its order of operations (results bit for bit).
+  const double n0 = info.prior_weight;
+  double safe = 1.0;
+  double alive = 1.0;
+  for (std::size_t i = 0; i < way.sites.size(); ++i) {
+    safe *=
+      1.0 - knowledge.believed(Risk::Attack, way.sites[i], info.prior_scale * way.attack[i], n0);
+    alive *=
+      1.0 - knowledge.believed(Risk::Death, way.sites[i], info.prior_scale * way.death[i], n0);
+  }
+  const std::uint32_t to = way.end;
+  std::array<double, kRisks> r{};
+  r[static_cast<std::size_t>(Risk::Attack)] = 1.0 - safe;
+  r[static_cast<std::size_t>(Risk::Death)] = 1.0 - alive;
+  r[static_cast<std::size_t>(Risk::Kidnapping)] =
+    knowledge.believed(Risk::Kidnapping, to, info.prior_scale * way.kidnapping, n0);
+  double& caught = r[static_cast<std::size_t>(Risk::Interception)];
+  caught =
+    end.interception_prior >= 0.0
+      ? knowledge.believed(Risk::Interception, to, info.prior_scale * end.interception_prior, n0)
+      : 0.0;
+  if (end.deported > 0.0) {
+    caught = 1.0 - (1.0 - end.deported) * (1.0 - caught);
+  }
+  double c = 0.0;
+  for (std::size_t k = 0; k < kRisks; ++k) {
+    c += w[k] * r[k];
+  }
+  return c;
 }
 
 // ---------------------------------------------------------------------------

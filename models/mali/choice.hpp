@@ -20,6 +20,7 @@
 
 #include "mali/scenario.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -90,7 +91,23 @@ public:
                 double prior_weight) const;
   //! The belief of faded exposures n and events e: (n0 * prior + e) / (n0 + n),
   //! at most 1; the prior alone when n0 + n is 0.
-  static double believe(double n, double e, double prior, double prior_weight) noexcept;
+  static double believe(double n, double e, double prior, double prior_weight) noexcept
+  {
+    if (prior_weight + n <= 0.0) {
+      return prior;
+    }
+    return std::min(1.0, (prior_weight * prior + e) / (prior_weight + n));
+  }
+  //! belief(k, site, prior, c, m, prior_weight) right after catch_up(c, m): the
+  //! same number, inline, for a chooser (the one reader that asks at every choice).
+  double believed(Risk k, std::uint32_t site, double prior, double prior_weight) const noexcept
+  {
+    const Cell& c = cells_[static_cast<std::size_t>(k)][site];
+    if (c.exposures <= 0.0) {
+      return believe(0.0, 0.0, prior, prior_weight);
+    }
+    return believe(c.exposures * scale_, c.events * scale_, prior, prior_weight);
+  }
 
   //! Faded exposures and events at a site, as known at `cutoff` (tests, outputs).
   std::pair<double, double> heard(Risk k, std::uint32_t site, double cutoff,
@@ -165,8 +182,27 @@ struct WayPrior
   std::vector<double> attack;
   std::vector<double> death;
   double kidnapping = 0.0;
+  std::vector<std::uint32_t> sites; //!< the way's segments, in order
+  std::uint32_t end = 0;            //!< the place where it ends
 };
 WayPrior way_prior(const CorridorScenario& sc, const Option& way);
+
+//! What does not change with what is heard of a way's end, for a chooser of
+//! papers `docs` and nationality `citizen_of` in epoch e (computed once, cached).
+struct WayEnd
+{
+  double deported = 0.0;            //!< true_deportation where the way ends
+  double interception_prior = -1.0; //!< the prior's true_interception there; < 0: no crossing
+};
+WayEnd way_end(const CorridorScenario& sc, const Epoch& e, const Option& way, ClassId docs,
+               const std::vector<char>& citizen_of);
+
+//! The risks' part of the utility, sum_k w_k risk_k (w: the chooser's weights in
+//! kRiskNames' order), of what the knowledge state believes of a way right after
+//! catch_up(cutoff, info.memory_days): risk_cost(expect(..., rumours, true), ...)
+//! bit for bit, without a look-up that does not change between choices.
+double rumoured_risk_cost(const Knowledge& knowledge, const WayPrior& way, const WayEnd& end,
+                          const Information& info, const std::array<double, kRisks>& w);
 
 //! What a migrant of papers `docs` and nationality `citizen_of` (per country:
 //! a citizen) expects of a way in epoch e: the true risks, or with `rumours`

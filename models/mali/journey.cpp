@@ -715,9 +715,25 @@ private:
   // The rumours' priors: the true risks of day 0 on each line and lone segment.
   std::vector<WayPrior> line_prior_;
   std::vector<WayPrior> segment_prior_;
-  // Full information: each way's utility per epoch, place and exit (table),
-  // way, nationality and papers; NaN until needed.
-  std::vector<double> v_cache_;
+  // What a chooser's utility of a way needs that does not change with what is
+  // heard, per epoch, place and exit (table), way, nationality and papers:
+  // the utility (with full information; with rumours its part that is not the
+  // risks), the fare, and with rumours what the way's end holds. `fixed` NaN
+  // until needed.
+  struct WayCell
+  {
+    double fixed = std::numeric_limits<double>::quiet_NaN();
+    double fare = 0.0;
+    WayEnd end;
+  };
+  std::vector<WayCell> v_cache_;
+  // weighs(epoch's choice, papers, citizen), per epoch, class and citizenship.
+  std::vector<char> weighs_;
+  std::size_t epoch_weighs(const Epoch& e, ClassId docs, bool home) const noexcept
+  {
+    return (static_cast<std::size_t>(&e - sc_.epochs.data()) * sc_.classes.size() + docs) * 2 +
+           (home ? 1 : 0);
+  }
   std::size_t tables_ = 0;
   std::size_t max_ways_ = 0;
 
@@ -1631,7 +1647,7 @@ bool MaliWorker::reads_rumours(const Migrant& m, const Epoch& e, const Place& he
                                const std::vector<Option>& ways) const
 {
   return !e.p.information.full && ways.size() > 1 &&
-         weighs(e.p.choice, m.docs, citizen(m, here.country_index));
+         weighs_[epoch_weighs(e, m.docs, citizen(m, here.country_index))] != 0;
 }
 
 std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
@@ -1639,7 +1655,7 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
                                           double u, const Place& here, std::int64_t spare)
 {
   const bool home = citizen(m, here.country_index);
-  if (!weighs(e.p.choice, m.docs, home)) { // none of his weights is set
+  if (weighs_[epoch_weighs(e, m.docs, home)] == 0) { // none of his weights is set
     return e.option_choice[table].pick(u); // today's weights, exactly
   }
   Hearsay heard;
@@ -1669,32 +1685,38 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
     large.assign(ways.size(), 0.0);
     v = large;
   }
+  std::array<double, kRisks> weight{};
+  if (!full) {
+    for (std::size_t k = 0; k < kRisks; ++k) {
+      weight[k] = e.p.choice.risk[k].at(m.docs, home);
+    }
+  }
   bool any_affordable = false;
   bool all_affordable = true;
   std::uint32_t unaffordable = 0; // a bit per way (the first 32)
   for (std::size_t i = 0; i < ways.size(); ++i) {
     const Option& w = ways[i];
-    double* known = i < max_ways_ ? &v_cache_[cell + i * way_stride] : nullptr;
-    if (!full) {
-      heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
-    }
-    double fixed = known != nullptr ? *known : std::numeric_limits<double>::quiet_NaN();
-    if (std::isnan(fixed)) {
+    WayCell computed;
+    WayCell* known = i < max_ways_ ? &v_cache_[cell + i * way_stride] : &computed;
+    if (std::isnan(known->fixed)) {
+      if (!full) {
+        heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
+      }
       Expected x = expect(sc_, e, w, m.docs, citizen_of, full ? nullptr : &heard);
       if (!full) {
         x.risk = {};
+        known->end = way_end(sc_, e, w, m.docs, citizen_of);
       }
-      fixed = utility(w.probability, x, e.p.choice, m.docs, home);
-      if (known != nullptr) {
-        *known = fixed;
-      }
+      known->fixed = utility(w.probability, x, e.p.choice, m.docs, home);
+      known->fare = w.line ? line_fare(sc_, e, w.index, m.docs, citizen_of)
+                           : static_cast<double>(e.segments[w.index].fare);
     }
-    v[i] = full ? fixed
-                : fixed - risk_cost(expect(sc_, e, w, m.docs, citizen_of, &heard, true),
-                                    e.p.choice, m.docs, home);
-    const double fare = w.line ? line_fare(sc_, e, w.index, m.docs, citizen_of)
-                               : static_cast<double>(e.segments[w.index].fare);
-    const bool affordable = static_cast<double>(m.cash) >= fare + static_cast<double>(spare);
+    v[i] = full
+             ? known->fixed
+             : known->fixed -
+                 rumoured_risk_cost(know_, w.line ? line_prior_[w.index] : segment_prior_[w.index],
+                                    known->end, e.p.information, weight);
+    const bool affordable = static_cast<double>(m.cash) >= known->fare + static_cast<double>(spare);
     any_affordable = any_affordable || affordable;
     all_affordable = all_affordable && affordable;
     if (!affordable && i < 32) {
@@ -1773,6 +1795,11 @@ void MaliWorker::prepare_choice()
   }
   bool full = false; // some epoch chooses by utility
   for (const auto& e : sc_.epochs) {
+    for (std::size_t c = 0; c < sc_.classes.size(); ++c) {
+      for (const bool home : { false, true }) {
+        weighs_.push_back(weighs(e.p.choice, static_cast<ClassId>(c), home) ? 1 : 0);
+      }
+    }
     full = full || e.p.choice.active;
     tables_ = e.options.size();
     for (const auto& ways : e.options) {
@@ -1782,7 +1809,7 @@ void MaliWorker::prepare_choice()
   if (full) {
     v_cache_.assign(sc_.epochs.size() * tables_ * max_ways_ * sc_.nationalities.size() *
                       sc_.classes.size(),
-                    std::numeric_limits<double>::quiet_NaN());
+                    WayCell{});
   }
 }
 

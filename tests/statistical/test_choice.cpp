@@ -7,8 +7,10 @@
 // its sigma.
 #include "mali/choice.hpp"
 #include "passage/random/stream.hpp"
+#include "passage/run/overlay.hpp"
 #include "support.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <doctest/doctest.h>
@@ -511,4 +513,70 @@ TEST_CASE("choice: the belief series stay at the prior until the first attack pl
     run(two_ways("    weights: {attack: 20}\n", ", bandits: {z: 0.001}", ", bandits: {z: 0.0}"), 1);
   CHECK_THROWS(full.index("belief_attack_a_c[0]"));
   CHECK_THROWS(full.index("risk_attack_a_c[0]"));
+}
+
+TEST_CASE("choice: a chooser's risk cost from the cached parts equals expect()'s, bit for bit")
+{
+  // The chooser (the worker's choose_by_utility) keeps a way's end (deportation,
+  // the interception prior) and priors per epoch and reads the beliefs inline:
+  // the same number as risk_cost(expect(..., rumours, risks_only)) on every way of
+  // the Mali corridor, for every class and nationality, after stories at every site.
+  engine::Scenario s = test::scenario_from_file(
+    "configs/mali-2016.yaml",
+    { "parameters.choice={weights: {attack: 3, death: 10, kidnapping: 7, interception: 5}, "
+      "information: {delay_days: 14, memory_days: 60, prior_weight: 20, prior_scale: 1.5}}" });
+  engine::resolve_references(s);
+  engine::config::Diagnostics d;
+  const mali::CorridorScenario sc = mali::compile(s, d);
+  REQUIRE(d.empty());
+  const mali::Epoch& e = sc.epochs[0];
+  const mali::Information& in = e.p.information;
+  REQUIRE_FALSE(in.full);
+  mali::Knowledge k;
+  k.reset(e.segments.size(), e.places.size());
+  auto u = engine::random::Stream::derive(test::seed(15), 0, 3, 0);
+  std::uint64_t told = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (std::uint32_t g = 0; g < e.segments.size(); ++g) {
+      k.tell(50.0 * u.uniform(), mali::Risk::Attack, g, 1.0, u.uniform() < 0.2 ? 1.0 : 0.0, told++);
+      k.tell(50.0 * u.uniform(), mali::Risk::Death, g, 20.0, u.uniform() < 0.3 ? 1.0 : 0.0, told++);
+    }
+    for (std::uint32_t p = 0; p < e.places.size(); ++p) {
+      k.tell(50.0 * u.uniform(), mali::Risk::Kidnapping, p, 1.0, u.uniform() < 0.1 ? 1.0 : 0.0,
+             told++);
+      k.tell(50.0 * u.uniform(), mali::Risk::Interception, p, 1.0, u.uniform() < 0.4 ? 1.0 : 0.0,
+             told++);
+    }
+  }
+  std::size_t compared = 0;
+  for (const double cutoff : { 0.0, 20.0, 41.5 }) {
+    k.catch_up(cutoff, in.memory_days);
+    for (const auto& ways : e.options) {
+      for (const auto& w : ways) {
+        const mali::WayPrior prior = mali::way_prior(sc, w);
+        for (std::size_t n = 0; n < sc.nationalities.size(); ++n) {
+          const auto& citizen_of = sc.nationalities[n].citizen;
+          for (std::size_t c = 0; c < sc.classes.size(); ++c) {
+            for (const bool home : { false, true }) {
+              const auto docs = static_cast<mali::ClassId>(c);
+              std::array<double, mali::kRisks> weight{};
+              for (std::size_t r = 0; r < mali::kRisks; ++r) {
+                weight[r] = e.p.choice.risk[r].at(docs, home);
+              }
+              const mali::Hearsay heard{ &k, &sc.epochs[0], &in, cutoff, &prior };
+              const double slow = mali::risk_cost(
+                mali::expect(sc, e, w, docs, citizen_of, &heard, true), e.p.choice, docs, home);
+              const double fast = mali::rumoured_risk_cost(
+                k, prior, mali::way_end(sc, e, w, docs, citizen_of), in, weight);
+              CAPTURE(cutoff);
+              CAPTURE(w.index);
+              REQUIRE(std::memcmp(&slow, &fast, sizeof(double)) == 0);
+              ++compared;
+            }
+          }
+        }
+      }
+    }
+  }
+  CHECK(compared > 100);
 }
