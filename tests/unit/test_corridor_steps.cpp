@@ -702,7 +702,7 @@ TEST_CASE("corridor step fleet: one truck returning in R days leaves every T + R
       CHECK(r.column("out")[i] == 2);
     }
   }
-  SUBCASE("same seed, any thread count: bit-identical")
+  SUBCASE("same seed, any thread count or stepping: bit-identical")
   {
     const auto s = test::scenario_from_text(
       with(", fleet: {trucks: 3, return_days: {median: 2, sigma: 0.6}, lost_probability: 0.3}",
@@ -711,6 +711,10 @@ TEST_CASE("corridor step fleet: one truck returning in R days leaves every T + R
     const auto one = test::run_collect(s, 6, 1);
     const auto two = test::run_collect(s, 6, 2);
     CHECK(one.rows == two.rows);
+    // Every step through the calendar: the same (trucks are taken and given back
+    // at synchronisation points only).
+    const auto events = test::run_collect(s, 6, 1, engine::Stepping::EventByEvent);
+    CHECK(one.rows == events.rows);
     const auto lost = one.column("fleet_lost_g_b");
     CHECK(std::accumulate(lost.begin(), lost.end(), 0.0) > 0.0);
     CHECK(one.column("fleet_wait_g_b")[0] > 0.0);
