@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -67,6 +68,9 @@ constexpr std::uint64_t kConvoyRoadblock = substream_id("corridor.convoy.roadblo
 constexpr std::uint64_t kTollAboard = substream_id("corridor.toll.aboard"); // per passenger
 constexpr std::uint64_t kGhettoStay = substream_id("mali.convoy.ghetto");
 constexpr std::uint64_t kHostageTaking = substream_id("mali.convoy.hostage");
+// A finite fleet's truck on its way back south: lost or not, and how long it takes.
+constexpr std::uint64_t kFleetLost = substream_id("corridor.fleet.lost");
+constexpr std::uint64_t kFleetReturn = substream_id("corridor.fleet.return");
 constexpr std::uint64_t kVictim = substream_id("mali.victim");
 constexpr std::uint64_t kDesert = substream_id("mali.desert");
 // Whether a story reaches the rumour network (choice.information.reach).
@@ -271,6 +275,7 @@ struct Party
   std::uint64_t line_site = 0;
   double hazard_factor = 1.0; //!< an escort's effect on the attack hazard
   bool attacked = false;      //!< on the segment being ridden (a story for the rumours)
+  std::uint32_t attacks = 0;  //!< attacks on the whole ride (a fleet's truck may be lost)
 };
 
 //! What a trace line says, in up to three pieces joined only when a migrant is
@@ -320,7 +325,12 @@ public:
   {
     for (std::uint32_t l = 0; l < sc_.lines.size(); ++l) {
       stops_.push_back(std::make_unique<LineStop>(*this, l, sim_));
+      // A finite fleet per line (sized once: a change may not alter it).
+      const std::uint32_t n = sc_.epochs[0].p.vehicles[sc_.lines[l].vehicle].fleet_trucks;
+      fleets_.push_back(n > 0 ? std::make_unique<engine::FifoServer>(sim_, n) : nullptr);
     }
+    fleet_wait_.resize(sc_.lines.size());
+    fleet_lost_.assign(sc_.lines.size(), 0);
     for (std::size_t k = 0; k < sc_.epochs[0].p.passport_markets.size(); ++k) {
       stocks_.push_back(std::make_unique<engine::Stock>(sim_, 0));
     }
@@ -386,10 +396,6 @@ public:
 
   void vehicle_leaves(std::uint32_t line, const BatchDeparture::Departure& d)
   {
-    if (counted(d.departed)) {
-      ++trucks_;
-      truck_passengers_ += d.load;
-    }
     sim_.start(convoy(line, d), d.departed);
   }
 
@@ -398,6 +404,18 @@ private:
   Process source(std::uint32_t flow);
   Process journey(std::uint64_t uid, std::uint32_t flow, Time entered);
   Process convoy(std::uint32_t line, BatchDeparture::Departure d);
+  //! A fleet's truck whose convoy ended at time t drives back south to its hub
+  //! (or is lost, if its convoy was attacked).
+  Process truck_returns(std::uint32_t line, std::uint64_t vehicle, std::uint32_t attacks, Time t);
+  //! The days a truck whose convoy ended at t takes to be back at the hub, or -1:
+  //! lost (its own draws).
+  [[gnu::cold, gnu::noinline]] double truck_trip_back(std::uint32_t line, std::uint64_t vehicle,
+                                                      std::uint32_t attacks, Time t);
+  //! A loaded vehicle ready at `ready` got its truck `now`: the wait, tallied.
+  [[gnu::cold, gnu::noinline]] void got_truck(std::uint32_t line, Time ready, Time now);
+  //! Start truck_returns at t.
+  [[gnu::cold, gnu::noinline]] void send_truck_back(std::uint32_t line, std::uint64_t vehicle,
+                                                    std::uint32_t attacks, Time t);
 
   // --- the steps that wait ----------------------------------------------------
   Step<> buy_papers(Migrant& m, const Place& here);
@@ -669,6 +687,13 @@ private:
   {
     return streams_(combine(kind, site), entity);
   }
+  //! stream(), out of line, for the fleets' trucks: more callers of stream() would
+  //! tip the compiler's inlining of it on the hot paths (+0.5% instructions).
+  [[gnu::noinline, gnu::cold]] Stream fleet_stream(std::uint64_t kind, std::uint64_t site,
+                                                   std::uint64_t entity) const
+  {
+    return streams_(combine(kind, site), entity);
+  }
   //! Every draw passes through here: noted when a test collects them, else only
   //! returned.
   double drew(const char* kind, std::uint64_t owner, std::uint64_t vehicle, std::uint64_t where,
@@ -708,6 +733,11 @@ private:
   Simulation sim_;
   std::vector<std::unique_ptr<engine::Stock>> stocks_; // one per passport market
   std::vector<std::unique_ptr<LineStop>> stops_;
+  // Per line: its fleet of trucks (nullptr: unlimited), the days loaded vehicles
+  // waited for a truck at the hub (counted when the truck left), trucks lost.
+  std::vector<std::unique_ptr<engine::FifoServer>> fleets_;
+  std::vector<engine::stats::Tally> fleet_wait_;
+  std::vector<std::uint64_t> fleet_lost_;
   Migrant* alive_ = nullptr;
   Knowledge know_; // what migrants know (with rumours)
   // Passeur networks arrested at hubs with `replacement`: per arrest and place.
@@ -1098,6 +1128,7 @@ void MaliWorker::pay_checkpoint(Party& party, const Segment& seg, const Checkpoi
 void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Params& p)
 {
   attacks_ += counted(party.clock->now) ? 1 : 0;
+  ++party.attacks;
   tick(at_.attacks, party.clock->now);
   const BanditZone& z = p.bandit_zones[static_cast<std::size_t>(seg.bandits)];
   const bool robbery = kind < z.robbery_share;
@@ -2075,6 +2106,19 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
   auto truck = [&](const char* kind, std::uint64_t where, std::uint64_t index, double value) {
     return drew(kind, li, v, where, index, value);
   };
+  // A finite fleet: the loaded vehicle waits at the hub, passengers aboard, until
+  // one of the line's trucks is there (first come, first served; at calendar time,
+  // as the convoy starts through the calendar).
+  engine::FifoServer* fleet = fleets_[li].get();
+  engine::FifoServer::Ticket truck_ticket;
+  if (fleet != nullptr) [[unlikely]] {
+    co_await fleet->request(truck_ticket, clock);
+    got_truck(li, d.departed, clock.now);
+  }
+  if (counted(clock.now)) {
+    ++trucks_;
+    truck_passengers_ += d.load;
+  }
   Party party;
   party.clock = &clock;
   party.group = d.passengers;
@@ -2120,6 +2164,9 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
   for (const auto si : line.segments) {
     co_await ride(party, si);
     if (party.group == nullptr) {
+      if (fleet != nullptr) [[unlikely]] {
+        send_truck_back(li, v, party.attacks, clock.now);
+      }
       co_return; // nobody left aboard
     }
     // A ghetto stop on the way.
@@ -2177,6 +2224,52 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     sim_.schedule_resume(clock.now, s->handle);
     s = next;
   }
+  if (fleet != nullptr) [[unlikely]] {
+    send_truck_back(li, v, party.attacks, clock.now);
+  }
+}
+
+// Out of line, as the rest of the fleet's code: the convoy, common to every run,
+// stays as it was without a fleet (the compiler's inlining in this file included).
+void MaliWorker::got_truck(std::uint32_t li, Time ready, Time now)
+{
+  if (counted(now)) {
+    fleet_wait_[li].add(now - ready);
+  }
+}
+
+void MaliWorker::send_truck_back(std::uint32_t li, std::uint64_t v, std::uint32_t attacks, Time t)
+{
+  sim_.spawn(truck_returns(li, v, attacks, t), t);
+}
+
+Process MaliWorker::truck_returns(std::uint32_t li, std::uint64_t v, std::uint32_t attacks, Time t)
+{
+  Clock clock{ t };
+  const double days = truck_trip_back(li, v, attacks, t);
+  if (days < 0.0) {
+    co_return; // lost: the line has one truck fewer for the rest of the run
+  }
+  co_await sim_.delay(clock, days);
+  co_await sim_.sync(clock);
+  fleets_[li]->release();
+}
+
+double MaliWorker::truck_trip_back(std::uint32_t li, std::uint64_t v, std::uint32_t attacks, Time t)
+{
+  const Line& line = sc_.lines[li];
+  const Vehicle& kind = at(t).p.vehicles[line.vehicle];
+  // Its own streams, keyed by line and vehicle: another line's fleet, or a draw
+  // added elsewhere, moves none of these.
+  if (attacks > 0 && kind.fleet_lost_probability > 0.0 &&
+      drew("fleet.lost", li, v, Draw::kNone, 0, fleet_stream(kFleetLost, line.site, v).uniform()) <
+        kind.fleet_lost_probability) {
+    fleet_lost_[li] += counted(t) ? 1 : 0;
+    return -1.0;
+  }
+  const double z =
+    drew("fleet.return", li, v, Draw::kNone, 0, fleet_stream(kFleetReturn, line.site, v).normal());
+  return kind.fleet_return_median * std::exp(kind.fleet_return_sigma * z);
 }
 
 // ---------------------------------------------------------------------------
@@ -2194,6 +2287,15 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   for (auto& s : stops_) {
     s->stop.reset();
   }
+  for (auto& f : fleets_) {
+    if (f != nullptr) {
+      f->reset();
+    }
+  }
+  for (auto& w : fleet_wait_) {
+    w.clear();
+  }
+  std::fill(fleet_lost_.begin(), fleet_lost_.end(), 0);
   std::fill(entered_.begin(), entered_.end(), 0);
   std::fill(outcomes_.begin(), outcomes_.end(), 0);
   migrants_ = abducted_ = ransoms_paid_ = trucks_ = truck_passengers_ = attacks_ =
@@ -2312,6 +2414,13 @@ void MaliWorker::run(std::uint64_t replication, engine::ReplicationOutput& out)
   put(migrants_ ? static_cast<double>(outcomes_[turned_back()]) / static_cast<double>(migrants_)
                 : 0.0);
   put(static_cast<double>(papers_issued_));
+  // The lines with a finite fleet (metric_list's order).
+  for (std::size_t l = 0; l < fleets_.size(); ++l) {
+    if (fleets_[l] != nullptr) {
+      put(fleet_wait_[l].count() ? fleet_wait_[l].mean() : 0.0);
+      put(static_cast<double>(fleet_lost_[l]));
+    }
+  }
   // The paid_total series is the sum of the revenue series (not ticked per payment).
   for (std::size_t p = 0; p < periods_; ++p) {
     double sum = 0.0;
@@ -2360,6 +2469,28 @@ std::string metric_slug(const std::string& text)
   }
   while (!out.empty() && out.back() == '_') {
     out.pop_back();
+  }
+  return out;
+}
+
+// The lines with a finite fleet and the names their metrics carry: the line's
+// name as a slug ("gao>anefis>kidal" -> "gao_anefis_kidal"), its index added
+// should two slugs be the same.
+[[gnu::cold]] std::vector<std::pair<std::uint32_t, std::string>> fleet_metric_names(
+  const CorridorScenario& sc)
+{
+  std::vector<std::pair<std::uint32_t, std::string>> out;
+  std::set<std::string> taken;
+  for (std::uint32_t l = 0; l < sc.lines.size(); ++l) {
+    if (sc.epochs[0].p.vehicles[sc.lines[l].vehicle].fleet_trucks == 0) {
+      continue;
+    }
+    std::string name = metric_slug(sc.lines[l].name);
+    if (!taken.insert(name).second) {
+      name += "_" + std::to_string(l);
+      taken.insert(name);
+    }
+    out.emplace_back(l, std::move(name));
   }
   return out;
 }
@@ -2549,6 +2680,18 @@ std::vector<engine::MetricInfo> metric_list(const CorridorScenario& sc)
   m.push_back({ "turned_back_share", "share", "turned_back / migrants", journeys });
   m.push_back({ "papers_issued", "passports",
                 "false papers newly issued (by corrupt officials) and bought by migrants", trucks });
+  // The lines with a finite fleet (`fleet:` on their vehicle kind), by line name.
+  const std::string fleets = "Finite fleets, per line";
+  for (const auto& f : fleet_metric_names(sc)) {
+    m.push_back({ "fleet_wait_" + f.second, "days",
+                  "mean days a loaded vehicle waited at the hub for a truck of line " +
+                    sc.lines[f.first].name + " (over vehicles whose truck left in the window)",
+                  fleets });
+    m.push_back({ "fleet_lost_" + f.second, "trucks",
+                  "trucks of line " + sc.lines[f.first].name +
+                    " lost after an attack (lost_probability), in the window",
+                  fleets });
+  }
   // The time series, one column per period.
   const std::size_t periods = sc.series_edges.size() - 1;
   for (const auto& s : series_list(sc)) {

@@ -579,6 +579,39 @@ PricePremium read_premium(MapReader& r, Diagnostics& d, const std::string& hint)
   return out;
 }
 
+// A vehicle kind's finite fleet per line, `fleet: {trucks, return_days,
+// lost_probability}` in r (docs/behaviour.md, "Finite fleet"); return_days a
+// number of days or `{median, sigma}` (lognormal, drawn per trip back).
+void read_fleet(MapReader& r, Vehicle& v, Diagnostics& d)
+{
+  const Node* fl = r.get("fleet");
+  if (fl == nullptr) {
+    return;
+  }
+  MapReader q(&cfg::value_of(*fl), fl->mark(), d, "the fleet of " + r.what(),
+              { "trucks", "return_days", "lost_probability" });
+  if (!q.ok()) {
+    return;
+  }
+  v.fleet_trucks = static_cast<std::uint32_t>(
+    q.integer("trucks", named(Bounds{ 1.0, 1.0e6, false, false, true, false, "" },
+                              "a whole number of trucks in [1, 1000000]")));
+  const Bounds days = named(cfg::kPositive, "a number of days > 0");
+  const Node* rd = q.get("return_days");
+  if (rd != nullptr && !cfg::is_parameter_leaf(*rd) && rd->is_map()) {
+    MapReader m(rd, rd->mark(), d, "the return_days of " + r.what(), { "median", "sigma" });
+    if (m.ok()) {
+      v.fleet_return_median = m.number("median", days);
+      v.fleet_return_sigma = m.number("sigma", kSigma);
+      m.finish();
+    }
+  } else {
+    v.fleet_return_median = q.number("return_days", days);
+  }
+  v.fleet_lost_probability = q.number("lost_probability", cfg::kProbability, 0.0);
+  q.finish();
+}
+
 void read_parts(const Node& params, Compiled& c, Diagnostics& d)
 {
   Params& p = c.epoch.p;
@@ -855,7 +888,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
     v.id = e.key;
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "vehicle '" + e.key + "'",
                 { "label", "mode", "capacity", "max_wait_days", "fare", "fare_to", "protection",
-                  "premium", "note" });
+                  "premium", "fleet", "note" });
     if (r.ok()) {
       v.label = r.string("label", e.key);
       if (const Node* m = r.require("mode")) {
@@ -894,6 +927,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
         v.premium_loading = pr.loading;
         v.premium_max_risk = pr.max_risk;
       }
+      read_fleet(r, v, d);
       r.finish();
     }
     p.vehicles.push_back(std::move(v));
@@ -1673,6 +1707,20 @@ void check_same_wiring(const Epoch& first, const Epoch& e, const Node& tree, dou
     if (a.mode != b.mode) {
       refuse(mark_at(tree, { "parameters", "segments", b.id, "mode" }, seg),
              "segment '" + b.id + "' changes its mode");
+    }
+  }
+  // A line's fleet is sized once, at the start: a change may alter its trucks'
+  // return_days and lost_probability, not how many there are.
+  for (std::size_t i = 0; i < e.p.vehicles.size() && i < first.p.vehicles.size(); ++i) {
+    const Vehicle& a = first.p.vehicles[i];
+    const Vehicle& b = e.p.vehicles[i];
+    if (a.fleet_trucks != b.fleet_trucks && seen.insert("fleet:" + b.id).second) {
+      const Mark at = mark_at(tree, { "parameters", "vehicles", b.id }, tree.mark());
+      d.error(mark_at(tree, { "parameters", "vehicles", b.id, "fleet" }, at),
+              "a change from day " + cfg::number_text(day) + " changes the number of trucks of " +
+                "vehicle '" + b.id + "' (or gives or takes away its fleet)",
+              "a line's fleet is sized at the start; a change may alter its return_days or "
+              "lost_probability");
     }
   }
   for (std::size_t i = 0; i < e.places.size(); ++i) {

@@ -286,6 +286,15 @@ struct Vehicle
   std::uint8_t premium_risk = 3;
   double premium_loading = 0.0;
   double premium_max_risk = 0.9;
+  //! A finite fleet per line (`fleet:`, docs/behaviour.md, "Finite fleet"): each
+  //! line of this kind has `fleet_trucks` trucks; a loaded vehicle waits at the hub
+  //! for one, and a truck is back at the hub `median * exp(sigma z)` days after its
+  //! convoy ended, unless lost (probability `fleet_lost_probability` if attacked).
+  //! 0 trucks: unlimited (no `fleet:`).
+  std::uint32_t fleet_trucks = 0;
+  double fleet_return_median = 0.0;
+  double fleet_return_sigma = 0.0;
+  double fleet_lost_probability = 0.0;
 };
 
 //! Hostage-takers: who holds migrants for ransom, and what becomes of them.

@@ -489,4 +489,30 @@ refused "$(value_at tp_max0.yaml "      premium: {" max_risk): error: max_risk m
 sed '/^      label: roadblock$/a\      premium: {per: attack, loading: 1, lodaing: 1}' "$MALI" >tp_key.yaml
 refused "$(key_at tp_key.yaml "      premium: {" lodaing): error: unknown key 'lodaing' in the premium of toll point 'roadblock'" "did you mean 'loading'?" -- "$PASSAGE" validate tp_key.yaml
 
+# A vehicle's finite fleet (fleet: {trucks, return_days, lost_probability}).
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 4, return_days: {median: 6, sigma: 0.3}, lost_probability: 0.1}/' "$MALI" >fl_ok.yaml
+if "$PASSAGE" validate fl_ok.yaml >/dev/null; then echo "ok: a fleet with return_days {median, sigma} is accepted"; else fail "a valid fleet was refused"; fi
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 0, return_days: 6}/' "$MALI" >fl_zero.yaml
+refused "$(value_at fl_zero.yaml "      fleet: {" trucks): error: trucks must be a whole number of trucks in [1, 1000000], got 0" "" -- "$PASSAGE" validate fl_zero.yaml
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 2.5, return_days: 6}/' "$MALI" >fl_frac.yaml
+refused "$(value_at fl_frac.yaml "      fleet: {" trucks): error: trucks must be a whole number of trucks in [1, 1000000], got 2.5" "" -- "$PASSAGE" validate fl_frac.yaml
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 4, return_days: 0}/' "$MALI" >fl_back.yaml
+refused "$(value_at fl_back.yaml "      fleet: {" return_days): error: return_days must be a number of days > 0, got 0" "" -- "$PASSAGE" validate fl_back.yaml
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 4, return_days: {median: 6, sigma: -1}}/' "$MALI" >fl_sigma.yaml
+refused "$(value_at fl_sigma.yaml "      fleet: {" sigma): error: sigma must be a log-sd in [0, 5], got -1" "" -- "$PASSAGE" validate fl_sigma.yaml
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 4, return_days: 6, lost_probability: 1.5}/' "$MALI" >fl_lost.yaml
+refused "$(value_at fl_lost.yaml "      fleet: {" lost_probability): error: lost_probability must be a probability in [0, 1], got 1.5" "" -- "$PASSAGE" validate fl_lost.yaml
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 4, retrun_days: 6}/' "$MALI" >fl_key.yaml
+refused "$(key_at fl_key.yaml "      fleet: {" retrun_days): error: unknown key 'retrun_days' in the fleet of vehicle 'date_truck'" "did you mean 'return_days'?" -- "$PASSAGE" validate fl_key.yaml
+sed 's/^      fare_to: transporters$/&\n      fleet: {trucks: 4, return_days: {median: 6, sigm: 0.3}}/' "$MALI" >fl_key2.yaml
+refused "$(key_at fl_key2.yaml "      fleet: {" sigm): error: unknown key 'sigm' in the return_days of vehicle 'date_truck'" "did you mean 'sigma'?" -- "$PASSAGE" validate fl_key2.yaml
+# A line's fleet is sized at the start: a change may not alter its trucks.
+refused "$(value_at fl_ok.yaml "      fleet: {" fleet): error: a change from day 100 changes the number of trucks of vehicle 'date_truck' (or gives or takes away its fleet)" "may alter its return_days" -- \
+  "$PASSAGE" validate fl_ok.yaml --set 'changes=[{from_day: 100, set: {parameters.vehicles.date_truck.fleet.trucks: 2}}]'
+if "$PASSAGE" validate fl_ok.yaml --set 'changes=[{from_day: 100, set: {parameters.vehicles.date_truck.fleet.return_days: 9}}]' >/dev/null; then
+  echo "ok: a change may alter a fleet's return_days"
+else
+  fail "a change of a fleet's return_days was refused"
+fi
+
 finish

@@ -593,6 +593,136 @@ TEST_CASE("corridor steps stay_in_hub and board: full vehicles, work for the far
 
 // ---------------------------------------------------------------------------
 
+TEST_CASE("corridor step fleet: one truck returning in R days leaves every T + R days")
+{
+  // A line g -> b of one day (500 km at 500 km/day, sigma 0), vehicles of one seat
+  // that never wait for more, 10 arrivals a day: demand far above what the fleet
+  // carries. One truck: vehicle k leaves at d_0 + k (T + R), T = 1 the ride and R
+  // the return (its first passenger's arrival d_0), and waited d_k - a_k for it,
+  // a_k its passenger's boarding; the droit de ghetto runs meanwhile.
+  const std::string hub = R"(  actors:
+    ghetto: {label: ghetto chairmen, kind: other}
+    transport: {label: transporters, kind: transport}
+    bandits: {label: bandits, kind: armed_group}
+  origins: {o: {share: 1, start: g}}
+  destinations: {d: {share: 1, exit: out}}
+  modes: {truck: {speed_km_per_day: 500, sigma: 0}}
+  bandits:
+    zones: {z: {label: bandits, receiver: bandits, robbery_share: 0, payoff: 0, kill_probability: 0}}
+  hubs:
+    h: {passeur_fee: 0, passeur_receiver: ghetto, passeur_networks: [o], foreign_ghetto_surcharge: 0,
+        ghetto_fee_per_day: 1000, ghetto_receiver: ghetto, earnings_per_day: 2000, earnings_sigma: 0,
+        cash_reserve: 0, max_work_days: 180}
+  vehicles:
+    truck: {label: truck, mode: truck, capacity: [1, 1], max_wait_days: .inf, fare: 100000,
+            fare_to: transport FLEET}
+  places:
+    g: {name: G, hub: h, vehicles: [truck]}
+    b: {name: B, exit: out}
+  segments:
+    g_b: {from: g, to: b, mode: truck, distance_km: 500 BANDITS}
+)";
+  auto with = [&](const std::string& fleet, const std::string& bandits = ", bandits: {z: 0}") {
+    return corridor(replace(replace(hub, "FLEET", fleet), "BANDITS", bandits));
+  };
+  SUBCASE("the k-th departure and the waits are the closed form")
+  {
+    const double ride = 1.0;
+    const double back = 3.0;
+    const auto r = run(with(", fleet: {trucks: 1, return_days: 3}"), 2, 60);
+    const std::string line = "fleet_wait_g_b";
+    const auto trace = by_migrant(r);
+    double d0 = -1.0;
+    double waits = 0.0;
+    double ghetto = 0.0;
+    std::size_t departed = 0;
+    std::size_t k = 0; // the migrants in order of arrival: vehicle k is migrant k's
+    for (const auto& [uid, records] : trace) {
+      double boarded = -1.0;
+      double unloaded = -1.0;
+      for (const auto& t : records) {
+        boarded = t.kind == "board" ? t.time : boarded;
+        unloaded = t.kind == "unload" ? t.time : unloaded;
+      }
+      REQUIRE(boarded >= 0.0);
+      if (d0 < 0.0) {
+        d0 = boarded; // the first vehicle finds the truck at the hub
+      }
+      const double due = d0 + static_cast<double>(k++) * (ride + back);
+      if (due > 100.0) {
+        CHECK(unloaded < 0.0); // still waiting at the horizon
+        continue;
+      }
+      REQUIRE(boarded <= due); // demand is high: every vehicle is loaded before its truck is back
+      if (due + ride <= 100.0) {
+        CHECK(unloaded == doctest::Approx(due + ride).epsilon(1e-12));
+      }
+      waits += due - boarded;
+      ghetto += std::round(1000.0 * (due - boarded));
+      ++departed;
+    }
+    REQUIRE(departed > 20);
+    REQUIRE(departed < 60); // all traced, the last traced still waiting
+    CHECK(r.column("trucks_dispatched")[0] == static_cast<double>(departed));
+    CHECK(departed == static_cast<std::size_t>(std::floor((100.0 - d0) / (ride + back))) + 1);
+    CHECK(r.column("mean_truck_load")[0] == 1.0);
+    // The tally keeps each wait to 2^-20 of a day (fixed point: sums exact in any order).
+    CHECK(std::fabs(r.column(line)[0] - waits / static_cast<double>(departed)) <= 0x1p-20);
+    CHECK(r.column("fleet_lost_g_b")[0] == 0.0);
+    // Each departed passenger paid the droit de ghetto for his wait (to the CFA).
+    CHECK(std::fabs(r.column("revenue_ghetto")[0] - ghetto) <= static_cast<double>(departed));
+    for (const double n : r.column("trucks_dispatched")) {
+      CHECK(n >= static_cast<double>(departed) - 1);
+      CHECK(n <= static_cast<double>(departed) + 1);
+    }
+  }
+  SUBCASE("a fleet that never runs short changes nothing else, bit for bit")
+  {
+    // Its trucks' return draws are their own streams: the rides, fares and
+    // everybody's draws are those of the unlimited line.
+    const auto none = run(with(""), 3);
+    const auto many =
+      run(with(", fleet: {trucks: 100000, return_days: {median: 5, sigma: 0.5}}"), 3);
+    REQUIRE(many.metrics.size() == none.metrics.size() + 2);
+    for (const auto& m : none.metrics) {
+      CHECK_MESSAGE(many.column(m.name) == none.column(m.name), m.name);
+    }
+    for (const double w : many.column("fleet_wait_g_b")) {
+      CHECK(w == 0.0);
+    }
+  }
+  SUBCASE("lost_probability 1: every attacked truck is lost, and the line stops")
+  {
+    const auto r =
+      run(with(", fleet: {trucks: 2, return_days: 3, lost_probability: 1}", ", bandits: {z: 1.0}"));
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(r.column("convoy_attacks")[i] == 2);
+      CHECK(r.column("trucks_dispatched")[i] == 2);
+      CHECK(r.column("fleet_lost_g_b")[i] == 2);
+      CHECK(r.column("out")[i] == 2);
+    }
+  }
+  SUBCASE("same seed, any thread count or stepping: bit-identical")
+  {
+    const auto s = test::scenario_from_text(
+      with(", fleet: {trucks: 3, return_days: {median: 2, sigma: 0.6}, lost_probability: 0.3}",
+           ", bandits: {z: 2.0e-4}"),
+      "corridor.yaml");
+    const auto one = test::run_collect(s, 6, 1);
+    const auto two = test::run_collect(s, 6, 2);
+    CHECK(one.rows == two.rows);
+    // Every step through the calendar: the same (trucks are taken and given back
+    // at synchronisation points only).
+    const auto events = test::run_collect(s, 6, 1, engine::Stepping::EventByEvent);
+    CHECK(one.rows == events.rows);
+    const auto lost = one.column("fleet_lost_g_b");
+    CHECK(std::accumulate(lost.begin(), lost.end(), 0.0) > 0.0);
+    CHECK(one.column("fleet_wait_g_b")[0] > 0.0);
+  }
+}
+
+// ---------------------------------------------------------------------------
+
 TEST_CASE("corridor step held_hostage: at a line's end, ransoms paid or migrants abandoned")
 {
   const std::string body = R"(  actors:
