@@ -86,6 +86,9 @@ struct Migrant
 {
   Clock clock;
   std::uint64_t uid = 0;
+  // The entity of his own streams: uid, then combine(uid, n) after his n-th
+  // deportation, so that a pass over the same places again draws afresh.
+  std::uint64_t key = 0;
   std::uint32_t origin = 0;
   std::uint32_t exit = 0;
   std::uint32_t place = 0;
@@ -1009,6 +1012,7 @@ void MaliWorker::set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time
   }
 
   m.uid = uid;
+  m.key = uid;
   m.clock.now = t;
   m.entered = t;
   m.traced = trace_ != nullptr && uid < trace_k_;
@@ -1146,7 +1150,7 @@ void MaliWorker::attack(Party& party, const Segment& seg, double kind, const Par
         note(m, "attack", { z.label, " attack and take everything" }, 0, -1, "outcome=robbed");
       }
       pay(m, z.receiver, m.cash, "robbed");
-      Stream v = stream(kVictim, seg.site, m.uid);
+      Stream v = stream(kVictim, seg.site, m.key);
       if (drew("victim", m, seg.site, 0, v.uniform()) < z.kill_probability) {
         killed_in_attacks_ += counted(m.clock.now) ? 1 : 0;
         tick(at_.killed, m.clock.now);
@@ -1182,7 +1186,7 @@ void MaliWorker::desert(Party& party, const Segment& seg, const Params& p)
     m.place = seg.to;
     m.on_segment = -1;
     if (die > 0.0 &&
-        drew("desert", m, seg.site, 0, stream(kDesert, seg.site, m.uid).uniform()) < die) {
+        drew("desert", m, seg.site, 0, stream(kDesert, seg.site, m.key).uniform()) < die) {
       riders += 1.0;
       died += 1.0;
       kill(party, *link, m, "dies in the desert");
@@ -1306,6 +1310,7 @@ Step<> MaliWorker::face_gendarmes(Migrant& m, const Place& here)
   const ArrestPoint& now = at(m.clock.now).p.arrest_points[k];
   if (now.deport_to >= 0) {
     m.deported = static_cast<std::uint8_t>(std::min(255, m.deported + 1));
+    m.key = combine(m.uid, m.deported);
     m.place = static_cast<std::uint32_t>(now.deport_to);
     seen(m, m.place, true);
     m.arrived_by = -1;
@@ -1327,7 +1332,7 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
   abducted_ += counted(m.clock.now) ? 1 : 0;
   tick(at_.abducted, m.clock.now);
   const HostageTakers& h = at(m.clock.now).p.hostage_takers[k];
-  Stream s = stream(kHostage, here.site, m.uid);
+  Stream s = stream(kHostage, here.site, m.key);
   const double u_pay = drew("ransom", m, here.site, 0, s.uniform());
   const double delay = std::exp(std::log(h.pay_delay_median) +
                                 h.pay_delay_sigma * drew("ransom", m, here.site, 1, s.normal()));
@@ -1361,7 +1366,7 @@ Step<> MaliWorker::held_hostage(Migrant& m, const Place& here)
 // the journey ends at the crossing's exit or goes on.
 Step<> MaliWorker::cross_border(Migrant& m, const Place& here)
 {
-  Stream s = stream(kBorder, here.site, m.uid);
+  Stream s = stream(kBorder, here.site, m.key);
   for (std::uint32_t attempt = 1;; ++attempt) {
     guard(m);
     const Epoch& e = at(m.clock.now);
@@ -1526,7 +1531,7 @@ MaliWorker::OnRoad MaliWorker::set_off(Party& party, std::uint32_t si, const Epo
   const Segment& seg = e.segments[si];
   const std::uint64_t here = party.aboard ? combine(party.line_site, seg.site) : seg.site;
   Stream rng = party.aboard ? stream(kConvoyRide, here, party.vehicle)
-                            : stream(kRide, seg.site, owner(party.group).uid);
+                            : stream(kRide, seg.site, owner(party.group).key);
   const ModeParams& mode = e.p.modes[seg.mode];
   const double z_travel = drew("ride.travel", "convoy.travel", party, seg.site, 0, rng.normal());
   const Time travel =
@@ -1628,7 +1633,7 @@ Time MaliWorker::pass_stop(Party& party, const Segment& seg, OnRoad& r, const Le
     for (auto* s = party.group; s != nullptr; s = s->next) {
       Migrant& m = owner(s);
       m.clock.now = t;
-      Stream own = stream(kTollAboard, combine(seg.site, stop.index), m.uid);
+      Stream own = stream(kTollAboard, combine(seg.site, stop.index), m.key);
       pass_roadblock(
         m, own, tp,
         toll_range(sc_, *r.now, seg, tp, m.docs, sc_.nationalities[m.nationality].citizen),
@@ -1644,7 +1649,7 @@ Time MaliWorker::pass_stop(Party& party, const Segment& seg, OnRoad& r, const Le
     pay_checkpoint(party, seg, cp, *r.now);
     Stream s = party.aboard
                  ? stream(kConvoyCheckpoint, combine(r.here, stop.index), party.vehicle)
-                 : stream(kCheckpoint, combine(seg.site, stop.index), owner(party.group).uid);
+                 : stream(kCheckpoint, combine(seg.site, stop.index), owner(party.group).key);
     return drew("ride.checkpoint", "convoy.checkpoint", party, seg.site, stop.index,
                 s.exponential()) *
            cp.delay_days;
@@ -2022,7 +2027,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     }
     if (here.hostage >= 0 && m.arrived_alone) {
       take_hostage(m, here.hostage, here.hostage_probability,
-                   stream(kHostageTaking, here.site, m.uid), here.site);
+                   stream(kHostageTaking, here.site, m.key), here.site);
     }
     m.arrived_alone = false;
     if (m.held >= 0) {
@@ -2067,7 +2072,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
         break;
       }
       const double u_way =
-        drew("route", m, here.site, 0, stream(kRoute, here.site, m.uid).uniform());
+        drew("route", m, here.site, 0, stream(kRoute, here.site, m.key).uniform());
       if (reads_rumours(m, e, here, ways)) {
         co_await sim_.sync(m.clock);
       }
@@ -2089,7 +2094,7 @@ Process MaliWorker::journey(std::uint64_t uid, std::uint32_t flow, Time entered)
     seen(m, seg.to, true);
     if (seg.hostage >= 0) {
       take_hostage(m, seg.hostage, seg.hostage_probability,
-                   stream(kHostageTaking, seg.site, m.uid), seg.site);
+                   stream(kHostageTaking, seg.site, m.key), seg.site);
     }
     note(m, "arrive", "arrives");
   }

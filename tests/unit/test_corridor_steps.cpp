@@ -421,22 +421,43 @@ TEST_CASE("corridor step face_gendarmes: tax, arrest and bribe, deportation, mod
 // he rides a -> b 1 / (1 - q) times on average. (The gendarmes' draws are keyed
 // by the place and the migrant only, so a migrant arrested once is arrested at
 // every return, and loops until the runtime guard stops the run.)
-TEST_CASE("corridor step face_gendarmes: a deported migrant who returns is checked afresh" *
-          doctest::may_fail())
+TEST_CASE("corridor step face_gendarmes: a deported migrant who returns is checked afresh, and "
+          "rides afresh")
 {
   const auto r = run(corridor(R"(  actors: {police: {label: police, kind: state, country: Mali}}
 )" + kOneWay + kBus + R"(  arrest_points:
     gendarmes: {label: gendarmes, forces: police, modes: [bus], tax: [3000, 3000],
                 tax_probability: 0, arrest_probability: 0.5, detention_days: 0.5, deport_to: a}
+  toll_points:
+    rb: {label: roadblock, forces: police, demand: 1, toll: [1000, 900000]}
   places:
     a: {name: A}
     b: {name: B, country: Mali, arrest_point: gendarmes}
     c: {name: C, exit: out}
   segments:
-    a_b: {from: a, to: b, mode: bus, distance_km: 500}
+    a_b: {from: a, to: b, mode: bus, distance_km: 500, roadblocks: {rb: 1}}
     b_c: {from: b, to: c, mode: bus, distance_km: 500}
 )"),
                      4, 1000000);
+  // His draws on a pass after a deportation are his own: the toll of a_b's
+  // roadblock (uniform on 899,001 values) is drawn afresh on each pass, so no
+  // migrant deported once or more pays the same toll twice (a repeat by chance:
+  // about 1 in 900,000 a pair). Before passes were keyed, every pass repeated it.
+  std::map<std::uint64_t, std::vector<std::int64_t>> tolls;
+  for (const auto& t : r.totals.trace) {
+    if (t.kind == "pay" && t.event.find("toll") != std::string::npos) {
+      tolls[t.entity].push_back(t.amount);
+    }
+  }
+  std::size_t repeated = 0;
+  std::size_t twice = 0;
+  for (auto& [uid, paid] : tolls) {
+    twice += paid.size() > 1 ? 1 : 0;
+    std::sort(paid.begin(), paid.end());
+    repeated += std::adjacent_find(paid.begin(), paid.end()) != paid.end() ? 1 : 0;
+  }
+  REQUIRE(twice > 100);
+  CHECK(repeated == 0);
   const double rides = total(r.column("flow_a_b"));
   const double n = total(r.column("migrants"));
   // Rides per migrant: geometric, mean 1 / (1 - q) = 2, variance q / (1 - q)^2 = 2;
