@@ -10,8 +10,9 @@
 //! Wired: a hub's `replacement:` (ArrestedNetworks, below), a passport market's
 //! `issuance` (elasticity, crackdown: the worker's may_issue) and a vehicle's
 //! `premium` (line_fare, choice.hpp, on the true risk), a checkpoint's and a toll
-//! point's (checkpoint_fee, toll_range, on the true risk of their segment); not
-//! yet on rumours: see docs/behaviour.md.
+//! point's (checkpoint_fee, toll_range, on the true risk of their segment) and a
+//! hub's on the passeur fee (hub_passeur_fee, on the true risk of the ways on from
+//! the hub, hub_risk); not yet on rumours: see docs/behaviour.md.
 
 #include "mali/choice.hpp"
 
@@ -20,9 +21,10 @@
 
 namespace passage::models::mali {
 
-//! A risk premium on a price (a vehicle's fare, a checkpoint's toll): the seller
-//! who loses the job (the truck seized, the passeur arrested) with probability p
-//! a trip asks enough to break even, times `loading` of the fair premium:
+//! A risk premium on a price (a vehicle's fare, a checkpoint's toll, a passeur's
+//! fee): the seller who loses the job (the truck seized, the passeur arrested)
+//! with probability p a trip asks enough to break even, times `loading` of the
+//! fair premium:
 //!
 //!   price = base * (1 + loading * p / (1 - p)),  p capped at `max_risk` < 1.
 struct RiskPremium

@@ -492,7 +492,11 @@ TEST_CASE("markets: the passeur fee with a premium rises with border control at 
     }
   }
   // The journeys pay it: the smugglers (the passeurs' receiver) earn more in every
-  // replication (same seeds, paired; the arms differ only in the premium).
+  // replication (same seeds, paired; the arms differ only in the premium), by more
+  // than 2%. At this size the paired rise is 17.6 M CFA on 176.9 (9.9%) with a
+  // standard deviation of 4.0 M a replication (2.3%; `passage compare` of 40
+  // paired replications): 2% is 3.5 sigma below the mean rise. (Measured here:
+  // 9.0% and 11.6%.)
   const std::string small = "parameters.flows.mali_route.annual_migrants=4000";
   const auto r0 =
     test::run_collect(test::scenario_from_file("configs/mali-2016.yaml", { small }), 2, 1);
@@ -502,8 +506,7 @@ TEST_CASE("markets: the passeur fee with a premium rises with border control at 
   const auto b = r1.column("revenue_smugglers");
   REQUIRE(a.size() == 2);
   for (std::size_t i = 0; i < a.size(); ++i) {
-    MESSAGE("revenue_smugglers " << a[i] << " -> " << b[i]);
-    CHECK(b[i] > a[i]);
+    CHECK(b[i] > 1.02 * a[i]);
   }
 }
 
