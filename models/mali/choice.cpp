@@ -538,8 +538,8 @@ std::int64_t priced_checkpoint_fee(const CorridorScenario& sc, const Epoch& e, c
     with_premium(sc, e, s, cp.premium, static_cast<double>(cp.fee), docs, citizen_of));
 }
 
-double hub_risk(const CorridorScenario& sc, const Epoch& e, std::uint32_t place,
-                std::uint32_t exit, Risk k, ClassId docs, const std::vector<char>& citizen_of)
+double hub_risk(const CorridorScenario& sc, const Epoch& e, std::uint32_t place, std::uint32_t exit,
+                Risk k, ClassId docs, const std::vector<char>& citizen_of)
 {
   double p = 0.0;
   for (const Option& way : e.ways(place, exit, sc.exits.size())) {

@@ -260,8 +260,8 @@ inline MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const S
 //! line (expect, risks_only: interception at the way's end includes the
 //! deportation risk of an arrest point there), weighted by the ways' base
 //! probabilities; 0 where no way is open.
-double hub_risk(const CorridorScenario& sc, const Epoch& e, std::uint32_t place,
-                std::uint32_t exit, Risk k, ClassId docs, const std::vector<char>& citizen_of);
+double hub_risk(const CorridorScenario& sc, const Epoch& e, std::uint32_t place, std::uint32_t exit,
+                Risk k, ClassId docs, const std::vector<char>& citizen_of);
 
 //! The passeur fee at hub h, placed at `place`, for such a migrant in epoch e:
 //! h.passeur_fee and, with a `premium`, the risk premium on hub_risk (markets.hpp

@@ -667,8 +667,7 @@ private:
   }
   //! hub_passeur_fee for his epoch, place, exit, papers and nationality, computed
   //! once a worker (a pure function of the scenario: the same for any thread).
-  [[gnu::noinline]] std::int64_t priced_passeur_fee(const Migrant& m, const Epoch& e,
-                                                    const Hub& h)
+  [[gnu::noinline]] std::int64_t priced_passeur_fee(const Migrant& m, const Epoch& e, const Hub& h)
   {
     const std::size_t places = sc_.epochs[0].places.size();
     const std::size_t exits = sc_.exits.size();

@@ -468,11 +468,12 @@ TEST_CASE("markets: the passeur fee with a premium rises with border control at 
   // risk of the journey the passeur sells; border_control's Malian posts (their
   // deportation risk) and stricter crossings raise it at Gao for every class and
   // nationality whose ways reach those crossings (deterministic).
-  const std::string premium = "parameters.hubs.smuggling_hub.premium={per: interception, loading: 1}";
+  const std::string premium =
+    "parameters.hubs.smuggling_hub.premium={per: interception, loading: 1}";
   const auto base = compiled({ premium });
-  engine::Scenario bs = engine::load_scenario(test::source_dir() + "/configs/mali-2016.yaml",
-                                              { premium }, { test::source_dir() +
-                                                             "/configs/policies/border_control.yaml" });
+  engine::Scenario bs =
+    engine::load_scenario(test::source_dir() + "/configs/mali-2016.yaml", { premium },
+                          { test::source_dir() + "/configs/policies/border_control.yaml" });
   engine::resolve_references(bs);
   engine::config::Diagnostics d;
   const auto policy = mali::compile(bs, d);
@@ -483,10 +484,10 @@ TEST_CASE("markets: the passeur fee with a premium rises with border control at 
   REQUIRE(exit < base.exits.size());
   for (const auto& nat : base.nationalities) {
     for (mali::ClassId c = 0; c < base.classes.size(); ++c) {
-      const auto before = mali::hub_passeur_fee(base, base.epochs[0], base.epochs[0].p.hubs[0],
-                                                gao, exit, c, nat.citizen);
-      const auto after = mali::hub_passeur_fee(policy, policy.epochs[0],
-                                               policy.epochs[0].p.hubs[0], gao, exit, c, nat.citizen);
+      const auto before = mali::hub_passeur_fee(base, base.epochs[0], base.epochs[0].p.hubs[0], gao,
+                                                exit, c, nat.citizen);
+      const auto after = mali::hub_passeur_fee(policy, policy.epochs[0], policy.epochs[0].p.hubs[0],
+                                               gao, exit, c, nat.citizen);
       CHECK(before > 25000);
       CHECK(after > before);
     }
