@@ -654,20 +654,27 @@ private:
   //! The passeur fee he pays at hub h (his place) in epoch e: the hub's fee with
   //! its `premium` (choice.hpp hub_passeur_fee), then fee_factor times that while
   //! his network is away. What he saves for and what he pays both read it here.
-  std::int64_t passeur_fee(const Migrant& m, const Epoch& e, const Hub& h)
+  //! (Without a premium: today's code and one branch, the priced fee a tail call.)
+  std::int64_t passeur_fee(const Migrant& m, const Epoch& e, const Hub& h) const
   {
-    std::int64_t fee = h.passeur_fee;
     if (h.premium.on) [[unlikely]] {
-      fee = priced_passeur_fee(m, e, h);
+      return priced_passeur_fee(m, e, h);
     }
+    return with_fee_factor(m, h, h.passeur_fee);
+  }
+  //! The fee `fee`, or fee_factor times it while his network is away.
+  std::int64_t with_fee_factor(const Migrant& m, const Hub& h, std::int64_t fee) const
+  {
     if (!h.has_replacement || !arrested(m, h) || m.passeur_back) {
       return fee;
     }
     return std::llround(static_cast<double>(fee) * h.replacement_fee_factor);
   }
-  //! hub_passeur_fee for his epoch, place, exit, papers and nationality, computed
-  //! once a worker (a pure function of the scenario: the same for any thread).
-  [[gnu::noinline]] std::int64_t priced_passeur_fee(const Migrant& m, const Epoch& e, const Hub& h)
+  //! passeur_fee with the premium: hub_passeur_fee for his epoch, place, exit,
+  //! papers and nationality, computed once a worker (a pure function of the
+  //! scenario: the same for any thread), then the fee factor.
+  [[gnu::noinline]] std::int64_t priced_passeur_fee(const Migrant& m, const Epoch& e,
+                                                    const Hub& h) const
   {
     const std::size_t places = sc_.epochs[0].places.size();
     const std::size_t exits = sc_.exits.size();
@@ -684,7 +691,7 @@ private:
       passeur_fees_[k] = hub_passeur_fee(sc_, e, h, m.place, m.exit, m.docs,
                                          sc_.nationalities[m.nationality].citizen);
     }
-    return passeur_fees_[k];
+    return with_fee_factor(m, h, passeur_fees_[k]);
   }
   //! The networks arrested at a hub place (arrest a, place p).
   ArrestedNetworks& arrests_at(std::size_t a, std::size_t p)
@@ -817,7 +824,7 @@ private:
   std::vector<char> responds_; // per market: in some epoch
   //! Passeur fees with a premium, per (epoch, place, exit, papers, nationality);
   //! -1: not asked yet (empty unless some hub has a `premium`).
-  std::vector<std::int64_t> passeur_fees_;
+  mutable std::vector<std::int64_t> passeur_fees_;
   std::vector<Issue> issue_;
   //! A seeker of newly issued papers at time t (after sim_.sync): whether one is
   //! to be had (issuance_per_day at the demand seen so far, the epoch's crackdown).
