@@ -588,6 +588,30 @@ std::int64_t priced_checkpoint_fee(const CorridorScenario& sc, const Epoch& e, c
     with_premium(sc, e, s, cp.premium, static_cast<double>(cp.fee), docs, citizen_of));
 }
 
+double hub_risk(const CorridorScenario& sc, const Epoch& e, std::uint32_t place, std::uint32_t exit,
+                Risk k, ClassId docs, const std::vector<char>& citizen_of)
+{
+  double p = 0.0;
+  for (const Option& way : e.ways(place, exit, sc.exits.size())) {
+    const Expected x = expect(sc, e, way, docs, citizen_of, nullptr, true);
+    p += way.probability * x.risk[static_cast<std::size_t>(k)];
+  }
+  return p;
+}
+
+std::int64_t hub_passeur_fee(const CorridorScenario& sc, const Epoch& e, const Hub& h,
+                             std::uint32_t place, std::uint32_t exit, ClassId docs,
+                             const std::vector<char>& citizen_of)
+{
+  if (!h.premium.on || h.premium.loading == 0.0) {
+    return h.passeur_fee; // today's fee, bit for bit
+  }
+  const Risk k = static_cast<Risk>(h.premium.risk);
+  const RiskPremium pr{ k, h.premium.loading, h.premium.max_risk };
+  return std::llround(premium_price(static_cast<double>(h.passeur_fee), pr,
+                                    hub_risk(sc, e, place, exit, k, docs, citizen_of)));
+}
+
 MoneyRange priced_toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
                              const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of)
 {

@@ -289,4 +289,22 @@ inline MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const S
   return priced_toll_range(sc, e, s, tp, docs, citizen_of);
 }
 
+//! The true risk of kind k of the journey a passeur at hub place `place` sells a
+//! migrant of papers `docs` (nationality `citizen_of`) heading for exit `exit`,
+//! in epoch e: each way on from the place towards the exit (e.ways, a line or a
+//! segment ridden alone) at its risk of kind k as a vehicle's premium prices its
+//! line (expect, risks_only: interception at the way's end includes the
+//! deportation risk of an arrest point there), weighted by the ways' base
+//! probabilities; 0 where no way is open.
+double hub_risk(const CorridorScenario& sc, const Epoch& e, std::uint32_t place, std::uint32_t exit,
+                Risk k, ClassId docs, const std::vector<char>& citizen_of);
+
+//! The passeur fee at hub h, placed at `place`, for such a migrant in epoch e:
+//! h.passeur_fee and, with a `premium`, the risk premium on hub_risk (markets.hpp
+//! premium_price, rounded to the CFA); before a `replacement` fee_factor (the
+//! worker applies that to this fee). Out of line: the worker caches it.
+std::int64_t hub_passeur_fee(const CorridorScenario& sc, const Epoch& e, const Hub& h,
+                             std::uint32_t place, std::uint32_t exit, ClassId docs,
+                             const std::vector<char>& citizen_of);
+
 } // namespace passage::models::mali

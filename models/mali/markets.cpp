@@ -15,17 +15,6 @@ double premium_price(double base, const RiskPremium& premium, double p)
   return base * (1.0 + premium.loading * q / (1.0 - q));
 }
 
-double believed_price(double base, const RiskPremium& premium, const Knowledge& knowledge,
-                      std::uint32_t site, double prior, double cutoff, const Information& info)
-{
-  if (premium.loading == 0.0) {
-    return base;
-  }
-  const double p =
-    knowledge.belief(premium.per, site, prior, cutoff, info.memory_days, info.prior_weight);
-  return premium_price(base, premium, p);
-}
-
 double replacement_rate(const Replacement& r, double profit_per_day)
 {
   return r.rate0 * std::max(0.0, profit_per_day) / r.reference_profit;

@@ -2,16 +2,18 @@
 //! Markets that respond (issue 15 item 3; the equations are in docs/behaviour.md,
 //! "Markets that respond"): the functions a price, a smuggler's replacement and
 //! the corrupt issuance of passports follow. Nothing here draws a random number
-//! or keeps state: a caller gives the risk it read from the knowledge state at a
-//! synchronisation point (Knowledge::belief, or the true risk with full
-//! information) and, for a waiting time, the uniform of its own sub-stream, so
+//! or keeps state: a caller gives the risk (the true risk of the epoch in force)
+//! or what it read at a synchronisation point (fees, demand) and, for a waiting
+//! time, the uniform of its own sub-stream, so
 //! results stay bit-identical for any thread count and a policy's arms paired.
 //!
 //! Wired: a hub's `replacement:` (ArrestedNetworks, below), a passport market's
 //! `issuance` (elasticity, crackdown: the worker's may_issue) and a vehicle's
 //! `premium` (line_fare, choice.hpp, on the true risk), a checkpoint's and a toll
-//! point's (checkpoint_fee, toll_range, on the true risk of their segment); not
-//! yet on rumours: see docs/behaviour.md.
+//! point's (checkpoint_fee, toll_range, on the true risk of their segment) and a
+//! hub's on the passeur fee (hub_passeur_fee, on the true risk of the ways on from
+//! the hub, hub_risk). Premiums follow the true risk, which the sellers see in
+//! their own losses, not the migrants' rumours (docs/behaviour.md).
 
 #include "mali/choice.hpp"
 
@@ -20,9 +22,10 @@
 
 namespace passage::models::mali {
 
-//! A risk premium on a price (a vehicle's fare, a checkpoint's toll): the seller
-//! who loses the job (the truck seized, the passeur arrested) with probability p
-//! a trip asks enough to break even, times `loading` of the fair premium:
+//! A risk premium on a price (a vehicle's fare, a checkpoint's toll, a passeur's
+//! fee): the seller who loses the job (the truck seized, the passeur arrested)
+//! with probability p a trip asks enough to break even, times `loading` of the
+//! fair premium:
 //!
 //!   price = base * (1 + loading * p / (1 - p)),  p capped at `max_risk` < 1.
 struct RiskPremium
@@ -34,11 +37,6 @@ struct RiskPremium
 
 //! The price with the premium for risk p in [0, 1]; `base` when loading is 0.
 double premium_price(double base, const RiskPremium& premium, double p);
-
-//! The price with the premium, the risk read from what migrants and smugglers
-//! know at `cutoff` (after knowledge.catch_up(cutoff)) of site `site`.
-double believed_price(double base, const RiskPremium& premium, const Knowledge& knowledge,
-                      std::uint32_t site, double prior, double cutoff, const Information& info);
 
 //! Replacement of arrested smugglers: new passeurs enter at a rate that follows
 //! the profit on offer,

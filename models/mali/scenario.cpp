@@ -832,7 +832,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
     MapReader r(&cfg::value_of(e.value), e.key_mark, d, "hub '" + e.key + "'",
                 { "passeur_fee", "passeur_receiver", "passeur_networks", "foreign_ghetto_surcharge",
                   "ghetto_fee_per_day", "ghetto_receiver", "earnings_per_day", "earnings_sigma",
-                  "cash_reserve", "max_work_days", "replacement", "truck_fare_foreign",
+                  "cash_reserve", "max_work_days", "replacement", "premium", "truck_fare_foreign",
                   "truck_fare_malian", "note" });
     if (r.ok()) {
       refuse_renamed(r.node(),
@@ -879,6 +879,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           q.finish();
         }
       }
+      h.premium = read_premium(r, d, "the risk of the journey the passeur sells");
       r.finish();
     }
     p.hubs.push_back(std::move(h));

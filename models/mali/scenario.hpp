@@ -127,11 +127,12 @@ struct Flow
 // The parts: each a named instance with shared parameters, placed on the
 // network by the places and segments that name it.
 
-//! A risk premium on a checkpoint's fee or a toll point's toll (`premium:`,
-//! docs/behaviour.md, "Markets that respond"): the price times
+//! A risk premium on a checkpoint's fee, a toll point's toll or a hub's passeur
+//! fee (`premium:`, docs/behaviour.md, "Markets that respond"): the price times
 //! 1 + loading * p / (1 - p), p the true risk of kind `risk` (kRiskNames' order)
-//! of the segment the part sits on, as a lone rider's way (choice.hpp
-//! segment_risk), for the migrant's papers, capped at max_risk.
+//! for the migrant's papers, capped at max_risk: of the segment the part sits on,
+//! as a lone rider's way (choice.hpp segment_risk), or of the journey the passeur
+//! sells (choice.hpp hub_risk).
 struct PricePremium
 {
   bool on = false;
@@ -250,6 +251,10 @@ struct Hub
   double replacement_reference = 1.0;  //!< CFA a day of passeur fees at the hub
   double replacement_fee_factor = 1.0; //!< the passeur fee of a migrant whose network is away
   std::int32_t arrest = -1;            //!< CorridorScenario::arrests index
+  //! A risk premium on the passeur fee (`premium:`, docs/behaviour.md): p the true
+  //! risk of the journey he sells, the ways on from the hub place towards the
+  //! migrant's exit weighted by their base probabilities (choice.hpp hub_risk).
+  PricePremium premium;
   //! Whether a migrant of origin o finds a passeur of his nationality here
   //! without waiting for a replacement.
   bool own_network(std::size_t o) const { return passeur_network[o]; }

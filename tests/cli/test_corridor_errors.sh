@@ -514,5 +514,20 @@ if "$PASSAGE" validate fl_ok.yaml --set 'changes=[{from_day: 100, set: {paramete
 else
   fail "a change of a fleet's return_days was refused"
 fi
+# A hub's premium on the passeur fee: the same reader, the same checks.
+HUB_PREMIUM='/^      passeur_receiver: smugglers$/a\      premium: '
+sed "${HUB_PREMIUM}{per: interception, loading: 1}" "$MALI" >hub_ok.yaml
+expect 0 "OK" -- "$PASSAGE" validate hub_ok.yaml
+sed "${HUB_PREMIUM}{per: robbery, loading: 1}" "$MALI" >hub_per.yaml
+refused "$(value_at hub_per.yaml "      premium: {" per): error: per of the premium of hub 'smuggling_hub' must be one of attack, death, kidnapping, interception, got 'robbery'" "the risk of the journey the passeur sells" -- "$PASSAGE" validate hub_per.yaml
+sed "${HUB_PREMIUM}{per: interception, loading: -2}" "$MALI" >hub_load.yaml
+refused "$(value_at hub_load.yaml "      premium: {" loading): error: loading must be a factor >= 0, got -2" "" -- "$PASSAGE" validate hub_load.yaml
+sed "${HUB_PREMIUM}{per: interception, loading: 1, max_risk: 1}" "$MALI" >hub_max.yaml
+refused "$(value_at hub_max.yaml "      premium: {" max_risk): error: max_risk must be a probability in (0, 1), got 1" "" -- "$PASSAGE" validate hub_max.yaml
+sed "${HUB_PREMIUM}{per: interception, loading: 1, max_risc: 0.5}" "$MALI" >hub_key.yaml
+refused "$(key_at hub_key.yaml "      premium: {" max_risc): error: unknown key 'max_risc' in the premium of hub 'smuggling_hub'" "did you mean 'max_risk'?" -- "$PASSAGE" validate hub_key.yaml
+# Refused with exit 2 and no results file half-written by run.
+refused "$(value_at hub_load.yaml "      premium: {" loading): error: loading must be a factor >= 0, got -2" "" -- "$PASSAGE" run hub_load.yaml -r 1 -q -o hub_load.h5
+[ ! -e hub_load.h5 ] || fail "run of hub_load.yaml wrote hub_load.h5"
 
 finish
