@@ -1486,7 +1486,8 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
                  : e.segments[planned.index].fare;
   const std::int64_t needed =
     fare + hub.cash_reserve + (m.passeur_paid ? 0 : passeur_fee(m, e, hub));
-  if (m.cash < needed) {
+  const bool works = m.cash < needed;
+  if (works) {
     const double per_day = ghetto_day(hub, m);
     const double earnings = hub.earnings_per_day * std::exp(hub.earnings_sigma * m.z_earnings);
     const double net = earnings - per_day;
@@ -1533,6 +1534,12 @@ Step<Option> MaliWorker::stay_in_hub(Migrant& m, const Place& here)
     pay(m, h.passeur_receiver, fee,
         h.passeur_network[m.origin] || m.passeur_back ? "passeur of his nationality"
                                                       : "passeur of another nationality");
+  }
+  if (!works) {
+    // No time has passed: the same ways, what he heard (the cutoff is the same,
+    // and nothing told since is older than it), the same cash net of the fee he
+    // has just paid: choosing again would give the same way.
+    co_return planned;
   }
   // Conditions may have changed while he worked: choose again with the same draw.
   const std::vector<Option>& open = now.ways(m.place, m.exit, exits);
