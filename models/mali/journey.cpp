@@ -794,7 +794,22 @@ private:
     double fixed = std::numeric_limits<double>::quiet_NaN();
     double fare = 0.0;
     WayEnd end;
+    double quiet = 0.0; //!< with rumours, its risk cost where nothing is ever told
   };
+  // With rumours: whether a story can be told of some part of a line, a lone
+  // segment (per index): a way none of whose sites hears anything has the
+  // prior's risks whenever it is read, and a choice among such ways needs no
+  // synchronisation.
+  std::vector<char> heard_line_;
+  std::vector<char> heard_segment_;
+  bool hears_of(const Option& w) const noexcept
+  {
+    return (w.line ? heard_line_ : heard_segment_)[w.index] != 0;
+  }
+  bool any_heard(const std::vector<Option>& ways) const noexcept
+  {
+    return std::any_of(ways.begin(), ways.end(), [&](const Option& w) { return hears_of(w); });
+  }
   std::vector<WayCell> v_cache_;
   // weighs(epoch's choice, papers, citizen), per epoch, class and citizenship.
   std::vector<char> weighs_;
@@ -1730,7 +1745,7 @@ bool MaliWorker::reads_rumours(const Migrant& m, const Epoch& e, const Place& he
                                const std::vector<Option>& ways) const
 {
   return !e.p.information.full && ways.size() > 1 &&
-         weighs_[epoch_weighs(e, m.docs, citizen(m, here.country_index))] != 0;
+         weighs_[epoch_weighs(e, m.docs, citizen(m, here.country_index))] != 0 && any_heard(ways);
 }
 
 std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
@@ -1746,7 +1761,9 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
   if (!full) {
     heard = Hearsay{ &know_, &sc_.epochs[0], &e.p.information,
                      m.clock.now - e.p.information.delay_days };
-    know_.catch_up(heard.cutoff, e.p.information.memory_days);
+    if (any_heard(ways)) { // (the caller synchronised: reads_rumours)
+      know_.catch_up(heard.cutoff, e.p.information.memory_days);
+    }
   }
   // With full information a way's utility depends only on the epoch, the place,
   // the way, his nationality and papers: computed once.
@@ -1789,16 +1806,23 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
       if (!full) {
         x.risk = {};
         known->end = way_end(sc_, e, w, m.docs, citizen_of);
+        known->quiet =
+          rumoured_risk_cost(know_, w.line ? line_prior_[w.index] : segment_prior_[w.index],
+                             known->end, e.p.information, weight);
       }
       known->fixed = utility(w.probability, x, e.p.choice, m.docs, home);
       known->fare = w.line ? line_fare(sc_, e, w.index, m.docs, citizen_of)
                            : static_cast<double>(e.segments[w.index].fare);
     }
-    v[i] = full
-             ? known->fixed
-             : known->fixed -
-                 rumoured_risk_cost(know_, w.line ? line_prior_[w.index] : segment_prior_[w.index],
-                                    known->end, e.p.information, weight);
+    if (full) {
+      v[i] = known->fixed;
+    } else if (!hears_of(w)) {
+      v[i] = known->fixed - known->quiet; // the prior's risks, whenever read
+    } else {
+      v[i] = known->fixed -
+             rumoured_risk_cost(know_, w.line ? line_prior_[w.index] : segment_prior_[w.index],
+                                known->end, e.p.information, weight);
+    }
     const bool affordable = static_cast<double>(m.cash) >= known->fare + static_cast<double>(spare);
     any_affordable = any_affordable || affordable;
     all_affordable = all_affordable && affordable;
@@ -1874,6 +1898,22 @@ void MaliWorker::prepare_choice()
     }
     for (std::uint32_t g = 0; g < sc_.epochs[0].segments.size(); ++g) {
       segment_prior_.push_back(way_prior(sc_, Option{ false, g, 1.0 }));
+    }
+    // Where stories are told (belief_sites: as the worker tells them, in any epoch).
+    std::vector<char> segment(sc_.epochs[0].segments.size(), 0);
+    std::vector<char> place(sc_.epochs[0].places.size(), 0);
+    for (const auto& b : belief_sites(sc_)) {
+      (b.kind == Risk::Attack || b.kind == Risk::Death ? segment : place)[b.site] = 1;
+    }
+    auto told_of = [&](const WayPrior& w) {
+      return place[w.end] != 0 || std::any_of(w.sites.begin(), w.sites.end(),
+                                              [&](std::uint32_t g) { return segment[g] != 0; });
+    };
+    for (const auto& w : line_prior_) {
+      heard_line_.push_back(told_of(w) ? 1 : 0);
+    }
+    for (const auto& w : segment_prior_) {
+      heard_segment_.push_back(told_of(w) ? 1 : 0);
     }
   }
   bool full = false; // some epoch chooses by utility

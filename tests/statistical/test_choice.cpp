@@ -246,6 +246,28 @@ TEST_CASE("choice: with information delay d, the first migrant to know of a newl
   }
 }
 
+TEST_CASE("choice: where no way hears a story the chooser reads no rumours and does not wait "
+          "for the calendar")
+{
+  // Neither way has bandits, a desert, hostage-takers or a crossing: nothing is
+  // ever told of them, every belief is the prior (the true risks of day 0, 0
+  // here), so the rumours run is the full-information run, choice for choice
+  // and event for event (no synchronisation to read the knowledge state). With
+  // bandits on a_c, the choices at A read it, each after a synchronisation.
+  const std::string weights = "    weights: {attack: 1000, death: 1000}\n";
+  const std::string rumours =
+    weights + "    information: {delay_days: 3, memory_days: 100, prior_weight: 1}\n";
+  const auto full = run(two_ways(weights, "", ""), 2);
+  const auto quiet = run(two_ways(rumours, "", ""), 2);
+  CHECK(quiet.rows == full.rows);
+  CHECK(quiet.totals.events == full.totals.events);
+  const auto told_full = run(two_ways(weights, ", bandits: {z: 0.0}", ", bandits: {z: 0.0001}"), 2);
+  const auto told = run(two_ways(rumours, ", bandits: {z: 0.0}", ", bandits: {z: 0.0001}"), 2);
+  // One synchronisation per choice at A (about 400 a replication), and a few
+  // wake-ups of the belief series' watcher.
+  CHECK(told.totals.events > told_full.totals.events + 600);
+}
+
 TEST_CASE("choice: with every weight at 0 the Mali baseline is the same, bit for bit")
 {
   auto metrics = [](const std::string& yaml) {
