@@ -1778,7 +1778,7 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
     m.docs;
   const std::size_t way_stride = sc_.nationalities.size() * sc_.classes.size();
   const auto& citizen_of = sc_.nationalities[m.nationality].citizen;
-  std::array<double, 16> small{};
+  std::array<double, 16> small; // each set below, before it is read
   std::vector<double> large;
   std::span<double> v(small.data(), ways.size());
   if (ways.size() > small.size()) {
@@ -1796,8 +1796,7 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
   std::uint32_t unaffordable = 0; // a bit per way (the first 32)
   for (std::size_t i = 0; i < ways.size(); ++i) {
     const Option& w = ways[i];
-    WayCell computed;
-    WayCell* known = i < max_ways_ ? &v_cache_[cell + i * way_stride] : &computed;
+    WayCell* known = &v_cache_[cell + i * way_stride]; // ways.size() <= max_ways_
     if (std::isnan(known->fixed)) {
       if (!full) {
         heard.way = w.line ? &line_prior_[w.index] : &segment_prior_[w.index];
@@ -1833,7 +1832,7 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
   // Ways he cannot pay are left out while one is affordable; if none is, he
   // works, waits or turns back as today, towards his choice among all.
   const bool masked = any_affordable && !all_affordable;
-  std::array<double, 16> kept{};
+  std::array<double, 16> kept; // each set below, before it is read
   std::span<const double> choice = v;
   if (masked) {
     std::vector<double> big;
@@ -1847,11 +1846,15 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
       w[i] = out ? -std::numeric_limits<double>::infinity() : v[i];
     }
     const std::size_t k = logit_pick(w, u);
-    trace_choice(m, e, ways, w, k, full ? nullptr : &heard, true);
+    if (m.traced) [[unlikely]] {
+      trace_choice(m, e, ways, w, k, full ? nullptr : &heard, true);
+    }
     return k;
   }
   const std::size_t k = logit_pick(choice, u);
-  trace_choice(m, e, ways, choice, k, full ? nullptr : &heard, false);
+  if (m.traced) [[unlikely]] {
+    trace_choice(m, e, ways, choice, k, full ? nullptr : &heard, false);
+  }
   return k;
 }
 
