@@ -12,6 +12,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace passage::app {
 
@@ -111,6 +114,42 @@ std::string title(const Arm& arm)
   return {};
 }
 
+//! What a policy arm's metrics add to and take from the baseline's (": it adds
+//! a, b; it drops c"), or that they come in another order.
+std::string outputs_changed(const std::vector<engine::MetricInfo>& base,
+                            const std::vector<engine::MetricInfo>& arm)
+{
+  auto names = [](const std::vector<engine::MetricInfo>& v) {
+    std::set<std::string> out;
+    for (const auto& m : v) {
+      out.insert(m.name);
+    }
+    return out;
+  };
+  const auto b = names(base);
+  const auto a = names(arm);
+  auto list = [](const std::vector<engine::MetricInfo>& v, const std::set<std::string>& not_in) {
+    std::string out;
+    std::size_t n = 0;
+    for (const auto& m : v) {
+      if (!not_in.count(m.name)) {
+        out += (n++ ? ", " : "") + m.name;
+      }
+    }
+    return out;
+  };
+  const std::string added = list(arm, b);
+  const std::string dropped = list(base, a);
+  std::string out;
+  if (!added.empty()) {
+    out += ": it adds " + added;
+  }
+  if (!dropped.empty()) {
+    out += (out.empty() ? ": it drops " : "; it drops ") + dropped;
+  }
+  return out.empty() ? ": the same metrics in another order" : out;
+}
+
 void compare_command(const CompareArgs& a)
 {
   const auto policy_sets = policy_arms(a.scenario.policies);
@@ -173,9 +212,14 @@ void compare_command(const CompareArgs& a)
     if (m.size() != metrics.size() ||
         !std::equal(m.begin(), m.end(), metrics.begin(),
                     [](const auto& x, const auto& y) { return x.name == y.name; })) {
-      throw engine::UsageError("policy '" + arm.name + "' changes the model's outputs",
-                               "a policy may change parameters and the network, not the list of "
-                               "origins, exits or segments");
+      throw engine::UsageError("policy '" + arm.name + "' changes the model's outputs" +
+                                 outputs_changed(metrics, m),
+                               "the arms are paired metric by metric: a policy may change "
+                               "parameters and the network, not the list of origins, exits or "
+                               "segments, nor add or take away a part that brings metrics of its "
+                               "own (a line's fleet, a hub's replacement); give the baseline the "
+                               "same part where it changes nothing (e.g. a fleet that never runs "
+                               "short)");
     }
   }
   for (const auto& u : a.batch.until) {

@@ -19,6 +19,17 @@ if command -v h5dump >/dev/null; then
     { echo "FAIL: overlays not recorded"; fails=$((fails + 1)); }
 fi
 
+# A policy that adds a part with metrics of its own (a fleet) cannot be paired
+# metric by metric: refused, naming the metrics it adds and the way round.
+cat > fleet.yaml <<'YAML'
+policy: fleet
+changes:
+  - set: {parameters.vehicles.date_truck.fleet: {trucks: 3, return_days: 6}}
+YAML
+expect 2 "policy 'fleet' changes the model's outputs: it adds fleet_wait_timbuktu_ber_tal_handak, fleet_lost_timbuktu_ber_tal_handak" -- "$PASSAGE" compare "$MALI" "${SMALL[@]}" --policy fleet.yaml -r 2 -o never.h5
+expect 2 "give the baseline the same part where it changes nothing" -- "$PASSAGE" compare "$MALI" "${SMALL[@]}" --policy fleet.yaml -r 2 -o never.h5
+[ ! -e never.h5 ] || fail "a refused compare wrote never.h5"
+
 # An overlay that changes nothing: every difference is exactly zero.
 cat > null.yaml <<'YAML'
 policy: nothing
