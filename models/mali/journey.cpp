@@ -138,11 +138,7 @@ struct Migrant
   }
 };
 
-// Money is whole CFA in 64 bits. A single amount is capped at 10^12 CFA (a
-// lognormal budget's far tail); sums are checked, so a scenario beyond the
-// supported scale stops with an error instead of wrapping around.
-constexpr double kMaxAmount = 1.0e12;
-
+// A single amount is capped at kMaxAmount (scenario.hpp).
 std::int64_t money_of(double x)
 {
   return static_cast<std::int64_t>(std::llround(std::clamp(x, 0.0, kMaxAmount)));

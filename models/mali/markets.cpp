@@ -12,7 +12,9 @@ double premium_price(double base, const RiskPremium& premium, double p)
     return base; // today's price, bit for bit
   }
   const double q = std::clamp(p, 0.0, premium.max_risk);
-  return base * (1.0 + premium.loading * q / (1.0 - q));
+  // At most a single amount's cap: a loading of 1e16 would otherwise overflow
+  // the whole CFA the price is rounded to.
+  return std::min(base * (1.0 + premium.loading * q / (1.0 - q)), std::max(base, kMaxAmount));
 }
 
 double replacement_rate(const Replacement& r, double profit_per_day)

@@ -35,7 +35,8 @@ struct RiskPremium
   double max_risk = 0.9;         //!< p is capped here (a finite price)
 };
 
-//! The price with the premium for risk p in [0, 1]; `base` when loading is 0.
+//! The price with the premium for risk p in [0, 1]; `base` when loading is 0; at
+//! most kMaxAmount (a single amount's cap), so that any loading rounds to CFA.
 double premium_price(double base, const RiskPremium& premium, double p);
 
 //! Replacement of arrested smugglers: new passeurs enter at a rate that follows

@@ -37,6 +37,12 @@ struct Actor
 inline constexpr std::array<std::string_view, 5> kActorKinds = { "state", "armed_group",
                                                                  "smuggler", "transport", "other" };
 
+//! Money is whole CFA in 64 bits. A single amount is capped at 10^12 CFA (a
+//! lognormal budget's far tail, a price with an extreme premium); sums are
+//! checked, so a scenario beyond the supported scale stops with an error
+//! instead of wrapping around.
+inline constexpr double kMaxAmount = 1.0e12;
+
 using ActorId = std::uint16_t;
 
 //! Who receives a payment: one actor, or several with shares (`ghetto_receiver:

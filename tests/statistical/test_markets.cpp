@@ -38,6 +38,12 @@ TEST_CASE("markets: with a known interception risk the premium is the closed for
   // p is capped at max_risk: a finite price even for certain interception.
   CHECK(mali::premium_price(100000.0, pr, 1.0) == doctest::Approx(100000.0 * 5.5).epsilon(1e-14));
   CHECK(mali::premium_price(100000.0, pr, -0.1) == 100000.0);
+  // An extreme loading prices at a single amount's cap, not past what whole CFA
+  // in 64 bits hold (1e16 * 100,000 = 1e21 overflowed llround: the passengers then
+  // paid nothing and more of them arrived than with no premium).
+  pr.loading = 1e16;
+  CHECK(mali::premium_price(100000.0, pr, 0.5) == mali::kMaxAmount);
+  CHECK(std::llround(mali::premium_price(100000.0, pr, 0.5)) == 1000000000000LL);
 }
 
 TEST_CASE("markets: replacement at constant profit is an exponential wait with the stated mean")
