@@ -551,12 +551,11 @@ double line_fare(const CorridorScenario& sc, const Epoch& e, std::uint32_t l, Cl
   const Line& line = sc.lines[l];
   const Vehicle& v = e.p.vehicles[line.vehicle];
   const double base = v.fare.at(docs, is_citizen(citizen_of, e.places[line.hub].country_index));
-  if (!v.has_premium || v.premium_loading == 0.0) {
+  if (!v.premium.prices()) {
     return base; // today's fare, bit for bit
   }
   const Expected x = expect(sc, e, Option{ true, l, 1.0 }, docs, citizen_of, nullptr, true);
-  const RiskPremium pr{ static_cast<Risk>(v.premium_risk), v.premium_loading, v.premium_max_risk };
-  return std::round(premium_price(base, pr, x.risk[v.premium_risk]));
+  return std::round(premium_price(base, risk_premium(v.premium), x.risk[v.premium.risk]));
 }
 
 double segment_risk(const CorridorScenario& sc, const Epoch& e, const Segment& s, Risk k,
@@ -573,8 +572,7 @@ double with_premium(const CorridorScenario& sc, const Epoch& e, const Segment& s
                     const PricePremium& pp, double base, ClassId docs,
                     const std::vector<char>& citizen_of)
 {
-  const RiskPremium pr{ static_cast<Risk>(pp.risk), pp.loading, pp.max_risk };
-  return premium_price(base, pr,
+  return premium_price(base, risk_premium(pp),
                        segment_risk(sc, e, s, static_cast<Risk>(pp.risk), docs, citizen_of));
 }
 
@@ -603,13 +601,12 @@ std::int64_t hub_passeur_fee(const CorridorScenario& sc, const Epoch& e, const H
                              std::uint32_t place, std::uint32_t exit, ClassId docs,
                              const std::vector<char>& citizen_of)
 {
-  if (!h.premium.on || h.premium.loading == 0.0) {
+  if (!h.premium.prices()) {
     return h.passeur_fee; // today's fee, bit for bit
   }
-  const Risk k = static_cast<Risk>(h.premium.risk);
-  const RiskPremium pr{ k, h.premium.loading, h.premium.max_risk };
-  return std::llround(premium_price(static_cast<double>(h.passeur_fee), pr,
-                                    hub_risk(sc, e, place, exit, k, docs, citizen_of)));
+  return std::llround(premium_price(
+    static_cast<double>(h.passeur_fee), risk_premium(h.premium),
+    hub_risk(sc, e, place, exit, static_cast<Risk>(h.premium.risk), docs, citizen_of)));
 }
 
 MoneyRange priced_toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,

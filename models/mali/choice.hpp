@@ -252,11 +252,11 @@ double line_fare(const CorridorScenario& sc, const Epoch& e, std::uint32_t l, Cl
 double segment_risk(const CorridorScenario& sc, const Epoch& e, const Segment& s, Risk k,
                     ClassId docs, const std::vector<char>& citizen_of);
 
-//! checkpoint_fee with the premium (cp.premium.on, loading > 0): out of line.
+//! checkpoint_fee with the premium (cp.premium.prices()): out of line.
 std::int64_t priced_checkpoint_fee(const CorridorScenario& sc, const Epoch& e, const Segment& s,
                                    const Checkpoint& cp, ClassId docs,
                                    const std::vector<char>& citizen_of);
-//! toll_range with the premium (tp.premium.on, loading > 0): out of line.
+//! toll_range with the premium (tp.premium.prices()): out of line.
 MoneyRange priced_toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
                              const TollPoint& tp, ClassId docs,
                              const std::vector<char>& citizen_of);
@@ -270,7 +270,7 @@ inline std::int64_t checkpoint_fee(const CorridorScenario& sc, const Epoch& e, c
                                    const Checkpoint& cp, ClassId docs,
                                    const std::vector<char>& citizen_of)
 {
-  if (!cp.premium.on || cp.premium.loading == 0.0) [[likely]] {
+  if (!cp.premium.prices()) [[likely]] {
     return cp.fee; // today's fee, bit for bit
   }
   return priced_checkpoint_fee(sc, e, s, cp, docs, citizen_of);
@@ -283,7 +283,7 @@ inline std::int64_t checkpoint_fee(const CorridorScenario& sc, const Epoch& e, c
 inline MoneyRange toll_range(const CorridorScenario& sc, const Epoch& e, const Segment& s,
                              const TollPoint& tp, ClassId docs, const std::vector<char>& citizen_of)
 {
-  if (!tp.premium.on || tp.premium.loading == 0.0) [[likely]] {
+  if (!tp.premium.prices()) [[likely]] {
     return tp.toll; // today's range, bit for bit
   }
   return priced_toll_range(sc, e, s, tp, docs, citizen_of);

@@ -1801,9 +1801,11 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
       if (!full) {
         x.risk = {};
         known->end = way_end(sc_, e, w, m.docs, citizen_of);
-        known->quiet =
-          rumoured_risk_cost(know_, w.line ? line_prior_[w.index] : segment_prior_[w.index],
-                             known->end, e.p.information, weight);
+        if (!hears_of(w)) { // nothing is ever told of it: the prior's risks, once
+          known->quiet =
+            rumoured_risk_cost(know_, w.line ? line_prior_[w.index] : segment_prior_[w.index],
+                               known->end, e.p.information, weight);
+        }
       }
       known->fixed = utility(w.probability, x, e.p.choice, m.docs, home);
       known->fare = w.line ? line_fare(sc_, e, w.index, m.docs, citizen_of)
@@ -1812,7 +1814,7 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
     if (full) {
       v[i] = known->fixed;
     } else if (!hears_of(w)) {
-      v[i] = known->fixed - known->quiet; // the prior's risks, whenever read
+      v[i] = known->fixed - known->quiet;
     } else {
       v[i] = known->fixed -
              rumoured_risk_cost(know_, w.line ? line_prior_[w.index] : segment_prior_[w.index],

@@ -35,6 +35,12 @@ struct RiskPremium
   double max_risk = 0.9;         //!< p is capped here (a finite price)
 };
 
+//! A part's `premium:` as the equation's terms.
+inline RiskPremium risk_premium(const PricePremium& p) noexcept
+{
+  return { static_cast<Risk>(p.risk), p.loading, p.max_risk };
+}
+
 //! The price with the premium for risk p in [0, 1]; `base` when loading is 0; at
 //! most kMaxAmount (a single amount's cap), so that any loading rounds to CFA.
 double premium_price(double base, const RiskPremium& premium, double p);

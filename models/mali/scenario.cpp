@@ -921,13 +921,7 @@ void read_parts(const Node& params, Compiled& c, Diagnostics& d)
           q.finish();
         }
       }
-      if (const PricePremium pr = read_premium(r, d, "the risk of the line the seller prices");
-          pr.on) {
-        v.has_premium = true;
-        v.premium_risk = pr.risk;
-        v.premium_loading = pr.loading;
-        v.premium_max_risk = pr.max_risk;
-      }
+      v.premium = read_premium(r, d, "the risk of the line the seller prices");
       read_fleet(r, v, d);
       r.finish();
     }

@@ -133,18 +133,20 @@ struct Flow
 // The parts: each a named instance with shared parameters, placed on the
 // network by the places and segments that name it.
 
-//! A risk premium on a checkpoint's fee, a toll point's toll or a hub's passeur
-//! fee (`premium:`, docs/behaviour.md, "Markets that respond"): the price times
-//! 1 + loading * p / (1 - p), p the true risk of kind `risk` (kRiskNames' order)
-//! for the migrant's papers, capped at max_risk: of the segment the part sits on,
-//! as a lone rider's way (choice.hpp segment_risk), or of the journey the passeur
-//! sells (choice.hpp hub_risk).
+//! A risk premium on a vehicle's fare, a checkpoint's fee, a toll point's toll
+//! or a hub's passeur fee (`premium:`, docs/behaviour.md, "Markets that
+//! respond"): the price times 1 + loading * p / (1 - p), p the true risk of kind
+//! `risk` (kRiskNames' order) for the migrant's papers, capped at max_risk: of
+//! the line (choice.hpp line_fare), of the segment the part sits on, as a lone
+//! rider's way (segment_risk), or of the journey the passeur sells (hub_risk).
 struct PricePremium
 {
   bool on = false;
   std::uint8_t risk = 3;
   double loading = 0.0;
   double max_risk = 0.9;
+  //! Whether it changes the price at all (else today's price, bit for bit).
+  bool prices() const noexcept { return on && loading != 0.0; }
 };
 
 //! Roadblocks that demand a toll (placed on segments by count).
@@ -290,13 +292,7 @@ struct Vehicle
   double protection_fare_share = 0.0;
   double protection_hazard_factor = 1.0;
   Payee protection_receiver;
-  //! A risk premium on the fare (`premium:`, docs/behaviour.md): the fare times
-  //! 1 + loading * p / (1 - p), p the line's true risk of kind `premium_risk`
-  //! (kRiskNames' order) for the passenger's papers, capped at max_risk.
-  bool has_premium = false;
-  std::uint8_t premium_risk = 3;
-  double premium_loading = 0.0;
-  double premium_max_risk = 0.9;
+  PricePremium premium; //!< on the fare, p the line's true risk (choice.hpp line_fare)
   //! A finite fleet per line (`fleet:`, docs/behaviour.md, "Finite fleet"): each
   //! line of this kind has `fleet_trucks` trucks; a loaded vehicle waits at the hub
   //! for one, and a truck is back at the hub `median * exp(sigma z)` days after its
