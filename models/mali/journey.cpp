@@ -376,6 +376,14 @@ public:
     for (const auto& pl : sc_.epochs[0].places) {
       monitor_of_.push_back(pl.monitor);
     }
+    citizens_ = sc_.countries.size() + 1;
+    citizen_.assign(sc_.nationalities.size() * citizens_, 0);
+    for (std::size_t n = 0; n < sc_.nationalities.size(); ++n) {
+      const auto& c = sc_.nationalities[n].citizen;
+      for (std::size_t k = 0; k < c.size() && k + 1 < citizens_; ++k) {
+        citizen_[n * citizens_ + k + 1] = c[k];
+      }
+    }
     prepare_choice();
     ledger_ = ledger_groups(sc_);
   }
@@ -401,8 +409,8 @@ public:
 private:
   // --- the processes ----------------------------------------------------------
   Process source(std::uint32_t flow);
-  Process journey(std::uint64_t uid, std::uint32_t flow, Time entered);
-  Process convoy(std::uint32_t line, BatchDeparture::Departure d);
+  [[gnu::hot]] Process journey(std::uint64_t uid, std::uint32_t flow, Time entered);
+  [[gnu::hot]] Process convoy(std::uint32_t line, BatchDeparture::Departure d);
   //! A fleet's truck whose convoy ended at time t drives back south to its hub
   //! (or is lost, if its convoy was attacked).
   Process truck_returns(std::uint32_t line, std::uint64_t vehicle, std::uint32_t attacks, Time t);
@@ -425,7 +433,7 @@ private:
   //! (he turned back).
   Step<Option> stay_in_hub(Migrant& m, const Place& here);
   Step<> board(Migrant& m, const Option& way);
-  Step<> ride(Party& party, std::uint32_t segment);
+  [[gnu::hot]] Step<> ride(Party& party, std::uint32_t segment);
   //! A ride under way: its stops, its stream, the toll point of the run of
   //! roadblocks he is in and what it asks him. (Built field by field: a ride
   //! zeroes nothing it does not need, this runs once a segment.)
@@ -450,20 +458,20 @@ private:
     Time wait;                         //!< to get there: its travel time and the last stop's delay
     Time extra = 0.0;                  //!< the last stop's delay
   };
-  OnRoad set_off(Party& party, std::uint32_t segment, const Epoch& e);
+  [[gnu::hot]] OnRoad set_off(Party& party, std::uint32_t segment, const Epoch& e);
   //! Travel from stop to stop while the travel runs inline (engine/README.md);
   //! true: at a stop whose wait has to go through the calendar (not yet taken),
   //! false: the ride is over.
-  bool travel(Party& party, const Segment& seg, OnRoad& road);
+  [[gnu::hot]] bool travel(Party& party, const Segment& seg, OnRoad& road);
   //! At road.stop, its wait taken: pass it; false: the ride is over (the end of
   //! the segment and its desert, or the lone rider killed).
-  [[gnu::noinline]] bool arrive(Party& party, const Segment& seg, OnRoad& road);
+  [[gnu::hot]] [[gnu::noinline]] bool arrive(Party& party, const Segment& seg, OnRoad& road);
   [[gnu::always_inline]] Time lone_roadblock(Migrant& m, const Segment& seg, OnRoad& road);
   //! The toll point of the run of roadblocks that road.stop's index is in.
   [[gnu::noinline]] void find_toll(const Migrant& m, const Segment& seg, OnRoad& road,
                                    std::uint32_t index);
-  Time pass_stop(Party& party, const Segment& seg, OnRoad& road, const Leg::Stop& stop,
-                 const Params& q);
+  [[gnu::hot]] Time pass_stop(Party& party, const Segment& seg, OnRoad& road, const Leg::Stop& stop,
+                              const Params& q);
 
   // --- instantaneous steps ----------------------------------------------------
   void set_out(Migrant& m, std::uint64_t uid, std::uint32_t flow, Time t);
@@ -514,7 +522,8 @@ private:
     }
     return pay_shares(m, to, amount, what);
   }
-  std::int64_t pay_shares(Migrant& m, const Payee& to, std::int64_t amount, const Says& what);
+  [[gnu::hot]] std::int64_t pay_shares(Migrant& m, const Payee& to, std::int64_t amount,
+                                       const Says& what);
   [[gnu::cold, gnu::noinline]] void note_unpaid(const Migrant& m, ActorId a, std::int64_t amount,
                                                 const Says& what);
   void finish(Migrant& m, std::uint32_t outcome, const Says& what);
@@ -545,7 +554,9 @@ private:
   std::size_t choose(const Migrant& m, const Epoch& e, const std::vector<Option>& ways,
                      std::size_t table, double u, const Place& here, std::int64_t spare)
   {
-    if (ways.size() < 2 || !e.p.choice.active) [[likely]] {
+    // The scenario's switch first: the same answer at every call, where the
+    // number of ways changes from place to place.
+    if (!e.p.choice.active || ways.size() < 2) [[likely]] {
       return e.option_choice[table].pick(u); // today's weights, exactly
     }
     return choose_by_utility(m, e, ways, table, u, here, spare);
@@ -643,11 +654,12 @@ private:
   }
   static constexpr std::size_t kNoSeries = ~std::size_t{ 0 };
   //! A citizen of the country with this index (-1: none) is judged as one.
+  //! One load, no branch: which countries and nationalities meet is a coin the
+  //! branch predictor cannot guess (citizen_: per nationality, country + 1).
   bool citizen(const Migrant& m, std::int32_t country) const noexcept
   {
-    const auto& c = sc_.nationalities[m.nationality].citizen;
-    return country >= 0 && static_cast<std::size_t>(country) < c.size() &&
-           c[static_cast<std::size_t>(country)] != 0;
+    assert(country >= -1 && static_cast<std::size_t>(country + 1) < citizens_);
+    return citizen_[m.nationality * citizens_ + static_cast<std::size_t>(country + 1)] != 0;
   }
   const Hub& hub_of(const Params& p, const Place& at) const
   {
@@ -749,8 +761,11 @@ private:
   double drew(const char* lone, const char* aboard, const Party& p, std::uint64_t where,
               std::uint64_t index, double value) const
   {
-    return p.aboard ? drew(aboard, p.line, p.vehicle, where, index, value)
-                    : drew(lone, owner(p.group), where, index, value);
+    if (draws_ != nullptr) [[unlikely]] { // no branch on who rides when nothing is noted
+      (void)(p.aboard ? drew(aboard, p.line, p.vehicle, where, index, value)
+                      : drew(lone, owner(p.group), where, index, value));
+    }
+    return value;
   }
   std::uint32_t died() const { return static_cast<std::uint32_t>(sc_.exits.size()); }
   std::uint32_t abandoned() const { return died() + 1; }
@@ -861,6 +876,9 @@ private:
   double per_day_ = 1.0; // periods per day
   std::vector<double> series_;
   std::vector<std::int32_t> monitor_of_; // per place: its monitoring point, or -1
+  // Per nationality, whether a citizen of country k (k + 1; 0: no country).
+  std::vector<char> citizen_;
+  std::size_t citizens_ = 1;
   // The belief series: their sites, each site's first series, per kind and site
   // its index among the sites (-1: none), the realised exposures and events per
   // site and period, how many period ends the watcher read, its scratch.
@@ -945,17 +963,11 @@ std::int64_t MaliWorker::pay_shares(Migrant& m, const Payee& to, std::int64_t am
   }
   // What pay() books for each share, the window and the period looked up once:
   // he has x in hand, so every share is paid in full (a share of 0 books nothing).
+  // A share of 0 books 0, unchanged sums: no branch on a share's size.
   const std::size_t n = to.shares.size();
   const bool in_window = counted(m.clock.now);
   const std::size_t period = in_window ? period_of(m.clock.now) : 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& [a, share] = to.shares[i];
-    const std::int64_t part =
-      i + 1 < n ? std::min(static_cast<std::int64_t>(static_cast<double>(x) * share), left) : left;
-    if (part <= 0) {
-      continue;
-    }
-    left -= part;
+  const auto book = [&](ActorId a, std::int64_t part) {
     m.cash -= part;
     m.paid += part;
     if (in_window) {
@@ -965,7 +977,15 @@ std::int64_t MaliWorker::pay_shares(Migrant& m, const Payee& to, std::int64_t am
     } else {
       add(before_.paid, part);
     }
+  };
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    const auto& [a, share] = to.shares[i];
+    const std::int64_t part =
+      std::min(static_cast<std::int64_t>(static_cast<double>(x) * share), left);
+    left -= part;
+    book(a, part);
   }
+  book(to.shares.back().first, left);
   return x;
 }
 

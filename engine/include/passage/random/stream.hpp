@@ -217,7 +217,10 @@ public:
     if (i >= prob_.size()) {
       i = prob_.size() - 1;
     }
-    return (u - static_cast<double>(i)) < prob_[i] ? i : alias_[i];
+    // Both outcomes loaded, then a select: which one is a coin toss, no branch
+    // the predictor could learn.
+    const std::size_t alias = alias_[i];
+    return (u - static_cast<double>(i)) < prob_[i] ? i : alias;
   }
 
   std::size_t size() const noexcept { return prob_.size(); }
