@@ -962,8 +962,8 @@ std::int64_t MaliWorker::pay_shares(Migrant& m, const Payee& to, std::int64_t am
     return x;
   }
   // What pay() books for each share, the window and the period looked up once:
-  // he has x in hand, so every share is paid in full (a share of 0 books nothing).
-  // A share of 0 books 0, unchanged sums: no branch on a share's size.
+  // he has x in hand, so every share is paid in full. A share of 0 books 0 (the
+  // sums unchanged): no branch on a share's size.
   const std::size_t n = to.shares.size();
   const bool in_window = counted(m.clock.now);
   const std::size_t period = in_window ? period_of(m.clock.now) : 0;
