@@ -141,7 +141,7 @@ struct Migrant
 // A single amount is capped at kMaxAmount (scenario.hpp).
 std::int64_t money_of(double x)
 {
-  return static_cast<std::int64_t>(std::llround(std::clamp(x, 0.0, kMaxAmount)));
+  return round_amount(x > 0.0 ? std::min(x, kMaxAmount) : 0.0);
 }
 
 [[noreturn, gnu::cold]] void overflowed()
@@ -699,7 +699,7 @@ private:
     if (!h.has_replacement || !arrested(m, h) || m.passeur_back) {
       return fee;
     }
-    return std::llround(static_cast<double>(fee) * h.replacement_fee_factor);
+    return round_amount(static_cast<double>(fee) * h.replacement_fee_factor);
   }
   //! passeur_fee with the premium: hub_passeur_fee for his epoch, place, exit,
   //! papers and nationality, computed once a worker (a pure function of the
@@ -2265,8 +2265,7 @@ Process MaliWorker::convoy(std::uint32_t li, BatchDeparture::Departure d)
     const auto fare = static_cast<std::int64_t>(
       line_fare(sc_, at(clock.now), li, m.docs, sc_.nationalities[m.nationality].citizen));
     if (escorted) {
-      const auto share = static_cast<std::int64_t>(
-        std::llround(static_cast<double>(fare) * kind.protection_fare_share));
+      const auto share = round_amount(static_cast<double>(fare) * kind.protection_fare_share);
       pay(m, kind.fare_to, fare - share, { kind.label, " fare" });
       pay(m, kind.protection_receiver, share, { kind.label, " fare: the share for protection" });
     } else {

@@ -43,6 +43,15 @@ inline constexpr std::array<std::string_view, 5> kActorKinds = { "state", "armed
 //! instead of wrapping around.
 inline constexpr double kMaxAmount = 1.0e12;
 
+//! std::llround(x) for 0 <= x < 2^63, inline (llround is a call into libm): the
+//! integer part, one more from a half up. x - t is exact below 2^53; above, x is
+//! an integer.
+inline std::int64_t round_amount(double x) noexcept
+{
+  const auto t = static_cast<std::int64_t>(x);
+  return t + static_cast<std::int64_t>(x - static_cast<double>(t) >= 0.5);
+}
+
 using ActorId = std::uint16_t;
 
 //! Who receives a payment: one actor, or several with shares (`ghetto_receiver:

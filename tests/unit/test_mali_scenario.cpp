@@ -3,7 +3,10 @@
 #include "passage/config/path.hpp"
 #include "support.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <doctest/doctest.h>
+#include <vector>
 
 using namespace passage;
 using namespace passage::engine::config;
@@ -146,4 +149,44 @@ TEST_CASE("mali: changes are validated too, pointing at the change")
   CHECK(has(d.items(), "error: until_day (60) must be after from_day (80)"));
   CHECK(
     has(d.items(), "changes.yaml:1:192: error: robbery_share must be a share in [0, 1], got 3"));
+}
+
+TEST_CASE("mali: round_amount is std::llround for every amount (halves, the binade edges, 2^62)")
+{
+  using passage::models::mali::round_amount;
+  std::vector<double> xs = { 0.0,
+                             0.25,
+                             0.5,
+                             0.75,
+                             1.0,
+                             1.5,
+                             2.5,
+                             3.5,
+                             1e12,
+                             1e12 + 0.5,
+                             0.49999999999999994,
+                             std::nextafter(0.5, 0.0),
+                             std::nextafter(1.5, 0.0),
+                             0x1p52 - 0.5,
+                             0x1p52,
+                             0x1p52 + 1.0,
+                             0x1p53,
+                             0x1p53 + 2.0,
+                             0x1p62,
+                             std::nextafter(0x1p63, 0.0) };
+  // And a sweep: every scale from 1e-3 to 1e15 CFA, with fractional parts at
+  // and near a half.
+  std::uint64_t z = 20161201;
+  for (int i = 0; i < 20000; ++i) {
+    z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double u = static_cast<double>(z >> 11) * 0x1.0p-53;
+    const double x = std::pow(10.0, -3.0 + 18.0 * u);
+    xs.push_back(x);
+    xs.push_back(std::floor(x) + 0.5);
+    xs.push_back(std::nextafter(std::floor(x) + 0.5, 0.0));
+  }
+  for (const double x : xs) {
+    CAPTURE(x);
+    CHECK(round_amount(x) == std::llround(x));
+  }
 }

@@ -88,3 +88,32 @@ TEST_CASE("summary: mean, sd and Student-t interval")
   CHECK(one.mean == 3.0);
   CHECK(std::isnan(one.sd));
 }
+
+TEST_CASE("tally: the fixed-point conversion through 64 bits is the 128-bit one")
+{
+  using passage::engine::int128_t;
+  using passage::engine::stats::Tally;
+  std::vector<double> xs = { 0.0,
+                             1.0,
+                             -1.0,
+                             0x1p52,
+                             -0x1p52,
+                             0x1p62,
+                             -0x1p62,
+                             std::nextafter(0x1p63, 0.0),
+                             -std::nextafter(0x1p63, 0.0),
+                             -0x1p63,
+                             0x1p63,
+                             0x1p64,
+                             -0x1p70,
+                             0x1p100,
+                             3.0e20 };
+  for (int e = 0; e < 110; ++e) {
+    xs.push_back(std::nearbyint(std::ldexp(1.37, e)));
+    xs.push_back(-std::nearbyint(std::ldexp(1.37, e)));
+  }
+  for (const double x : xs) {
+    CAPTURE(x);
+    CHECK(Tally::fixed(x) == static_cast<int128_t>(x));
+  }
+}

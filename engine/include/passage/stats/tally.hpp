@@ -38,9 +38,8 @@ public:
     if (!std::isfinite(x)) {
       throw NumericError("non-finite value reached a tally");
     }
-    const double scaled = std::nearbyint(x * kScale);
-    sum_ += static_cast<int128_t>(scaled);
-    sumsq_ += static_cast<int128_t>(std::nearbyint(x * x * kScale));
+    sum_ += fixed(std::nearbyint(x * kScale));
+    sumsq_ += fixed(std::nearbyint(x * x * kScale));
     ++count_;
     if (x < min_) {
       min_ = x;
@@ -48,6 +47,16 @@ public:
     if (x > max_) {
       max_ = x;
     }
+  }
+
+  //! An integral double as a 128-bit integer: through 64 bits where it fits (a
+  //! conversion instruction; the 128-bit one is a call into libgcc), the same value.
+  static int128_t fixed(double v) noexcept
+  {
+    if (std::fabs(v) < 0x1p63) [[likely]] {
+      return static_cast<std::int64_t>(v);
+    }
+    return static_cast<int128_t>(v);
   }
 
   void merge(const Tally& o) noexcept
