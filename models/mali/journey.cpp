@@ -1612,8 +1612,7 @@ MaliWorker::OnRoad MaliWorker::set_off(Party& party, std::uint32_t si, const Epo
                             : stream(kRide, seg.site, owner(party.group).key);
   const ModeParams& mode = e.p.modes[seg.mode];
   const double z_travel = drew("ride.travel", "convoy.travel", party, seg.site, 0, rng.normal());
-  const Time travel =
-    std::exp(std::log(seg.distance_km / mode.speed_km_per_day) + mode.sigma * z_travel);
+  const Time travel = std::exp(seg.log_days + mode.sigma * z_travel);
   const double u_attack = drew("ride.attack", "convoy.attack", party, seg.site, 0, rng.uniform());
   const double attack_at = drew("ride.attack", "convoy.attack", party, seg.site, 1, rng.uniform());
   const double attack_kind =

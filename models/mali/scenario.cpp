@@ -2519,6 +2519,11 @@ CorridorScenario compile(const engine::Scenario& scenario, Diagnostics& d)
       }
     }
   }
+  for (auto& e : out.epochs) {
+    for (auto& s : e.segments) {
+      s.log_days = std::log(s.distance_km / e.p.modes[s.mode].speed_km_per_day);
+    }
+  }
 
   // Every origin must be able to reach every exit its destinations need, when
   // nothing is closed; closures in a scenario are fine (migrants turn back).

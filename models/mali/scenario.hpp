@@ -393,6 +393,9 @@ struct Segment
   std::uint32_t to = 0;
   std::uint32_t mode = 0;
   double distance_km = 0.0;
+  //! log(distance_km / its mode's speed in the epoch): the log of the median
+  //! travel time, computed once (a ride draws around it).
+  double log_days = 0.0;
   double weight = 1.0;
   bool closed = false;
   std::int64_t fare = 0;
