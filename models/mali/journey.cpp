@@ -490,10 +490,18 @@ private:
   [[gnu::always_inline]] std::int64_t pay(Migrant& m, ActorId a, std::int64_t amount,
                                           const Says& what)
   {
+    return pay_saying(m, a, amount, [&what]() -> const Says& { return what; });
+  }
+  //! pay(), with what the trace says made by `say()` only for a trace line (a
+  //! toll's words cost more than its booking: the commonest payment).
+  template<class Say>
+  [[gnu::always_inline]] std::int64_t pay_saying(Migrant& m, ActorId a, std::int64_t amount,
+                                                 const Say& say)
+  {
     const std::int64_t x = std::min(amount, m.cash);
     if (x <= 0) [[unlikely]] {
       if (amount > 0 && m.traced) {
-        note_unpaid(m, a, amount, what);
+        note_unpaid(m, a, amount, say());
       }
       return 0;
     }
@@ -508,7 +516,7 @@ private:
       add(before_.paid, x);
     }
     if (m.traced) [[unlikely]] {
-      note(m, "pay", what, x, a);
+      note(m, "pay", say(), x, a);
     }
     return x;
   }
@@ -1182,7 +1190,7 @@ inline double MaliWorker::pass_roadblock(Migrant& m, Stream& rng, const TollPoin
     drew("ride.roadblock", m, segment, 3 * k + 2, static_cast<double>(toll));
   }
   if (u < demand) {
-    pay(m, tp.forces, toll, { tp.label, " toll" });
+    pay_saying(m, tp.forces, toll, [&tp] { return Says{ tp.label, " toll" }; });
   }
   return delay * tp.delay_days;
 }
