@@ -66,7 +66,7 @@ void logit_shares(std::span<const double> v, std::span<double> out)
 std::size_t logit_pick(std::span<const double> v, double u)
 {
   const double top = *std::max_element(v.begin(), v.end());
-  std::array<double, 16> small{};
+  std::array<double, 16> small; // each set below, before it is read
   std::vector<double> large;
   std::span<double> ex(small.data(), v.size());
   if (v.size() > small.size()) {
