@@ -707,7 +707,9 @@ private:
     if (!h.has_replacement || !arrested(m, h) || m.passeur_back) {
       return fee;
     }
-    return round_amount(static_cast<double>(fee) * h.replacement_fee_factor);
+    // A single amount, capped like any other (money_of): a fee_factor of 1e15
+    // overflowed the rounding, and the fee came out negative (a free passage).
+    return money_of(static_cast<double>(fee) * h.replacement_fee_factor);
   }
   //! passeur_fee with the premium: hub_passeur_fee for his epoch, place, exit,
   //! papers and nationality, computed once a worker (a pure function of the
@@ -1788,8 +1790,6 @@ std::size_t MaliWorker::choose_by_utility(const Migrant& m, const Epoch& e,
       know_.catch_up(heard.cutoff, e.p.information.memory_days);
     }
   }
-  // With full information a way's utility depends only on the epoch, the place,
-  // the way, his nationality and papers: computed once.
   // A way's utility, or with rumours its part that does not change with what is
   // heard, depends only on the epoch, the place, the way, his nationality and
   // papers: computed once.

@@ -473,6 +473,35 @@ TEST_CASE("markets: the passeur fee with a premium rises with border control at 
   }
 }
 
+TEST_CASE("markets: an unreplaced network's fee is capped like any amount, never a free passage")
+{
+  // smuggler_arrests with (almost) no replacement: a migrant whose network was
+  // arrested pays fee x fee_factor. A factor of 1e15 (25,000 CFA x 1e15 > 2^63)
+  // overflowed the rounding and the fee came out negative: nobody paid it, and more
+  // arrived than with a factor of 3 (3,408 against 2,575 a year). Capped at
+  // kMaxAmount it is a fee nobody can pay: paired replications (the same seeds),
+  // no more arrivals than with the factor of 3 (deterministic: a dearer fee for
+  // the same migrants on the same draws).
+  auto run = [](const std::string& factor) {
+    auto s =
+      engine::load_scenario(test::source_dir() + "/configs/mali-2016.yaml",
+                            { "parameters.flows.mali_route.annual_migrants=4000",
+                              "policies.smuggler_arrests.parameters.rate0=0.0001",
+                              "policies.smuggler_arrests.parameters.fee_factor=" + factor },
+                            { test::source_dir() + "/configs/policies/smuggler_arrests.yaml" });
+    s.seed = test::seed(s.seed);
+    return test::run_collect(s, 2, 1);
+  };
+  const auto dear = run("3");
+  const auto absurd = run("1e15");
+  const auto a = dear.column("arrived_algeria");
+  const auto b = absurd.column("arrived_algeria");
+  REQUIRE(a.size() == 2);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(b[i] <= a[i]);
+  }
+}
+
 TEST_CASE("markets: corrupt issuance follows demand and the crackdown")
 {
   const mali::Issuance s{ 4.0, 10.0, 0.5 };
