@@ -18,6 +18,7 @@
 #include "passage/run/scenario.hpp"
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -48,6 +49,7 @@ inline constexpr double kMaxAmount = 1.0e12;
 //! an integer.
 inline std::int64_t round_amount(double x) noexcept
 {
+  assert(x >= 0.0 && x < 0x1p63);
   const auto t = static_cast<std::int64_t>(x);
   return t + static_cast<std::int64_t>(x - static_cast<double>(t) >= 0.5);
 }
